@@ -1,0 +1,63 @@
+"""The `wiredesk` command line: runs the `news-etl` flow and prints the run summary."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from flows.news_etl import RunParameters
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="wiredesk: raw news text in, validated Parquet tables out.")
+
+_DEFAULTS = RunParameters()
+_FIELDS = RunParameters.model_fields
+
+
+def _option(name: str, **kwargs: object) -> typer.models.OptionInfo:
+    """A command-line option documented by the flow parameter of the same name."""
+    return typer.Option(help=_FIELDS[name].description, **kwargs)
+
+
+@app.command()
+def run(
+    input: Annotated[str, _option("input")] = _DEFAULTS.input,
+    lake: Annotated[str, _option("lake")] = _DEFAULTS.lake,
+    batch_size: Annotated[int, _option("batch_size", min=1)] = _DEFAULTS.batch_size,
+    max_record_bytes: Annotated[int, _option("max_record_bytes", min=1)
+                                ] = _DEFAULTS.max_record_bytes,
+    model: Annotated[str, _option("model")] = _DEFAULTS.model,
+    processes: Annotated[int, _option("processes", min=0)] = _DEFAULTS.processes,
+) -> None:
+    """Run the news-etl flow once: exit 0 published (or nothing new), 1 validation blocked
+    the publish, 2 bad arguments or unreachable input/lake."""
+    from flows.news_etl import ValidationBlocked, news_etl
+    from tasks.ingest import InputError, list_inputs
+    from tasks.lake import Lake, LakeError
+
+    params = RunParameters(input=input, lake=lake, batch_size=batch_size,
+                           max_record_bytes=max_record_bytes, model=model, processes=processes)
+    try:  # fail fast, before Prefect starts, on what the user can fix
+        list_inputs(params.input)
+        target = Lake(params.lake)
+        target.fs.makedirs(target.root, exist_ok=True)
+    except (InputError, LakeError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        summary = news_etl(params)
+    except ValidationBlocked as exc:
+        _print_summary(exc.summary.lines())
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except (InputError, LakeError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    _print_summary(summary.lines())
+
+
+def _print_summary(lines: list[str]) -> None:
+    sys.stdout.flush()
+    typer.echo("\n".join(["", "── wiredesk run summary ──", *lines]))

@@ -1,0 +1,221 @@
+"""Clean: raw record text to an article: junk out, headline, date, byline, language, paragraphs.
+
+Cleaning only removes what is provably not the article (share counters, comment prompts,
+author boxes, stray quote marks, trailing "Related" links) and lifts metadata written into
+the text (a `date 2024-08-18` header, a `By ...` line, the headline) into columns. Anything
+else stays in the body, paragraph by paragraph, separated by a blank line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+import unicodedata
+
+import dateparser
+import py3langid
+import pyarrow as pa
+import pyarrow.parquet as pq
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.lake import Lake
+from tasks.schemas import TABLES
+
+# Articles as staged between clean and dedup: the published columns dedup does not fill yet,
+# plus the ledger columns of the record each came from.
+STAGED_ARTICLES = pa.schema(
+    [f for f in TABLES["articles"] if f.name not in ("run_id", "duplicate_of",
+                                                     "duplicate_similarity")]
+    + [pa.field("content_sha256", pa.string()), pa.field("bytes", pa.int64())])
+LOG_SCHEMA = pa.schema([f for f in TABLES["ingest_log"] if f.name != "run_id"])
+
+# Whole paragraphs that are page furniture, never article text (compared lower-cased,
+# without trailing punctuation).
+JUNK_LINES = {
+    "about author", "about the author", "leave a reply", "leave a comment", "comments",
+    "related", "related posts", "related articles", "related stories", "related content",
+    "read more", "read next", "see also", "more from this author", "you may also like",
+    "share", "share this", "share this article", "share this story", "share on facebook",
+    "share on twitter", "tweet", "email", "print", "advertisement", "sponsored content",
+    "click to share", "subscribe", "sign up", "sign up for our newsletter",
+    "follow us", "cancel reply", "post navigation", "previous article", "next article",
+    "all rights reserved", "skip to content", "loading", "recommended",
+}
+_JUNK_PATTERNS = [
+    re.compile(r"[\W_]*", re.UNICODE),                    # only quote marks, dashes, dots
+    re.compile(r"[\d\s.,:kKmM]+"),                        # share counters: "0 95", "1.2K"
+    re.compile(r"(?:©|\(c\)|copyright\b).{0,120}", re.I),  # copyright footers
+    re.compile(r"(?:share|follow us) on (?:facebook|twitter|x|whatsapp|linkedin|email)\W*"
+               r"(?:(?:and|or|,)?\s*(?:facebook|twitter|x|whatsapp|linkedin|email)\W*)*", re.I),
+    re.compile(r"(?:click|tap) (?:here )?to (?:share|print|email|subscribe)\b.{0,80}", re.I),
+]
+# Leading header with the publication date, as scrapers write it: "date 2024-08-18 ...".
+_HEADER_DATE = re.compile(
+    r"^\s*(?:date|dated|published(?: on)?|posted(?: on)?|updated(?: on)?)\s*[:\-]?\s*"
+    r"(?P<date>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}"
+    r"|[A-Z][a-z]{2,8}\.? \d{1,2},? \d{4}|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4})\s*", re.I)
+# A dateline at the start of one of the first paragraphs: "August 18, 2024 - ..." or alone.
+_TEXT_DATE = re.compile(
+    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,? )?"
+    r"(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}|\d{1,2} [A-Z][a-z]{2,8} \d{4}|\d{4}-\d{2}-\d{2})"
+    r"(?:\s*(?:$|[-–—|:]))")
+_BYLINE = re.compile(r"^By\s+(?P<names>[A-Z][\w.'’-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]*){0,7})\s*$")
+_SPACE = re.compile(r"[^\S\n]+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"',
+                         "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
+_DATE_SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+HEADLINE_MAX_WORDS = 25
+
+
+def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
+    """One ingested record (see tasks.ingest.Record) to one article row, without the columns
+    dedup fills in. Raises ValueError when nothing of an article is left."""
+    text = normalize_text(record["text"])
+    published, date_source = _parse_date(record.get("published")), "metadata"
+    if published is None and (header := _HEADER_DATE.match(text)):
+        published, date_source = _parse_date(header["date"]), "header"
+        text = text[header.end():] if published else text
+    paragraphs = [p for p in split_paragraphs(text) if not is_junk(p)]
+    if published is None:
+        published, found = _dateline(paragraphs)
+        date_source = "text" if found else "none"
+    title = _clean_inline(record.get("title"))
+    if title and paragraphs and _key(paragraphs[0]) == _key(title):
+        paragraphs.pop(0)  # the page repeats its headline: keep it once, as the title
+    elif title is None and record.get("format") == "text" and _is_headline(paragraphs):
+        title = paragraphs.pop(0)
+    byline = _clean_inline(record.get("authors"))
+    for i, para in enumerate(paragraphs[:3]):
+        if match := _BYLINE.match(para):
+            byline = byline or match["names"]
+            paragraphs.pop(i)
+            break
+    body = "\n\n".join(paragraphs)
+    if not body:
+        raise ValueError("no article text left after cleaning")
+    return {
+        "article_id": article_id(body),
+        "source_uri": record["source_uri"], "source_id": record.get("source_id"),
+        "source_name": _clean_inline(record.get("source_name")), "url": record.get("url"),
+        "title": title, "byline": byline,
+        "published_date": published, "published_date_source": date_source,
+        "language": detect_language(body), "body": body, "word_count": len(body.split()),
+        "ingested_at": ingested_at,
+    }
+
+
+def normalize_text(text: str) -> str:
+    """Unicode NFC, one kind of newline and space, no invisible characters, no trailing blanks."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(_SPACE.sub(" ", line).strip() for line in text.split("\n")).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs: blocks between blank lines; inside a block a line is its own paragraph
+    unless it is a hard-wrapped continuation (the previous line ends mid-sentence and this
+    one starts in lower case)."""
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.split("\n") if line]
+        for i, line in enumerate(lines):
+            if i and line[0].islower() and not re.search(r"[.!?:\"”’)\]]$", lines[i - 1]):
+                paragraphs[-1] += " " + line
+            else:
+                paragraphs.append(line)
+    return paragraphs
+
+
+def is_junk(paragraph: str) -> bool:
+    bare = paragraph.strip().rstrip(".:!|»›>").strip().lower()
+    return bare in JUNK_LINES or any(p.fullmatch(paragraph) for p in _JUNK_PATTERNS)
+
+
+def article_id(body: str) -> str:
+    """First 16 hex digits of sha256 of the body with case, whitespace, quote and dash styles
+    and Unicode forms folded, so trivially different copies share one id."""
+    return hashlib.sha256(normalized_key(body).encode()).hexdigest()[:16]
+
+
+def normalized_key(body: str) -> str:
+    folded = unicodedata.normalize("NFKC", body).translate(_QUOTES).casefold()
+    return " ".join(folded.split())
+
+
+def detect_language(body: str) -> str:
+    code, _ = py3langid.classify(body[:5000])
+    return code
+
+
+def _is_headline(paragraphs: list[str]) -> bool:
+    """A first paragraph that reads as a headline: short, no sentence-final punctuation,
+    and followed by the article."""
+    if len(paragraphs) < 2:
+        return False
+    first = paragraphs[0]
+    return (len(first.split()) <= HEADLINE_MAX_WORDS and len(first) <= 200
+            and not re.search(r"[.,;:!?]$", first.rstrip("\"”’'"))
+            and len(paragraphs[1]) > len(first))
+
+
+def _dateline(paragraphs: list[str]) -> tuple[dt.date | None, bool]:
+    for i, para in enumerate(paragraphs[:3]):  # a headline and a byline may come first
+        if (match := _TEXT_DATE.match(para)) and (date := _parse_date(match["date"])):
+            if para[match.end():].strip() == "":
+                paragraphs.pop(i)  # a paragraph that is only the dateline is metadata
+            return date, True
+    return None, False
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    parsed = dateparser.parse(value, languages=["en"], settings=_DATE_SETTINGS)
+    return parsed.date() if parsed else None
+
+
+def _clean_inline(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = " ".join(normalize_text(value).split())
+    return value or None
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", normalized_key(text)).strip()
+
+
+def clean_batch(records: list[dict], ingested_at: dt.datetime) -> tuple[pa.Table, pa.Table]:
+    """Records to (articles with their ledger columns, ingest_log rows of records that end
+    here: rejected or already seen)."""
+    articles, log = [], []
+    for record in records:
+        if record["status"] is None:
+            try:
+                articles.append({**clean_record(record, ingested_at),
+                                 "content_sha256": record["content_sha256"],
+                                 "bytes": record["bytes"]})
+                continue
+            except ValueError as exc:
+                record = {**record, "status": "rejected", "reason": str(exc)}
+        log.append({name: record.get(name) for name in LOG_SCHEMA.names})
+    return (pa.Table.from_pylist(articles, schema=STAGED_ARTICLES),
+            pa.Table.from_pylist(log, schema=LOG_SCHEMA))
+
+
+@task(name="clean", cache_policy=NO_CACHE)
+def clean_task(records_path: str, staging_url: str, ingested_at: dt.datetime) -> tuple[str, str]:
+    """Clean one staged batch of records; returns the staged articles and log paths."""
+    staging = Lake(staging_url)
+    articles, log = clean_batch(pq.read_table(records_path, filesystem=staging.fs).to_pylist(),
+                                ingested_at)
+    stem = posixpath.basename(records_path).replace("records-", "")
+    paths = staging.path(f"articles-{stem}"), staging.path(f"log-{stem}")
+    staging.write_parquet(articles, paths[0])
+    staging.write_parquet(log, paths[1])
+    return paths

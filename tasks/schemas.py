@@ -1,0 +1,182 @@
+"""Every published table's Arrow schema: the one place writing, validation, docs and tests use.
+
+Partitioned tables are stored without `ingest_date` in the file: it is the hive partition
+(`ingest_date=YYYY-MM-DD/`) and readers (DuckDB, pandas, Spark) add it back as a column.
+Snapshot tables (stories, story_members) carry it as an ordinary column.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = "1"
+
+FACT_KINDS = ["KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"]
+QUALIFIERS = ["exact", "about", "more_than", "at_least", "nearly", "over", "up_to"]
+ENTITY_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW",
+                 "WORK_OF_ART"]
+GRANULARITIES = ["day", "week", "month", "year", "unknown"]
+DATE_SOURCES = ["metadata", "header", "text", "none"]
+INGEST_STATUSES = ["published", "duplicate", "rejected", "already_seen"]
+QUOTE_KINDS = ["direct", "unmarked"]
+
+
+def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": doc})
+
+
+def _s(name: str, doc: str, nullable: bool = True) -> pa.Field:
+    return _f(name, pa.string(), doc, nullable)
+
+
+def _i32(name: str, doc: str) -> pa.Field:
+    return _f(name, pa.int32(), doc, nullable=False)
+
+
+_RUN = _s("run_id", "id of the run that wrote the row", nullable=False)
+_START = _i32("start", "offset of the first character in articles.body")
+_END = _i32("end", "offset after the last character in articles.body")
+_TEXT = _s("text", "the words as written: articles.body[start:end]", nullable=False)
+_ARTICLE = _s("article_id", "the article (articles.article_id)", nullable=False)
+_INGEST_DATE = _f("ingest_date", pa.date32(), "day of the run that wrote the row (partition)",
+                  nullable=False)
+_STR_LIST = pa.list_(pa.string())
+
+TABLES: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        _s("article_id", "first 16 hex digits of sha256 of the normalized body", False),
+        _s("source_uri", "where the first copy was read (#N: record N of a JSONL file)", False),
+        _s("source_id", "the record's own id from its metadata"),
+        _s("source_name", "outlet, when known"),
+        _s("url", "canonical URL, when known"),
+        _s("title", "headline"),
+        _s("byline", "authors as written"),
+        _f("published_date", pa.date32(), "publication date"),
+        _s("published_date_source", "metadata, header, text or none", False),
+        _s("language", "ISO 639-1 code", False),
+        _s("body", "cleaned article text, paragraphs separated by a blank line", False),
+        _f("word_count", pa.int32(), "words in body", False),
+        _s("duplicate_of", "article_id of the earlier article this one nearly copies"),
+        _f("duplicate_similarity", pa.float64(), "estimated similarity to duplicate_of"),
+        _f("ingested_at", pa.timestamp("us", tz="UTC"), "when the run read it", False),
+        _RUN,
+    ]),
+    "entities": pa.schema([
+        _ARTICLE,
+        _s("entity_id", "stable key of the real-world entity across the lake", False),
+        _s("name", "canonical name", False),
+        _s("label", "entity type (spaCy label set)", False),
+        _f("aliases", _STR_LIST, "surface forms used in this article", False),
+        _f("roles", _STR_LIST, "titles given to it in this article", False),
+        _f("mention_count", pa.int32(), "mentions in this article", False),
+        _RUN,
+    ]),
+    "mentions": pa.schema([
+        _ARTICLE,
+        _s("entity_id", "the entity mentioned (entities.entity_id)", False),
+        _TEXT, _START, _END,
+        _i32("sentence_index", "0-based sentence number in the body"),
+        _RUN,
+    ]),
+    "quotes": pa.schema([
+        _s("quote_id", "<article_id>:<start>", False),
+        _ARTICLE,
+        _s("text", "the quoted words, without quote marks", False),
+        _START, _END,
+        _s("speaker", "speaker as written"),
+        _s("speaker_entity_id", "the speaker's entity_id, when resolved"),
+        _s("cue", "reporting verb"),
+        _s("kind", "direct (in quote marks) or unmarked (first-person speech without)", False),
+        _RUN,
+    ]),
+    "facts": pa.schema([
+        _s("fact_id", "<article_id>:<start>", False),
+        _ARTICLE,
+        _s("kind", "KILL, WOUND, KIDNAP, ARREST, DISPLACE, RELEASE or OTHER", False),
+        _f("value", pa.int64(), "the count", False),
+        _s("qualifier", "exact, about, more_than, at_least, nearly, over or up_to", False),
+        _s("object", "the counted noun phrase"),
+        _s("attribution", "who the figure is attributed to"),
+        _TEXT, _START, _END,
+        _RUN,
+    ]),
+    "dates": pa.schema([
+        _ARTICLE, _TEXT, _START, _END,
+        _f("resolved_date", pa.date32(), "calendar date, when it can be resolved"),
+        _s("granularity", "day, week, month, year or unknown", False),
+        _RUN,
+    ]),
+    "ingest_log": pa.schema([
+        _s("source_uri", "file path or URL (#N: record N of a JSONL file)", False),
+        _s("source_id", "the record's own id from its metadata"),
+        _s("content_sha256", "sha256 of the record's bytes as read", False),
+        _f("bytes", pa.int64(), "size of the record as read", False),
+        _s("status", "published, duplicate, rejected or already_seen", False),
+        _s("reason", "why rejected, or which kind of duplicate"),
+        _s("article_id", "the article it became or duplicates"),
+        _RUN,
+    ]),
+    "stories": pa.schema([
+        _s("story_id", "stable id of the same-event cluster", False),
+        _s("title", "representative headline"),
+        _f("article_count", pa.int32(), "articles in the story", False),
+        _f("source_count", pa.int32(), "distinct outlets", False),
+        _f("first_published", pa.date32(), "earliest published_date"),
+        _f("last_published", pa.date32(), "latest published_date"),
+        _f("top_entities", _STR_LIST, "most mentioned entity_ids", False),
+        _RUN, _INGEST_DATE,
+    ]),
+    "story_members": pa.schema([
+        _s("story_id", "the story (stories.story_id)", False),
+        _ARTICLE,
+        _RUN, _INGEST_DATE,
+    ]),
+}
+
+PARTITIONED = ["articles", "entities", "mentions", "quotes", "facts", "dates", "ingest_log"]
+SNAPSHOTS = ["stories", "story_members"]
+
+# Closed vocabularies, checked by the validation suites and the contract tests.
+VOCABULARIES: dict[tuple[str, str], list[str]] = {
+    ("articles", "published_date_source"): DATE_SOURCES,
+    ("entities", "label"): ENTITY_LABELS,
+    ("quotes", "kind"): QUOTE_KINDS,
+    ("facts", "kind"): FACT_KINDS,
+    ("facts", "qualifier"): QUALIFIERS,
+    ("dates", "granularity"): GRANULARITIES,
+    ("ingest_log", "status"): INGEST_STATUSES,
+}
+
+# Tables whose rows carry start/end offsets into articles.body.
+OFFSET_TABLES = ["mentions", "quotes", "facts", "dates"]
+
+
+def reader_schema(table: str) -> pa.Schema:
+    """The schema an analyst sees: partitioned tables gain `ingest_date` from the path."""
+    schema = TABLES[table]
+    return schema.append(_INGEST_DATE) if table in PARTITIONED else schema
+
+
+def with_metadata(table: str) -> pa.Schema:
+    """The file schema plus table-level metadata stored in every Parquet file we write."""
+    return TABLES[table].with_metadata({"wiredesk.table": table,
+                                        "wiredesk.schema_version": SCHEMA_VERSION})
+
+
+def empty(table: str) -> pa.Table:
+    return TABLES[table].empty_table()
+
+
+def conform(table: str, rows: list[dict] | pa.Table, **fill: object) -> pa.Table:
+    """Rows (dicts or a table) as exactly the declared schema, column order included.
+
+    `fill` sets a column on every row (e.g. `run_id=...`), so stages need not carry it.
+    """
+    schema = TABLES[table]
+    if isinstance(rows, pa.Table):
+        for name, value in fill.items():
+            column = pa.array([value] * rows.num_rows, schema.field(name).type)
+            rows = (rows.set_column(rows.schema.get_field_index(name), name, column)
+                    if name in rows.column_names else rows.append_column(name, column))
+        return rows.select(schema.names).cast(schema)
+    return pa.Table.from_pylist([{**row, **fill} for row in rows], schema=schema)

@@ -1,0 +1,240 @@
+"""Validate tables against the Great Expectations suites in `expectations/` (contract §5).
+
+Each expectation's severity is `meta.severity` in its suite: `error` blocks the publish,
+`warning` is only reported. GE 1.x has a native `severity` too, but its levels are
+critical/warning/info, so the suites mirror ours there (error -> critical) for GE's own docs
+and we read `meta`. GE cannot join tables, so offset checks run on a derived column (below).
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import tempfile
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import fsspec
+import numpy as np
+import pyarrow as pa
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.schemas import OFFSET_TABLES
+
+SEVERITIES = ("error", "warning")
+GE_SEVERITY = {"error": "critical", "warning": "warning"}
+# Added to every offset table's frame: articles.body[start:end] == text, None if not checkable.
+OFFSET_COLUMN = "offset_matches"
+_SITE = "wiredesk"
+
+
+@dataclass
+class ExpectationOutcome:
+    table: str
+    expectation: str
+    column: str | None
+    severity: str  # "error" | "warning"
+    success: bool
+    observed: str  # short human summary
+    skipped: bool = False  # not run (a table it needs is not in the call): neither pass nor fail
+
+
+@dataclass
+class ValidationReport:
+    success: bool  # False iff an error-severity expectation failed
+    outcomes: list[ExpectationOutcome]
+    docs_index: str | None = None
+
+    def _failing(self, severity: str) -> list[ExpectationOutcome]:
+        return [o for o in self.outcomes
+                if not o.success and not o.skipped and o.severity == severity]
+
+    @property
+    def failed(self) -> list[ExpectationOutcome]:
+        return self._failing("error")
+
+    @property
+    def warnings(self) -> list[ExpectationOutcome]:
+        return self._failing("warning")
+
+    def to_dict(self) -> dict:
+        return {"success": self.success, "message": self.message(), "docs_index": self.docs_index,
+                "outcomes": [asdict(o) for o in self.outcomes]}
+
+    def message(self) -> str:
+        def name(o: ExpectationOutcome) -> str:
+            return f"{o.table}.{o.expectation}({o.column or ''})"
+
+        if self.failed:
+            return "validation failed: " + ", ".join(name(o) for o in self.failed)
+        skipped = sum(o.skipped for o in self.outcomes)
+        return (f"validation passed: {len(self.outcomes) - skipped} expectations run, "
+                f"{len(self.warnings)} warnings, {skipped} skipped")
+
+
+def load_suite(path: pathlib.Path) -> dict:
+    """A suite's JSON, checked for our severity and that GE accepts every expectation."""
+    from great_expectations import ExpectationSuite
+
+    data = json.loads(path.read_text())
+    for exp in data["expectations"]:
+        if exp.get("meta", {}).get("severity") not in SEVERITIES:
+            raise ValueError(f"{path}: {exp['type']} has no meta.severity in {SEVERITIES}")
+    # GE logs and drops an expectation it cannot parse; a silently shorter suite must not pass.
+    if len(ExpectationSuite(**data).expectations) != len(data["expectations"]):
+        raise ValueError(f"{path}: Great Expectations rejected some expectations")
+    return data
+
+
+def validate_tables(tables: dict[str, pa.Table], suites_dir: pathlib.Path,
+                    docs_url: str | None = None) -> ValidationReport:
+    """Validate each given table against `suites_dir/<table>.json` with an ephemeral context.
+
+    docs_url: local folder or fsspec URL that receives the GE data docs (built locally first).
+    """
+    import great_expectations as gx
+
+    bodies = _bodies(tables["articles"]) if "articles" in tables else None
+    report = ValidationReport(success=True, outcomes=[])
+    with tempfile.TemporaryDirectory() as site_dir:
+        context = gx.get_context(mode="ephemeral", project_config=_config(site_dir))
+        source = context.data_sources.add_pandas("wiredesk")
+        for name, table in tables.items():
+            suite = load_suite(pathlib.Path(suites_dir) / f"{name}.json")
+            run = []
+            for exp in suite["expectations"]:
+                needs = exp["meta"].get("requires")
+                if needs is None or needs in tables:
+                    run.append(exp)
+                else:
+                    report.outcomes.append(_outcome(name, exp, False, skipped=True,
+                                                    observed=f"skipped: needs {needs}"))
+            frame = table.to_pandas()
+            if name in OFFSET_TABLES:
+                frame[OFFSET_COLUMN] = _offsets_match(table, bodies)
+            ge_suite = context.suites.add(gx.ExpectationSuite(**{**suite, "expectations": run}))
+            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=name, data=batch, suite=ge_suite))
+            result = definition.run(batch_parameters={"dataframe": frame},
+                                    result_format="SUMMARY")
+            order = [exp.id for exp in ge_suite.expectations]
+            for res in sorted(result.results, key=lambda r: order.index(r.expectation_config.id)):
+                cfg, error = res.expectation_config, _exception(res.exception_info)
+                exp = {"type": cfg.type, "kwargs": cfg.kwargs, "meta": cfg.meta}
+                report.outcomes.append(_outcome(name, exp, res.success and not error,
+                                                _observed(res.result, error)))
+        if docs_url:
+            context.build_data_docs(site_names=[_SITE])
+            report.docs_index = _copy_tree(site_dir, docs_url)
+    report.success = not report.failed
+    return report
+
+
+def _config(site_dir: str) -> Any:
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    # No analytics (no internet on workers), no progress bars in task logs, one docs site.
+    return DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+        data_docs_sites={_SITE: {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": site_dir},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }},
+    )
+
+
+def _bodies(articles: pa.Table) -> dict[str, str]:
+    if not {"article_id", "body"} <= set(articles.column_names):
+        return {}
+    return dict(zip(articles.column("article_id").to_pylist(),
+                    articles.column("body").to_pylist(), strict=True))
+
+
+def _offsets_match(table: pa.Table, bodies: dict[str, str] | None) -> list[bool | None]:
+    """body[start:end] == text per row; False for an unknown article or out-of-range offsets."""
+    if bodies is None:  # articles not in this call: the expectation is skipped
+        return [None] * table.num_rows
+    columns = [table.column(c).to_pylist() if c in table.column_names else [None] * table.num_rows
+               for c in ("article_id", "start", "end", "text")]
+    matches = []
+    for article_id, start, end, text in zip(*columns, strict=True):
+        body = bodies.get(article_id)
+        matches.append(None not in (body, start, end, text)
+                       and 0 <= start <= end <= len(body) and body[start:end] == text)
+    return matches
+
+
+def _outcome(table: str, exp: dict, success: bool, observed: str,
+             skipped: bool = False) -> ExpectationOutcome:
+    kwargs = exp["kwargs"]
+    columns = ([kwargs["column"]] if "column" in kwargs else kwargs.get("column_list")
+               or [kwargs[k] for k in ("column_A", "column_B") if k in kwargs])
+    return ExpectationOutcome(table=table, expectation=exp["type"],
+                              column=",".join(columns) or None,
+                              severity=exp["meta"]["severity"], success=bool(success),
+                              observed=observed, skipped=skipped)
+
+
+def _exception(info: dict) -> str | None:
+    """The first exception message in GE's exception_info (flat, or keyed by metric)."""
+    for entry in [info, *(info or {}).values()]:
+        if isinstance(entry, dict) and entry.get("raised_exception"):
+            return str(entry.get("exception_message"))
+    return None
+
+
+def _observed(result: dict, error: str | None) -> str:
+    if error:
+        text = f"raised: {error}"
+    elif "unexpected_count" in result:
+        text = f"{result['unexpected_count']} of {result['element_count']} values unexpected"
+        sample = [c.get("value") for c in result.get("partial_unexpected_counts") or []
+                  if c.get("value") is not None and c["value"] == c["value"]]  # no None/NaN
+        if sample:
+            text += f": {_plain(sample[:5])!r}"
+        if rows := result.get("partial_unexpected_index_list"):
+            text += f" at rows {rows[:5]}"
+    elif mismatched := (result.get("details") or {}).get("mismatched"):
+        text = "; ".join(f"{kind}: {cols}" for kind, cols in mismatched.items())
+    else:
+        text = f"observed: {result.get('observed_value')}"
+    return text[:300]
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python ones, so a summary reads 0 rather than np.int32(0)."""
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(v) for v in value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _copy_tree(local_dir: str, url: str) -> str:
+    """Copy the built site to `url` file by file (explicit paths behave alike on every fs)."""
+    fs, root = fsspec.core.url_to_fs(url)
+    root = root.rstrip("/")
+    for path in sorted(pathlib.Path(local_dir).rglob("*")):
+        if path.is_file():
+            target = f"{root}/{path.relative_to(local_dir).as_posix()}"
+            fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
+            fs.put_file(str(path), target)
+    return f"{url.rstrip('/')}/index.html"
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(staging_url: str, staged: dict[str, list[str]], suites_dir: pathlib.Path,
+                  docs_url: str) -> ValidationReport:
+    """Validate everything the run is about to publish, all tables in one call (so offsets
+    are checked against the run's own articles)."""
+    from tasks.publish import load_tables
+
+    return validate_tables(load_tables(staging_url, staged), suites_dir, docs_url)
