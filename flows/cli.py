@@ -61,3 +61,17 @@ def run(
 def _print_summary(lines: list[str]) -> None:
     sys.stdout.flush()
     typer.echo("\n".join(["", "── wiredesk run summary ──", *lines]))
+
+
+@app.command()
+def bench(
+    corpus: Annotated[str, typer.Option(help="JSONL(.gz) corpus")] = "",
+    articles: Annotated[int, typer.Option(min=1, help="first N articles")] = 2000,
+    processes: Annotated[int, _option("processes", min=0)] = _DEFAULTS.processes,
+    batch_size: Annotated[int, _option("batch_size", min=1)] = _DEFAULTS.batch_size,
+) -> None:
+    """Words/s and peak memory of the pipeline against bare spaCy on the same texts."""
+    from benchmarks.throughput import DEFAULT_CORPUS, table
+    from benchmarks.throughput import bench as run_bench
+
+    typer.echo(table(run_bench(corpus or DEFAULT_CORPUS, articles, processes, batch_size)))

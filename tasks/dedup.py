@@ -172,9 +172,11 @@ def dedup_task(cleaned: list[tuple[str, str]], lake_url: str, staging_url: str, 
               else empty("articles"),
               "ingest_log": conform("ingest_log", log_rows, run_id=run_id),
               "minhash": desk.state_table()}
-    paths = {name: [staging.path(f"{name}.parquet")] for name in staged}
-    for name, table in staged.items():
-        staging.write_parquet(table, paths[name][0])
+    paths: dict[str, list[str]] = {}
+    for name, table in staged.items():  # an empty table stages no file
+        paths[name] = [staging.path(f"{name}.parquet")] if table.num_rows else []
+        for path in paths[name]:
+            staging.write_parquet(table, path)
     canonical = staged["articles"].filter(pc.is_null(staged["articles"]["duplicate_of"]))
     canonical = canonical.select(["article_id", "body", "published_date", "title"])
     paths["canonical"] = []

@@ -119,9 +119,9 @@ def ingest_task(input_url: str, lake_url: str, staging_url: str, max_bytes: int,
     fs, paths = list_inputs(input_url)
     records = read_records(fs, paths, lake.seen_hashes(), max_bytes)
     out = []
-    for i, batch in enumerate(itertools.batched(records, batch_size)):
-        out.append(staging.path(f"records-{i:05d}.parquet"))
-        staging.write_parquet(records_table(list(batch)), out[-1])
+    while batch := list(itertools.islice(records, batch_size)):
+        out.append(staging.path(f"records-{len(out):05d}.parquet"))
+        staging.write_parquet(records_table(batch), out[-1])
     return out
 
 

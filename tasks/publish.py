@@ -36,6 +36,7 @@ class RunSummary:
     rows: dict[str, int] = field(default_factory=dict)
     validation: dict = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
     schema_version: str = SCHEMA_VERSION
     finished_at: str | None = None
 
@@ -52,17 +53,13 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         r = self.records
-        check = self.validation
-        verdict = ("passed" if check.get("success") else "FAILED") if check else "not run"
-        if check.get("warnings"):
-            verdict += f" ({len(check['warnings'])} warnings)"
         return [
             f"run {self.run_id}: {self.outcome}",
             f"records read {self.records_read}: published {r.get('published', 0)} "
             f"(near-duplicates {self.near_duplicates}), duplicates {r.get('duplicate', 0)}, "
             f"rejected {r.get('rejected', 0)}, already seen {r.get('already_seen', 0)}",
             "rows: " + ", ".join(f"{t} {n}" for t, n in self.rows.items()),
-            f"validation: {verdict}" + (f": {check['message']}" if check.get("message") else ""),
+            self.validation.get("message", "validation not run"),
             f"lake: {self.lake}",
         ]
 

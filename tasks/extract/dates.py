@@ -1,0 +1,129 @@
+"""Temporal expressions, resolved against the article's publication date when relative."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from dateutil import parser as dateutil_parser
+from dateutil.relativedelta import relativedelta, weekday
+from spacy.tokens import Doc, Span
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+# "7 October", "October 7", "October 7, 2023", "July 2024", "October"
+_ABSOLUTE = re.compile(rf"(?:{_DAY} (?:of )?{_MONTH}|{_MONTH}(?: {_DAY})?)(?:,? (\d{{4}}))?")
+_NUMERIC = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}")
+_RELATIVE = re.compile(r"(last|this|next|past|coming|previous) (week|month|year)")
+_AGO = re.compile(r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten) "
+                  r"(day|week|month|year)s? ago")
+_WEEKDAY = re.compile(rf"(?:(last|this|next|coming|past) )?({'|'.join(_WEEKDAYS)})"
+                      r"(?: (?:morning|afternoon|evening|night))?")
+_SHIFT = {"yesterday": -1, "last night": -1, "today": 0, "tonight": 0, "this morning": 0,
+          "this afternoon": 0, "this evening": 0, "tomorrow": 1}
+_SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+          "eight": 8, "nine": 9, "ten": 10}
+_FUTURE_AUX = {"will", "would", "'ll", "shall", "wo"}
+_FUTURE_VERBS = {"schedule", "expect", "plan", "set", "due", "intend", "go"}
+_PREFIX = re.compile(r"^(?:the |on |in |by |since |early |late |mid-|mid |earlier |later )+")
+
+
+def _is_future(span: Span) -> bool:
+    """Whether the clause governing the expression speaks of the future ("will meet on Monday")."""
+    tok = span.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in _FUTURE_VERBS or any(
+                c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in tok.children)):
+            return True
+        if tok.head is tok:
+            break
+        tok = tok.head
+    return False
+
+
+def _weekday(pub: date, day: int, modifier: str | None, future: bool) -> date:
+    if modifier in ("next", "coming") or (modifier is None and future and day != pub.weekday()):
+        return pub + relativedelta(days=1, weekday=weekday(day))
+    if modifier in ("last", "past"):
+        return pub + relativedelta(days=-1, weekday=weekday(day)(-1))
+    # A bare weekday in past/present tense: the most recent one, the publication day included.
+    return pub + relativedelta(weekday=weekday(day)(-1))
+
+
+def _absolute(match: re.Match, pub: date | None) -> tuple[date | None, str]:
+    day = match.group(1) or match.group(4)
+    month = _MONTHS[(match.group(2) or match.group(3)).lower()]
+    year = match.group(5)
+    granularity = "day" if day else "month"
+    if year is None and pub is None:
+        return None, granularity
+    try:
+        resolved = date(int(year or pub.year), month, int(day or 1))
+    except ValueError:
+        return None, "unknown"
+    if year is None and resolved > pub:  # "7 October" without a year: the latest one so far
+        resolved = resolved.replace(year=resolved.year - 1)
+    return resolved, granularity
+
+
+def resolve(text: str, pub: date | None, future: bool = False) -> tuple[date | None, str]:
+    """(resolved_date, granularity) for one expression; relative ones need `pub`."""
+    t = _PREFIX.sub("", " ".join(text.lower().split()))
+    if m := _ABSOLUTE.fullmatch(t):
+        return _absolute(m, pub)
+    if _NUMERIC.fullmatch(t):
+        return dateutil_parser.parse(t).date(), "day"
+    if re.fullmatch(r"\d{4}", t):
+        return date(int(t), 1, 1), "year"
+    granularity = "unknown"
+    if t in _SHIFT or _WEEKDAY.fullmatch(t):
+        granularity = "day"
+    elif m := _RELATIVE.fullmatch(t) or _AGO.fullmatch(t):
+        granularity = m.group(2)
+    if pub is None or granularity == "unknown":
+        return None, granularity
+    if t in _SHIFT:
+        return pub + timedelta(days=_SHIFT[t]), "day"
+    if m := _WEEKDAY.fullmatch(t):
+        return _weekday(pub, _WEEKDAYS[m.group(2)], m.group(1), future), "day"
+    if m := _AGO.fullmatch(t):
+        back = int(m.group(1)) if m.group(1).isdigit() else _SMALL[m.group(1)]
+        resolved = pub - relativedelta(**{granularity + "s": back})
+    else:  # "last week", "this month", "next year"
+        modifier = _RELATIVE.fullmatch(t).group(1)
+        step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1}.get(modifier, 0)
+        resolved = pub + relativedelta(**{granularity + "s": step})
+    if granularity == "week":
+        return resolved - timedelta(days=resolved.weekday()), "week"
+    if granularity == "month":
+        return resolved.replace(day=1), "month"
+    return resolved.replace(month=1, day=1) if granularity == "year" else resolved, granularity
+
+
+def _split(span: Span) -> list[Span]:
+    """spaCy glues lists into one DATE ("Sunday, days"); split at commas not before a year/day."""
+    pieces, begin = [], span.start
+    for tok in span:
+        if tok.text == "," and tok.i + 1 < span.end and not span.doc[tok.i + 1].like_num:
+            pieces.append(span.doc[begin:tok.i])
+            begin = tok.i + 1
+    return [p for p in [*pieces, span.doc[begin:span.end]] if len(p)]
+
+
+def extract_dates(doc: Doc, article_id: str, published: date | None) -> list[dict]:
+    spans = [p for e in doc.ents if e.label_ in ("DATE", "TIME") for p in _split(e)]
+    # Weekday names spaCy did not tag ("Blinken arrived Sunday" is often missed).
+    spans += [doc[t.i:t.i + 1] for t in doc if t.lower_ in _WEEKDAYS and not t.ent_type_]
+    rows = []
+    for span in sorted(spans, key=lambda s: s.start):
+        while len(span) > 1 and (span[-1].is_punct or span[-1].tag_ == "POS"):
+            span = span[:-1]
+        resolved, granularity = resolve(span.text, published, _is_future(span))
+        rows.append({"article_id": article_id, "text": span.text, "start": span.start_char,
+                     "end": span.end_char, "resolved_date": resolved,
+                     "granularity": granularity})
+    return rows

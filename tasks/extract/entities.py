@@ -1,0 +1,184 @@
+"""Entities and mentions: spaCy NER spans, cleaned and merged into one entity per referent."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+from tasks.schemas import ENTITY_LABELS
+
+KIND = {label: label.lower().replace("_", "-") for label in ENTITY_LABELS}
+LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
+
+# Very common short forms whose slug differs from the full name (keyed by slug).
+CANONICAL = {"us": "United States", "usa": "United States", "united-states": "United States",
+             "united-states-of-america": "United States", "uk": "United Kingdom",
+             "britain": "United Kingdom", "united-kingdom": "United Kingdom",
+             "un": "United Nations", "united-nations": "United Nations",
+             "eu": "European Union", "european-union": "European Union"}
+
+# A title directly before a name ("US Secretary of State Antony Blinken", "Hamas leader X").
+_ROLE = re.compile(
+    r"(?:\b(?:Vice|Deputy|Prime|Foreign|Defen[cs]e|Finance|Interior|Health|Chief|Supreme|Crown)"
+    r"\s+)?\b(?:President|Minister|Secretary(?: of State| of Defen[cs]e| General)?|Senator|Sen\."
+    r"|Representative|Rep\.|Governor|Gov\.|Chancellor|King|Queen|Prince|Pope|General|Gen\."
+    r"|Ambassador|Speaker|Mayor|Judge|Justice|Premier|Sheikh|Ayatollah|Leader|leader|official"
+    r"|spokesman|spokeswoman|spokesperson|commander|chief|envoy|negotiator|CEO|[Cc]hairman"
+    r"|[Dd]irector)\s+$")
+# Title words spaCy sometimes puts inside a PERSON span; they are trimmed off the name.
+_TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
+                 "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
+                 "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
+                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader"}
+_TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
+_TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
+_FINITE = {"VBZ", "VBD", "VBP"}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence_index: int
+    tokens: range
+    entity_id: str = ""
+
+
+@dataclass
+class Entities:
+    """What the other extractors need: mentions in order and token index -> entity_id."""
+
+    mentions: list[Mention]
+    token_entity: dict[int, str]
+    labels: dict[str, str]
+    rows: list[dict] = field(default_factory=list)
+
+
+def slug(name: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"[.'’]", "", ascii_.lower())).strip("-")
+
+
+def entity_id(label: str, name: str) -> str:
+    return f"{KIND[label]}/{slug(name)}"
+
+
+def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
+    while lo < hi and (doc[lo].pos_ in _TRIM_LEFT or
+                       (label == "PERSON" and doc[lo].lower_ in _TITLE_TOKENS)):
+        lo += 1
+    # Finite verbs end headline fragments ("Blinken Arrives In" tagged ORG).
+    while hi - lo > 1 and (doc[hi - 1].pos_ in _TRIM_RIGHT or doc[hi - 1].tag_ in _FINITE):
+        hi -= 1
+    span = doc[lo:hi]
+    return span if hi > lo and any(c.isalpha() for c in span.text) else None
+
+
+def _pieces(span: Span) -> list[Span]:
+    """Split at commas and line breaks; trim determiners, possessives and titles at the edges."""
+    pieces, begin = [], span.start
+    for i in range(span.start, span.end + 1):
+        if i == span.end or span.doc[i].is_space or span.doc[i].text == ",":
+            if (piece := _trim(span.doc, begin, i, span.label_)) is not None:
+                pieces.append(piece)
+            begin = i + 1
+    return pieces
+
+
+def _is_title_fragment(body: str, start: int, text: str) -> bool:
+    # "State" in "Secretary of State" is tagged ORG; it belongs to the role, not an entity.
+    return text in {"State", "Defense", "Defence"} and body.endswith("Secretary of ", 0, start)
+
+
+def _collect(doc: Doc, body: str) -> list[Mention]:
+    sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in KIND:
+            continue
+        for piece in _pieces(ent):
+            start, end = piece.start_char, piece.end_char
+            if _is_title_fragment(body, start, piece.text):
+                continue
+            mentions.append(Mention(start, end, piece.text, ent.label_,
+                                    int(sentence_of[piece.start]),
+                                    range(piece.start, piece.end)))
+    return mentions
+
+
+def _link(body: str, mentions: list[Mention], known: dict[str, str]) -> dict[str, str]:
+    """Give each mention an entity_id; return entity_id -> canonical name (when in the text)."""
+    votes: dict[str, Counter] = {}
+    for m in mentions:
+        votes.setdefault(slug(m.text), Counter())[m.label] += 1
+    by_last: dict[str, list[str]] = {}
+    for full in sorted({m.text for m in mentions if m.label == "PERSON" and " " in m.text}):
+        by_last.setdefault(full.rsplit(" ", 1)[1], []).append(full)
+    names: dict[str, str] = {}
+    for m in mentions:
+        words = m.text.split()
+        longer = []
+        if m.label == "PERSON" or len(words) == 1:
+            longer = [n for n in by_last.get(words[-1], [])
+                      if n != m.text and n.split()[-len(words):] == words]
+        if len(longer) == 1:
+            m.label, name = "PERSON", longer[0]
+        elif len(words) == 1 and m.text in known:
+            m.entity_id = known[m.text]
+            m.label = LABEL_OF_KIND.get(m.entity_id.split("/", 1)[0], m.label)
+            continue
+        else:
+            # Same words, different labels across the article (Blinken GPE/PERSON): majority wins.
+            m.label = votes[slug(m.text)].most_common(1)[0][0]
+            name = CANONICAL.get(slug(m.text), m.text)
+        m.entity_id = entity_id(m.label, name)
+        names.setdefault(m.entity_id, name)
+    # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if body[a.end:b.start] == " (" and body[b.end:b.end + 1] == ")" and " " not in b.text:
+            b.entity_id, b.label = a.entity_id, a.label
+    return names
+
+
+def _roles(body: str, mentions: list[Mention]) -> list[str]:
+    roles: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "PERSON" and (hit := _ROLE.search(body, max(0, m.start - 60), m.start)):
+            role = " ".join(hit.group(0).split())
+            roles.setdefault(role.lower(), role)
+    return list(roles.values())
+
+
+def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
+                     ) -> tuple[Entities, list[dict]]:
+    """Entity rows and mention rows (both without run_id) plus the linking the others use.
+
+    `body` is doc.text, passed in because Doc.text re-joins every token on each access.
+    """
+    mentions = _collect(doc, body)
+    names = _link(body, mentions, known)
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault(m.entity_id, []).append(m)
+    rows = []
+    for eid, group in groups.items():
+        label = group[0].label  # the id's kind comes from the label, so the group agrees
+        aliases = list(dict.fromkeys(m.text for m in group))
+        rows.append({"article_id": article_id, "entity_id": eid,
+                     # an entity reached only through `known` is named by its longest alias
+                     "name": names.get(eid) or max(aliases, key=len), "label": label,
+                     "aliases": aliases, "roles": _roles(body, group),
+                     "mention_count": len(group)})
+    mention_rows = [{"article_id": article_id, "entity_id": m.entity_id, "text": m.text,
+                     "start": m.start, "end": m.end, "sentence_index": m.sentence_index}
+                    for m in mentions]
+    token_entity = {i: m.entity_id for m in mentions for i in m.tokens}
+    labels = {row["entity_id"]: row["label"] for row in rows}
+    return Entities(mentions, token_entity, labels, rows), mention_rows

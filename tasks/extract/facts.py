@@ -1,0 +1,175 @@
+"""Numeric facts in the manner of GDELT: how many people were killed, wounded, kidnapped, ..."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from tasks.extract.syntax import phrase, subject
+
+_VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KILL",
+              "execute": "KILL", "die": "KILL", "wound": "WOUND", "injure": "WOUND",
+              "hurt": "WOUND", "kidnap": "KIDNAP", "abduct": "KIDNAP", "arrest": "ARREST",
+              "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "displace": "DISPLACE",
+              "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
+              "release": "RELEASE", "free": "RELEASE"}
+_NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
+              "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
+              "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
+              "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
+              "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE"}
+# Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
+_PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
+           "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
+           "student", "member", "staff", "patient", "journalist", "prisoner", "casualty",
+           "victim", "combatant", "settler", "voter", "passenger", "baby"}
+# Verbs the walk from the number up the tree may pass through without losing the thread.
+_PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
+_PASS_PREPOSITIONS = {"of", "including", "among"}
+_ATTRIBUTION_VERBS = {"say", "report", "tell", "confirm", "announce", "estimate", "state",
+                      "claim", "count", "record", "put"}
+_QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
+               ("up to", "up_to"), ("as many as", "up_to"), ("less than", "up_to"),
+               ("fewer than", "up_to"), ("at most", "up_to"), ("an estimated", "about"),
+               ("nearly", "nearly"), ("almost", "nearly"), ("over", "over"), ("about", "about"),
+               ("around", "about"), ("approximately", "about"), ("roughly", "about"),
+               ("some", "about"), ("estimated", "about")]
+_SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
+_UNITS = {w: i for i, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+     "nineteen"])}
+_TENS = {w: 10 * i for i, w in enumerate(
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
+_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+
+
+def number_value(words: list[str]) -> int | None:
+    """ "1,200" -> 1200, "two dozen" -> 24, "1.2 million" -> 1200000; None if not a number."""
+    total, current, seen = 0.0, 0.0, False
+    for word in words:
+        for part in word.lower().replace(",", "").split("-"):
+            if re.fullmatch(r"\d+(?:\.\d+)?", part):
+                current += float(part)
+            elif part in _UNITS or part in _TENS:
+                current += _UNITS.get(part, 0) + _TENS.get(part, 0)
+            elif part in _SCALES:
+                current = (current or 1) * _SCALES[part]
+                if _SCALES[part] >= 1000:
+                    total, current = total + current, 0.0
+            elif part in ("and", "a", ""):
+                continue
+            else:
+                return None
+            seen = True
+    return round(total + current) if seen else None
+
+
+def _number_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of number tokens ("1,200", "two dozen") outside dates, money, percentages, ..."""
+    spans, i = [], 0
+    while i < len(doc):
+        tok = doc[i]
+        if tok.like_num and tok.ent_type_ not in _SKIP_ENTS and tok.pos_ == "NUM":
+            j = i + 1
+            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES):
+                j += 1
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
+    before = doc[i - 1].lower_ if i > 0 else ""
+    after = doc[j].lower_ if j < len(doc) else ""
+    after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
+    return (bool(_YEAR.fullmatch(doc[i].text)) or before in {"$", "aged", "age", "no.", "#"}
+            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m."}
+            or "year-old" in after  # ages: "voters 30 and older"
+            or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"}))
+
+
+def _kind(noun: Token) -> str | None:
+    """Walk up from the counted noun to a kind word: its own lemma, the verb it is an argument
+    of ("killing 1,200 people"), or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
+    tok = noun
+    for _ in range(5):
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX", "ADJ") and lemma in _VERB_KIND:
+            return _VERB_KIND[lemma]
+        if lemma in _NOUN_KIND or tok.lower_ in _NOUN_KIND:
+            return _NOUN_KIND.get(lemma) or _NOUN_KIND[tok.lower_]
+        if (tok.pos_ in ("VERB", "AUX") and lemma not in _PASS_VERBS) or tok.head is tok or (
+                tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS):
+            break
+        tok = tok.head
+    return "OTHER" if noun.lemma_.lower() in _PEOPLE or noun.ent_type_ == "NORP" else None
+
+
+def _attribution(doc: Doc, num: Token) -> str | None:
+    """ "according to X" in the sentence (the first after the number), else the subject of a
+    reporting verb governing the number ("health authorities report over 40,000 deaths")."""
+    source = _source(doc, num)
+    if source is None:
+        return None
+    lo, hi = source
+    if lo <= num.i < hi or (hi - lo == 1 and doc[lo].pos_ == "PRON"):
+        return None  # "according to two people familiar ...", "he said"
+    return doc[lo:hi].text
+
+
+def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
+    sent = num.sent
+    according = [t for t in sent if t.lower_ == "according" and t.i + 1 < sent.end
+                 and doc[t.i + 1].lower_ == "to"]
+    if according:
+        later = [t for t in according if t.i > num.i]
+        to = doc[(later[0] if later else according[-1]).i + 1]
+        objects = [c for c in to.children if c.dep_ == "pobj"]
+        if objects:
+            return phrase(objects[0])
+    for anc in num.ancestors:
+        if anc.lemma_.lower() in _ATTRIBUTION_VERBS and (subj := subject(anc)) is not None:
+            return phrase(subj)
+    return None
+
+
+def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
+    """Fact rows (without run_id); `body` is doc.text."""
+    rows = []
+    for i, j in _number_spans(doc):
+        if _is_not_a_count(doc, i, j):
+            continue
+        value = number_value([t.text for t in doc[i:j]])
+        num = doc[j - 1]
+        noun = num.head if num.dep_ == "nummod" else num
+        kind = _kind(noun) if value is not None else None
+        if kind is None or (kind == "OTHER" and value < 2):  # "one person", "one member"
+            continue
+        lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
+        qualifier, start_tok = "exact", i
+        for words, name in _QUALIFIERS:
+            if lead == words or lead.endswith(" " + words):
+                qualifier, start_tok = name, i - len(words.split())
+                break
+        if noun is not num and noun.i > num.i:
+            # "two or three men": the object starts after the last number word
+            first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
+            while first < noun.i and doc[first].pos_ == "CCONJ":
+                first += 1
+            obj_range, end_tok = (first, noun.i + 1), noun.i + 1
+        else:
+            of = [c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"]
+            pobj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+            obj_range, end_tok = (phrase(pobj[0]) if pobj else None), j
+        start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
+        rows.append({"fact_id": f"{article_id}:{start}", "article_id": article_id,
+                     "kind": kind, "value": value, "qualifier": qualifier,
+                     "object": doc[slice(*obj_range)].text if obj_range else None,
+                     "attribution": _attribution(doc, num),
+                     "text": body[start:end], "start": start, "end": end})
+    return rows

@@ -1,0 +1,151 @@
+"""Story clustering: the five seed accounts of one trip, unrelated news, duplicates, stable ids."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from tasks.cluster import assign_ids, average_linkage, cluster_stories
+from tasks.schemas import conform
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+AUG = datetime.date(2024, 8, 18)
+BLINKEN, ISRAEL, HAMAS = "person/antony-blinken", "gpe/israel", "org/hamas"
+NETANYAHU, GAZA, EGYPT = "person/benjamin-netanyahu", "gpe/gaza", "gpe/egypt"
+SEED_ENTITIES = [
+    {BLINKEN: 5, ISRAEL: 4, HAMAS: 4, NETANYAHU: 2, GAZA: 3, EGYPT: 2, "gpe/qatar": 1},
+    {BLINKEN: 3, ISRAEL: 5, HAMAS: 3, NETANYAHU: 1, GAZA: 3, EGYPT: 3,
+     "person/abdel-fattah-el-sisi": 1, "person/joe-biden": 1},
+    {BLINKEN: 6, ISRAEL: 3, HAMAS: 3, NETANYAHU: 3, GAZA: 2, EGYPT: 1, "gpe/tel-aviv": 1},
+    {BLINKEN: 3, ISRAEL: 4, HAMAS: 2, NETANYAHU: 3, EGYPT: 1, "gpe/cairo": 1, "gpe/qatar": 1},
+    {BLINKEN: 5, ISRAEL: 3, HAMAS: 3, NETANYAHU: 1, GAZA: 1, "person/isaac-herzog": 2},
+]
+UNRELATED = [
+    ("Real Madrid beat Mallorca in La Liga opener",
+     "Real Madrid opened the La Liga season with a two-goal win over Mallorca at the Santiago "
+     "Bernabeu. Kylian Mbappe scored on his league debut and coach Carlo Ancelotti praised the "
+     "midfield. Mallorca coach Jagoba Arrasate said his side defended well for an hour.",
+     {"org/real-madrid": 3, "org/mallorca": 3, "person/kylian-mbappe": 2,
+      "person/carlo-ancelotti": 1, "fac/santiago-bernabeu": 1}),
+    ("Nvidia shares climb before quarterly earnings",
+     "Nvidia shares rose four percent as investors bet that demand for artificial intelligence "
+     "chips will lift quarterly revenue again. Analysts at Morgan Stanley raised their price "
+     "target, citing data centre orders from Microsoft and Meta.",
+     {"org/nvidia": 3, "org/morgan-stanley": 1, "org/microsoft": 1, "org/meta": 1}),
+]
+
+
+def article(aid: str, body: str, *, title: str | None = None, date: datetime.date | None = AUG,
+            source: str | None = None, duplicate_of: str | None = None,
+            entities: dict[str, int] | None = None) -> dict:
+    return {"article_id": aid, "title": title, "body": body, "published_date": date,
+            "source_name": source, "duplicate_of": duplicate_of, "entities": entities or {}}
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[dict]:
+    files = sorted(RAW.glob("*.txt"))
+    assert len(files) == 5
+    return [article(f"seed{i}", f.read_text(encoding="utf-8"), source=f"outlet{i}",
+                    date=AUG + datetime.timedelta(days=i % 2), entities=SEED_ENTITIES[i])
+            for i, f in enumerate(files)]
+
+
+@pytest.fixture(scope="module")
+def others() -> list[dict]:
+    return [article(f"other{i}", body, title=title, entities=ents, source="wire")
+            for i, (title, body, ents) in enumerate(UNRELATED)]
+
+
+def story_of(members: list[dict]) -> dict[str, str]:
+    return {m["article_id"]: m["story_id"] for m in members}
+
+
+def test_seeds_form_one_story_and_unrelated_stay_apart(seeds, others):
+    stories, members = cluster_stories(seeds + others, {}, {})
+    story = story_of(members)
+    assert len({story[a["article_id"]] for a in seeds}) == 1
+    assert len({story[s] for s in ["seed0", "other0", "other1"]}) == 3
+    seed_story = next(s for s in stories if s["story_id"] == story["seed0"])
+    assert seed_story["article_count"] == 5 and seed_story["source_count"] == 5
+    assert seed_story["first_published"] == AUG
+    assert seed_story["last_published"] == AUG + datetime.timedelta(days=1)
+    assert seed_story["top_entities"][:2] == [BLINKEN, ISRAEL]
+    assert len(seed_story["top_entities"]) == 5
+    assert {s["title"] for s in stories} >= {t for t, _, _ in UNRELATED}
+
+
+def test_same_kind_of_event_a_year_apart_is_another_story(seeds):
+    later = [{**a, "article_id": a["article_id"] + "-2025",
+              "published_date": a["published_date"] + datetime.timedelta(days=365)}
+             for a in seeds]
+    _, members = cluster_stories(seeds + later, {}, {})
+    story = story_of(members)
+    assert story["seed0"] == story["seed4"] != story["seed0-2025"] == story["seed4-2025"]
+
+
+def test_near_duplicate_joins_its_originals_story(seeds, others):
+    copy = article("copy", seeds[0]["body"][:200], source="aggregator", duplicate_of="seed0",
+                   date=AUG + datetime.timedelta(days=3))
+    stories, members = cluster_stories(seeds + others + [copy], {}, {})
+    story = story_of(members)
+    assert story["copy"] == story["seed0"]
+    row = next(s for s in stories if s["story_id"] == story["seed0"])
+    assert row["article_count"] == 6 and row["source_count"] == 6
+    assert row["last_published"] == AUG + datetime.timedelta(days=3)
+
+
+def test_incremental_run_keeps_story_ids(seeds, others):
+    first_stories, first_members = cluster_stories(seeds[:3] + others[:1], {}, {})
+    created = {s["story_id"]: AUG for s in first_stories}
+    _, members = cluster_stories(seeds + others, story_of(first_members), created)
+    before, after = story_of(first_members), story_of(members)
+    assert all(after[aid] == sid for aid, sid in before.items())
+    assert after["seed4"] == after["seed0"]
+    assert after["other1"] not in created
+
+
+def test_bridging_cluster_takes_the_older_id():
+    clusters = [["a", "b", "c"], ["d"]]
+    prior = {"a": "st-new", "b": "st-old", "d": "st-old"}
+    created = {"st-new": datetime.date(2024, 8, 2), "st-old": datetime.date(2024, 8, 1)}
+    # st-old is oldest; it goes to the cluster holding most of its members (a tie: 1 and 1,
+    # broken by smallest article id), and st-new then has no free cluster left for it.
+    assert assign_ids(clusters, prior, created) == ["st-old", assign_ids([["d"]], {}, {})[0]]
+    assert assign_ids([["a", "b", "d"]], prior, created) == ["st-old"]
+
+
+def test_bridging_article_merges_stories_under_the_older_id(seeds):
+    # Two halves of the seed story clustered apart earlier; together they are one story.
+    prior = {"seed0": "st-b", "seed1": "st-b", "seed2": "st-a", "seed3": "st-a", "seed4": "st-a"}
+    created = {"st-a": datetime.date(2024, 8, 19), "st-b": datetime.date(2024, 8, 18)}
+    stories, members = cluster_stories(seeds, prior, created)
+    assert [s["story_id"] for s in stories] == ["st-b"]
+    assert {m["story_id"] for m in members} == {"st-b"}
+
+
+def test_rerun_on_own_output_is_identical(seeds, others):
+    copy = article("copy", seeds[1]["body"], duplicate_of="seed1")
+    articles = seeds + others + [copy]
+    stories, members = cluster_stories(articles, {}, {})
+    created = {s["story_id"]: AUG for s in stories}
+    again = cluster_stories(list(reversed(articles)), story_of(members), created)
+    assert again == (stories, members)
+    assert stories == sorted(stories, key=lambda s: s["story_id"])
+
+
+def test_rows_conform_to_the_declared_schemas(seeds, others):
+    stories, members = cluster_stories(seeds + others, {}, {})
+    day = datetime.date(2024, 8, 20)
+    assert conform("stories", stories, run_id="r", ingest_date=day).num_rows == 3
+    assert conform("story_members", members, run_id="r", ingest_date=day).num_rows == 7
+    assert cluster_stories([], {}, {}) == ([], [])
+
+
+def test_average_linkage_needs_the_mean_not_one_strong_pair():
+    # 0-1 strong, 2 attached to 1 only: the mean to {0, 1} is 0.45 / 2 < 0.3, so 2 stays out.
+    edges = {(0, 1): 0.9, (1, 2): 0.45}
+    assert average_linkage(3, edges, 0.3) == [0, 0, 1]
+    assert average_linkage(3, edges, 0.2) == [0, 0, 0]

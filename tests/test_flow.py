@@ -1,0 +1,144 @@
+"""The news-etl flow end to end, in Prefect's ephemeral mode, on real files and models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+import flows.news_etl as news
+from flows.cli import app
+from flows.news_etl import RunParameters, ValidationBlocked, news_etl
+
+
+def _run(input: Path, lake: Path, **options: object):
+    return news_etl(RunParameters(input=str(input), lake=str(lake), processes=1, **options))
+
+
+def _table(lake: Path, name: str) -> list[dict]:
+    rows = duckdb.sql(f"SELECT * FROM read_parquet('{lake}/{name}/**/*.parquet', "
+                      "hive_partitioning = true)")
+    return [dict(zip(rows.columns, r, strict=True)) for r in rows.fetchall()]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory, ) -> tuple[Path, object]:
+    lake = tmp_path_factory.mktemp("lake")
+    return lake, _run(Path(__file__).parent.parent / "data" / "raw", lake)
+
+
+def test_sample_run_publishes_every_table(seeded) -> None:
+    lake, summary = seeded
+    assert summary.outcome == "published" and summary.validation["success"]
+    assert summary.records == {"published": 5, "duplicate": 0, "rejected": 0,
+                               "already_seen": 0}
+    for name in ("articles", "entities", "mentions", "quotes", "facts", "dates", "ingest_log"):
+        assert summary.rows[name] > 0, name
+        assert len(_table(lake, name)) == summary.rows[name]
+    stories = pq.read_table(lake / "stories" / "stories.parquet").to_pylist()
+    assert len(stories) == 1 and stories[0]["article_count"] == 5  # one trip, five outlets
+    record = json.loads(next((lake / "_runs").glob("*.json")).read_text())
+    assert record["outcome"] == "published" and record["records_read"] == 5
+    assert (lake / "_docs" / "index.html").exists()
+    assert not list(lake.rglob("*.tmp")) and not list((lake / "_state").glob("staging/*"))
+
+
+def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
+    lake, _ = seeded
+    before = {p: p.read_bytes() for p in lake.rglob("*.parquet")
+              if "ingest_log" not in p.parts}
+    summary = _run(Path(__file__).parent.parent / "data" / "raw", lake)
+    assert summary.outcome == "nothing new"
+    assert summary.records == {"published": 0, "duplicate": 0, "rejected": 0,
+                               "already_seen": 5}
+    after = {p: p.read_bytes() for p in lake.rglob("*.parquet") if "ingest_log" not in p.parts}
+    assert after == before  # no published row changed, no file added
+    statuses = [r["status"] for r in _table(lake, "ingest_log")]
+    assert sorted(statuses) == ["already_seen"] * 5 + ["published"] * 5
+
+
+def test_copies_across_runs(seeded, tmp_path: Path, seeds: Path) -> None:
+    lake = tmp_path / "lake"
+    shutil.copytree(seeded[0], lake)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    text = (seeds / "000_e718f964ed1dc2e7.txt").read_text()
+    (drop / "exact.txt").write_text(text.upper() + "\n\nShare this article")
+    (drop / "edited.txt").write_text(text.replace("ninth trip", "9th trip") + "\nLast line.")
+    summary = _run(drop, lake)
+    log = {Path(r["source_uri"]).name: r for r in _table(lake, "ingest_log")
+           if r["run_id"] == summary.run_id}
+    assert log["exact.txt"]["status"] == "duplicate"
+    assert log["edited.txt"]["status"] == "published"
+    articles = {r["article_id"]: r for r in _table(lake, "articles")}
+    edited = articles[log["edited.txt"]["article_id"]]
+    assert edited["duplicate_of"] == log["exact.txt"]["article_id"]
+    assert edited["duplicate_similarity"] > 0.8
+    assert summary.rows["entities"] == 0  # copies are not sent to extraction
+    members = pq.read_table(lake / "story_members" / "story_members.parquet").to_pylist()
+    assert len({m["story_id"] for m in members}) == 1 and len(members) == 6
+
+
+def test_bad_files_are_rejected_and_good_ones_published(tmp_path: Path, seeds: Path) -> None:
+    drop, lake = tmp_path / "drop", tmp_path / "lake"
+    drop.mkdir()
+    shutil.copy(seeds / "003_685e280fe859b7c9.txt", drop / "good.txt")
+    (drop / "empty.txt").write_bytes(b"")
+    (drop / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (drop / "invalid-utf8.txt").write_bytes("“quoted” ".encode() * 20 + b"\xff\xfe\xc3(")
+    (drop / "malformed.json").write_text('{"text": "cut off')
+    (drop / "huge.txt").write_text("word " * 300_000)
+    summary = _run(drop, lake, max_record_bytes=2**20)
+    assert summary.records == {"published": 1, "duplicate": 0, "rejected": 5,
+                               "already_seen": 0}
+    log = {Path(r["source_uri"]).name: r for r in _table(lake, "ingest_log")}
+    assert len(log) == 6 and all(r["reason"] for n, r in log.items() if n != "good.txt")
+    assert len(_table(lake, "articles")) == 1
+
+
+def test_failed_validation_publishes_nothing(tmp_path: Path, seeds: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    suites = tmp_path / "suites"
+    shutil.copytree(news.EXPECTATIONS, suites)
+    suite = json.loads((suites / "articles.json").read_text())
+    suite["expectations"].append({
+        "type": "expect_column_values_to_be_between",
+        "kwargs": {"column": "word_count", "max_value": 10},
+        "meta": {"severity": "error"}, "severity": "critical"})
+    (suites / "articles.json").write_text(json.dumps(suite))
+    monkeypatch.setattr(news, "EXPECTATIONS", suites)
+    lake = tmp_path / "lake"
+    result = CliRunner().invoke(app, ["run", "--input", str(seeds), "--lake", str(lake),
+                                      "--processes", "1"])
+    assert result.exit_code == 1, result.output
+    assert "expect_column_values_to_be_between(word_count)" in result.output
+    assert not list(lake.glob("articles/**/*.parquet"))
+    assert not list(lake.glob("ingest_log/**/*.parquet"))
+    quarantine = next((lake / "_quarantine").iterdir())
+    assert (quarantine / "articles.parquet").exists() and (quarantine / "report.json").exists()
+    record = json.loads((lake / "_runs" / f"{quarantine.name}.json").read_text())
+    assert record["outcome"] == "blocked"
+    with pytest.raises(ValidationBlocked):  # the flow run itself ends Failed
+        _run(seeds, lake)
+
+
+def test_cli_summary_and_bad_arguments(tmp_path: Path, seeds: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["run", "--input", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    shutil.copy(seeds / "004_1b1c205a9292d287.txt", drop)
+    result = runner.invoke(app, ["run", "--input", str(drop), "--lake", str(tmp_path / "l"),
+                                 "--processes", "1"])
+    assert result.exit_code == 0, result.output
+    last = result.output.strip().splitlines()[-5:]
+    assert last[0].endswith(": published")
+    assert last[1].startswith("records read 1: published 1")
+    assert last[3].startswith("validation passed: ")
+    assert last[4] == f"lake: {tmp_path / 'l'}"
