@@ -19,7 +19,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from tasks.cluster import average_linkage, cluster_stories, text_vectors
 
-DEFAULT_PATH = "/work/shared/datasets/ecbplus/ecbplus-dev.jsonl"
+DEFAULT_PATH = "../shared/datasets/ecbplus/ecbplus-dev.jsonl"  # from a checkout
 KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 SWEEP = [round(t, 2) for t in np.arange(0.05, 0.61, 0.025)]
 
@@ -107,18 +107,18 @@ def score_ecbplus(path: str = DEFAULT_PATH) -> dict:
             "ner_seconds": ner_seconds, "cluster_seconds": cluster_seconds}
 
 
-def main() -> None:
-    result = score_ecbplus(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_PATH)
+def report(result: dict) -> str:
     ours, base = result["ours"], result["baseline"]
-    print(f"ECB+ dev: {result['documents']} documents, {ours['topics']} topics "
-          f"(NER {result['ner_seconds']:.1f}s, clustering {result['cluster_seconds']:.2f}s)")
-    print(f"{'metric':<14}{'ours':>8}{'baseline':>10}")
+    lines = [f"ECB+ dev: {result['documents']} documents, {ours['topics']} topics "
+             f"(NER {result['ner_seconds']:.1f}s, clustering {result['cluster_seconds']:.2f}s)",
+             f"{'metric':<14}{'ours':>8}{'baseline':>10}"]
     for key in ["b3_p", "b3_r", "b3_f1", "pair_f1", "ari", "merged_topics", "stories"]:
         a, b = ours[key], base[key]
-        print(f"{key:<14}{a:>8.3f}{b:>10.3f}" if isinstance(a, float) else
-              f"{key:<14}{a:>8}{b:>10}")
-    print(f"baseline at its best threshold {result['baseline_threshold']} (oracle sweep)")
+        lines.append(f"{key:<14}{a:>8.3f}{b:>10.3f}" if isinstance(a, float) else
+                     f"{key:<14}{a:>8}{b:>10}")
+    lines.append(f"baseline at its best threshold {result['baseline_threshold']} (oracle sweep)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
-    main()
+    print(report(score_ecbplus(sys.argv[1] if len(sys.argv) > 1 else DEFAULT_PATH)))

@@ -75,3 +75,18 @@ def bench(
     from benchmarks.throughput import bench as run_bench
 
     typer.echo(table(run_bench(corpus or DEFAULT_CORPUS, articles, processes, batch_size)))
+
+
+evaluate = typer.Typer(help="Quality on gold data (datasets in the formats of ../shared/datasets).")
+app.add_typer(evaluate, name="eval")
+
+
+@evaluate.command("stories")
+def eval_stories(
+    path: Annotated[str, typer.Option(help="ECB+ JSONL (doc_id, topic, cluster, text)")] = "",
+) -> None:
+    """Same-story clustering on ECB+: B-cubed, pairwise F1, ARI, merged topics, against a
+    TF-IDF + average-linkage baseline at its best threshold."""
+    from evaluation.stories import DEFAULT_PATH, report, score_ecbplus
+
+    typer.echo(report(score_ecbplus(path or DEFAULT_PATH)))
