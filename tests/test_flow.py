@@ -142,3 +142,21 @@ def test_cli_summary_and_bad_arguments(tmp_path: Path, seeds: Path) -> None:
     assert last[1].startswith("records read 1: published 1")
     assert last[3].startswith("validation passed: ")
     assert last[4] == f"lake: {tmp_path / 'l'}"
+
+
+def test_object_store_urls_end_to_end(seeds: Path) -> None:
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.pipe("/e2e-drop/a.txt", (seeds / "002_ab3f3d2c81e488e9.txt").read_bytes())
+    summary = news_etl(RunParameters(input="memory://e2e-drop", lake="memory://e2e-lake",
+                                     processes=1))
+    assert summary.outcome == "published" and summary.records["published"] == 1
+    assert fs.glob("/e2e-lake/articles/ingest_date=*/part-*.parquet")
+    assert fs.exists("/e2e-lake/stories/stories.parquet")
+    assert fs.exists("/e2e-lake/_docs/index.html")
+
+
+def test_unreachable_lake_is_exit_2(seeds: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--input", str(seeds), "--lake", "nosuch://x"])
+    assert result.exit_code == 2 and "cannot open lake" in result.output
