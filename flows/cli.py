@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
-import typer
+# Prefect's ephemeral server gets 20 s to start by default; a busy small machine needs more.
+# Set before Prefect is imported, and only where the user has not chosen a value.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
-from flows.news_etl import RunParameters
+import typer  # noqa: E402
+
+from flows.news_etl import RunParameters  # noqa: E402
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="wiredesk: raw news text in, validated Parquet tables out.")

@@ -122,11 +122,14 @@ class Lake:
         return record["files"]
 
     def recover(self) -> list[str]:
-        """Finish publishes that died half-way, and sweep temporaries of runs that never got
-        to publish. Returns the run ids rolled forward."""
+        """Finish publishes that died half-way, and sweep the temporaries and staging of runs
+        that never got to publish. Call it before a run starts (runs of one lake do not
+        overlap). Returns the run ids rolled forward."""
         done = [self._roll_forward(j) for j in sorted(self._glob("_state/journal/*.json"))]
         for tmp in self._glob("**/.*.tmp"):
             self.fs.rm(tmp)
+        for staging in self._glob("_state/staging/*"):
+            self.fs.rm(staging, recursive=True)
         return done
 
     def _roll_forward(self, journal: str) -> str:

@@ -70,8 +70,11 @@ def test_temporaries_without_a_journal_are_swept(tmp_path: Path) -> None:
     stray = tmp_path / "articles" / "ingest_date=2024-08-20" / ".part-x.parquet.ab.tmp"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(b"half")
+    staging = tmp_path / "_state" / "staging" / "crashed-run" / "records-00000.parquet"
+    staging.parent.mkdir(parents=True)
+    staging.write_bytes(b"left behind")
     assert Lake(str(tmp_path)).recover() == []
-    assert not stray.exists()
+    assert not stray.exists() and not staging.parent.exists()
     assert Lake(str(tmp_path)).files("articles") == []
 
 
