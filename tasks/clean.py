@@ -47,7 +47,9 @@ JUNK_LINES = {
 _JUNK_PATTERNS = [
     re.compile(r"[\W_]*", re.UNICODE),                    # only quote marks, dashes, dots
     re.compile(r"[\d\s.,:kKmM]+"),                        # share counters: "0 95", "1.2K"
-    re.compile(r"(?:©|\(c\)|copyright\b).{0,120}", re.I),  # copyright footers
+    # copyright footers: "© 2024 Reuters", "Copyright 2024 ...", "... All rights reserved."
+    re.compile(r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}\b)?.{0,100}|copyright\s+\d{4}\b.{0,100}"
+               r"|.{0,100}\ball rights reserved\W*", re.I),
     re.compile(r"(?:share|follow us) on (?:facebook|twitter|x|whatsapp|linkedin|email)\W*"
                r"(?:(?:and|or|,)?\s*(?:facebook|twitter|x|whatsapp|linkedin|email)\W*)*", re.I),
     re.compile(r"(?:click|tap) (?:here )?to (?:share|print|email|subscribe)\b.{0,80}", re.I),

@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from spacy.language import Language
 
 from tasks.extract.dates import extract_dates
-from tasks.extract.entities import extract_entities
+from tasks.extract.entities import extract_entities, lake_names
 from tasks.extract.facts import extract_facts
 from tasks.extract.quotes import extract_quotes
 from tasks.lake import Lake
@@ -44,26 +44,64 @@ def extract_articles(articles: list[dict], nlp: Language,
                      n_process: int = 1, batch_size: int = 64) -> dict[str, list[dict]]:
     """Rows (every schema column except run_id) for each extraction table, in article order."""
     known = known_entities or {}
+    names = lake_names(known)
     out: dict[str, list[dict]] = {table: [] for table in TABLES}
     texts = ((article["body"], i) for i, article in enumerate(articles))
     for doc, i in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
         article = articles[i]
         article_id, body = article["article_id"], article["body"]
-        ents, mentions = extract_entities(doc, body, article_id, known)
+        ents, mentions = extract_entities(doc, body, article_id, known, names)
         out["entities"] += ents.rows
         out["mentions"] += mentions
         out["quotes"] += extract_quotes(doc, body, article_id, ents)
         out["facts"] += extract_facts(doc, body, article_id)
         out["dates"] += extract_dates(doc, article_id, article.get("published_date"))
+    link_lone_names(out)
     return out
 
 
+def link_lone_names(out: dict[str, list[dict]]) -> None:
+    """A person named only by one word in an article ("Biden") whom neither the article nor
+    the lake resolved is the one person of the batch whose full name ends with that word
+    ("Joe Biden"), when there is exactly one: the same result whatever the article order."""
+    full: dict[str, dict[str, str]] = defaultdict(dict)  # last word -> entity_id -> name
+    for row in out["entities"]:
+        if row["label"] == "PERSON" and " " in row["name"]:
+            full[row["name"].rsplit(" ", 1)[1]][row["entity_id"]] = row["name"]
+    remap = {row["entity_id"]: next(iter(full[row["name"]].items()))
+             for row in out["entities"]
+             if row["label"] == "PERSON" and " " not in row["name"]
+             and len(full.get(row["name"], {})) == 1}
+    if not remap:
+        return
+    merged: dict[tuple[str, str], dict] = {}
+    for row in out["entities"]:
+        if row["entity_id"] in remap:
+            row["entity_id"], row["name"] = remap[row["entity_id"]]
+        key = (row["article_id"], row["entity_id"])
+        if key in merged:  # the article named them both ways after all: one entity
+            kept = merged[key]
+            kept["aliases"] = list(dict.fromkeys(kept["aliases"] + row["aliases"]))
+            kept["roles"] = list(dict.fromkeys(kept["roles"] + row["roles"]))
+            kept["mention_count"] += row["mention_count"]
+        else:
+            merged[key] = row
+    out["entities"] = list(merged.values())
+    for row in out["mentions"]:
+        row["entity_id"] = remap.get(row["entity_id"], (row["entity_id"],))[0]
+    for row in out["quotes"]:
+        if row["speaker_entity_id"] in remap:
+            row["speaker_entity_id"] = remap[row["speaker_entity_id"]][0]
+
+
 def known_aliases(entities: pa.Table) -> dict[str, str]:
-    """Aliases (and names) in published entity rows that name exactly one entity_id."""
+    """Aliases, names and persons' surnames in published entity rows that name exactly one
+    entity_id."""
     ids: dict[str, set[str]] = defaultdict(set)
     columns = entities.select(["entity_id", "name", "aliases"]).to_pydict()
     for eid, name, aliases in zip(*columns.values(), strict=True):
-        for alias in [name, *(aliases or [])]:
+        surname = [name.rsplit(" ", 1)[1]] if eid.startswith("person/") and " " in name else []
+        for alias in [name, *(aliases or []), *surname]:
             ids[alias].add(eid)
     return {alias: next(iter(eids)) for alias, eids in sorted(ids.items()) if len(eids) == 1}
 

@@ -22,22 +22,41 @@ CANONICAL = {"us": "United States", "usa": "United States", "united-states": "Un
              "un": "United Nations", "united-nations": "United Nations",
              "eu": "European Union", "european-union": "European Union"}
 
-# A title directly before a name ("US Secretary of State Antony Blinken", "Hamas leader X").
+# A title directly before a name ("US Secretary of State Antony Blinken", "Hamas leader X");
+# a lower-case title may carry one qualifier ("Politburo chief"), dropped when it is an entity.
 _ROLE = re.compile(
     r"(?:\b(?:Vice|Deputy|Prime|Foreign|Defen[cs]e|Finance|Interior|Health|Chief|Supreme|Crown)"
     r"\s+)?\b(?:President|Minister|Secretary(?: of State| of Defen[cs]e| General)?|Senator|Sen\."
     r"|Representative|Rep\.|Governor|Gov\.|Chancellor|King|Queen|Prince|Pope|General|Gen\."
-    r"|Ambassador|Speaker|Mayor|Judge|Justice|Premier|Sheikh|Ayatollah|Leader|leader|official"
-    r"|spokesman|spokeswoman|spokesperson|commander|chief|envoy|negotiator|CEO|[Cc]hairman"
-    r"|[Dd]irector)\s+$")
-# Title words spaCy sometimes puts inside a PERSON span; they are trimmed off the name.
+    r"|Ambassador|Speaker|Mayor|Judge|Justice|Premier|Sheikh|Ayatollah|Leader"
+    r"|(?:[A-Z][\w-]+\s+)?(?:leader|official|spokesman|spokeswoman|spokesperson|commander|chief"
+    r"|envoy|negotiator|CEO|[Cc]hairman|[Dd]irector))\s+$")
+# An appositive after a name: "Mustafa Barghouti, a spokesman for the Palestinian National
+# Initiative," -> "spokesman for the Palestinian National Initiative".
+_APPOSITIVE = re.compile(
+    r",\s+(?:a|an|the)\s+(?:(?:senior|top|former|chief|leading|[A-Z][\w’'-]+)\s+){0,2}"
+    r"((?:(?:prime|foreign|defen[cs]e|finance|interior|deputy|vice)\s+)?"
+    r"(?:spokes(?:man|woman|person)|member|official|leader|head|chief|minister|president"
+    r"|secretary|ambassador|envoy|negotiator|advis[eo]r|commander|director|chairman|chairwoman"
+    r"|founder|co-founder|representative|mayor|governor|senator)"
+    r"(?:\s+(?:of|for|at|to|in|with)\s+[^,.;:()\"“”\n]{2,60}?)?)\s*[,.;]")
+# Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
 _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
                  "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
                  "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
-                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader"}
+                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
+                 "state", "of"}
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
 _FINITE = {"VBZ", "VBD", "VBP"}
+# Inside a span these end a piece: list commas, line breaks, " - " (CoNLL's "SOCCER - JAPAN"),
+# brackets, "at" ("BOSTON AT SEATTLE") and possessives ("Gaza's Health Ministry" is Gaza plus
+# Health Ministry, as in CoNLL).
+_BREAKS = {",", "(", ")", "[", "]", "'s", "’s", "at", "AT"}
+_DASHES = {"-", "--", "–", "—"}
+# Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
+# facilities may ("Interstate 95").
+_NAME_KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP"}
 
 
 @dataclass
@@ -71,21 +90,34 @@ def entity_id(label: str, name: str) -> str:
 
 
 def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
-    while lo < hi and (doc[lo].pos_ in _TRIM_LEFT or
-                       (label == "PERSON" and doc[lo].lower_ in _TITLE_TOKENS)):
+    if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
+        lo = max([lo] + [i + 1 for i in range(lo, hi - 1) if doc[i].lower_ in _TITLE_TOKENS])
+    while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
         lo += 1
     # Finite verbs end headline fragments ("Blinken Arrives In" tagged ORG).
-    while hi - lo > 1 and (doc[hi - 1].pos_ in _TRIM_RIGHT or doc[hi - 1].tag_ in _FINITE):
+    while hi - lo > 1 and (doc[hi - 1].pos_ in _TRIM_RIGHT or doc[hi - 1].tag_ in _FINITE or (
+            label in _NAME_KINDS and (_is_figure(doc[hi - 1].text) or (
+                label != "PERSON" and doc[hi - 1].is_lower and doc[hi - 1].pos_ == "NOUN")))):
         hi -= 1
     span = doc[lo:hi]
     return span if hi > lo and any(c.isalpha() for c in span.text) else None
 
 
+def _is_figure(text: str) -> bool:
+    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in text)
+
+
+def _is_break(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    return token.is_space or token.text in _BREAKS or (
+        token.text in _DASHES and i > 0 and bool(doc[i - 1].whitespace_))
+
+
 def _pieces(span: Span) -> list[Span]:
-    """Split at commas and line breaks; trim determiners, possessives and titles at the edges."""
+    """Split at list commas, line breaks, dashes, brackets and possessives; trim the edges."""
     pieces, begin = [], span.start
     for i in range(span.start, span.end + 1):
-        if i == span.end or span.doc[i].is_space or span.doc[i].text == ",":
+        if i == span.end or _is_break(span.doc, i):
             if (piece := _trim(span.doc, begin, i, span.label_)) is not None:
                 pieces.append(piece)
             begin = i + 1
@@ -97,6 +129,19 @@ def _is_title_fragment(body: str, start: int, text: str) -> bool:
     return text in {"State", "Defense", "Defence"} and body.endswith("Secretary of ", 0, start)
 
 
+def _is_heading_word(body: str, piece: Span) -> bool:
+    """The capital of a sentence-case subhead ("Readiness to end the conflict") seen only there."""
+    start, doc = piece.start_char, piece.doc
+    if len(piece) > 1 or (start and body[start - 1] != "\n") or piece.end == len(doc):
+        return False
+    line_end = body.find("\n", start)
+    line = body[start:line_end if line_end >= 0 else len(body)].rstrip()
+    after = doc[piece.end]  # lower-case words follow, but not a list ("France at Japan")
+    return (not line.endswith((".", "!", "?", ":", '"', "”", ")")) and after.is_lower
+            and after.is_alpha and after.pos_ not in ("ADP", "CCONJ")
+            and body.count(piece.text) == 1)
+
+
 def _collect(doc: Doc, body: str) -> list[Mention]:
     sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
     mentions = []
@@ -105,7 +150,7 @@ def _collect(doc: Doc, body: str) -> list[Mention]:
             continue
         for piece in _pieces(ent):
             start, end = piece.start_char, piece.end_char
-            if _is_title_fragment(body, start, piece.text):
+            if _is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece):
                 continue
             mentions.append(Mention(start, end, piece.text, ent.label_,
                                     int(sentence_of[piece.start]),
@@ -113,7 +158,14 @@ def _collect(doc: Doc, body: str) -> list[Mention]:
     return mentions
 
 
-def _link(body: str, mentions: list[Mention], known: dict[str, str]) -> dict[str, str]:
+def lake_names(known: dict[str, str]) -> dict[str, str]:
+    """entity_id -> the lake's canonical name: the alias whose slug is the id's."""
+    return {eid: alias for alias, eid in known.items()
+            if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias}
+
+
+def _link(body: str, mentions: list[Mention], known: dict[str, str],
+          known_names: dict[str, str]) -> dict[str, str]:
     """Give each mention an entity_id; return entity_id -> canonical name (when in the text)."""
     votes: dict[str, Counter] = {}
     for m in mentions:
@@ -133,6 +185,8 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str]) -> dict[str
         elif len(words) == 1 and m.text in known:
             m.entity_id = known[m.text]
             m.label = LABEL_OF_KIND.get(m.entity_id.split("/", 1)[0], m.label)
+            if (lake_name := known_names.get(m.entity_id)) is not None:
+                names.setdefault(m.entity_id, lake_name)
             continue
         else:
             # Same words, different labels across the article (Blinken GPE/PERSON): majority wins.
@@ -147,34 +201,44 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str]) -> dict[str
     return names
 
 
-def _roles(body: str, mentions: list[Mention]) -> list[str]:
+def _roles(body: str, mentions: list[Mention], qualifiers: set[str]) -> list[str]:
+    """Titles right before a person's name and appositives right after it."""
     roles: dict[str, str] = {}
     for m in mentions:
-        if m.label == "PERSON" and (hit := _ROLE.search(body, max(0, m.start - 60), m.start)):
-            role = " ".join(hit.group(0).split())
-            roles.setdefault(role.lower(), role)
+        if m.label != "PERSON":
+            continue
+        found = [hit.group(0) for hit in [_ROLE.search(body, max(0, m.start - 60), m.start)] if hit]
+        found += [hit.group(1) for hit in [_APPOSITIVE.match(body, m.end)] if hit]
+        for role in found:
+            words = role.split()
+            if len(words) > 1 and words[0] in qualifiers:  # "Hamas leader" -> "leader"
+                words = words[1:]
+            roles.setdefault(" ".join(words).lower(), " ".join(words))
     return list(roles.values())
 
 
-def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
-                     ) -> tuple[Entities, list[dict]]:
+def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str],
+                     known_names: dict[str, str] | None = None) -> tuple[Entities, list[dict]]:
     """Entity rows and mention rows (both without run_id) plus the linking the others use.
 
     `body` is doc.text, passed in because Doc.text re-joins every token on each access.
+    `known`: lake aliases -> entity_id; `known_names`: lake_names(known), built once a batch.
     """
     mentions = _collect(doc, body)
-    names = _link(body, mentions, known)
+    names = _link(body, mentions, known,
+                  lake_names(known) if known_names is None else known_names)
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.entity_id, []).append(m)
+    qualifiers = {m.text for m in mentions if m.label != "PERSON"}
     rows = []
     for eid, group in groups.items():
         label = group[0].label  # the id's kind comes from the label, so the group agrees
         aliases = list(dict.fromkeys(m.text for m in group))
         rows.append({"article_id": article_id, "entity_id": eid,
-                     # an entity reached only through `known` is named by its longest alias
+                     # known only through an alias the lake lacks a name for: longest alias
                      "name": names.get(eid) or max(aliases, key=len), "label": label,
-                     "aliases": aliases, "roles": _roles(body, group),
+                     "aliases": aliases, "roles": _roles(body, group, qualifiers),
                      "mention_count": len(group)})
     mention_rows = [{"article_id": article_id, "entity_id": m.entity_id, "text": m.text,
                      "start": m.start, "end": m.end, "sentence_index": m.sentence_index}
