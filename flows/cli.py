@@ -95,3 +95,13 @@ def eval_stories(
     from evaluation.stories import DEFAULT_PATH, report, score_ecbplus
 
     typer.echo(report(score_ecbplus(path or DEFAULT_PATH)))
+
+
+@evaluate.command("entities")
+def eval_entities(
+    path: Annotated[str, typer.Option(help="CoNLL-2003 file (token POS chunk NER)")] = "",
+) -> None:
+    """Entity mentions on CoNLL-2003 (PER, ORG, LOC): wiredesk against bare spaCy."""
+    from evaluation.entities import DEFAULT_PATH, report, score_conll
+
+    typer.echo(report(score_conll(path or DEFAULT_PATH)))
