@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta, weekday
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -28,17 +28,43 @@ _SHIFT = {"yesterday": -1, "last night": -1, "today": 0, "tonight": 0, "this mor
 _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10}
 _FUTURE_AUX = {"will", "would", "'ll", "shall", "wo"}
-_FUTURE_VERBS = {"schedule", "expect", "plan", "set", "due", "intend", "go"}
-_PREFIX = re.compile(r"^(?:the |on |in |by |since |early |late |mid-|mid |earlier |later )+")
+_FUTURE_VERBS = {"schedule", "expect", "plan", "set", "due", "intend", "go", "slate"}
+# A clause verb passes the question on to its governor only when it is that verb's complement
+# ("plans to release it Thursday"), not when it is a modifier ("the rule filed Monday would").
+_PASS_DEPS = {"xcomp", "ccomp", "prep", "pobj", "npadvmod", "dobj", "attr"}
+# Words around a date that do not change which date it is ("the end of June", "as early as
+# Thursday", "September 20 or so"); the expression resolves as the date itself.
+_PREFIX = re.compile(r"^(?:(?:the|on|in|by|since|until|before|after|just|as early as|as late as"
+                     r"|(?:the )?(?:end|beginning|start|middle|first half|second half) of"
+                     r"|earlier|later|early|late|mid)[- ])+")
+_SUFFIX = re.compile(r"(?:,? or so|'s)$")
+_LAST_MONTH = re.compile(rf"(last|this|next|past|coming) {_MONTH}")
+
+
+def _past(verb: Token) -> bool:
+    return verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD"
+                                     for c in verb.children)
 
 
 def _is_future(span: Span) -> bool:
     """Whether the clause governing the expression speaks of the future ("will meet on Monday")."""
     tok = span.root
-    for _ in range(4):
-        if tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() in _FUTURE_VERBS or any(
-                c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in tok.children)):
-            return True
+    if tok.dep_ == "poss":  # "Friday's shooting": an event that happened
+        return False
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX"):
+            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            if any(c.lower_ in _FUTURE_AUX for c in auxes):
+                return True
+            if tok.lemma_.lower() in _FUTURE_VERBS:
+                # "was scheduled for March 31" is past; so is "the runoff, scheduled for
+                # March 31, was delayed", while "a vote slated for Wednesday" is to come
+                main = tok
+                if not auxes and tok.tag_ == "VBN":
+                    main = next((a for a in tok.ancestors if a.pos_ in ("VERB", "AUX")), tok)
+                return not _past(main)
+            if tok.dep_ not in ("xcomp", "ccomp"):
+                return False
         if tok.head is tok:
             break
         tok = tok.head
@@ -54,7 +80,8 @@ def _weekday(pub: date, day: int, modifier: str | None, future: bool) -> date:
     return pub + relativedelta(weekday=weekday(day)(-1))
 
 
-def _absolute(match: re.Match, pub: date | None) -> tuple[date | None, str]:
+def _absolute(match: re.Match, pub: date | None,
+              future: bool = False) -> tuple[date | None, str]:
     day = match.group(1) or match.group(4)
     month = _MONTHS[(match.group(2) or match.group(3)).lower()]
     year = match.group(5)
@@ -65,16 +92,34 @@ def _absolute(match: re.Match, pub: date | None) -> tuple[date | None, str]:
         resolved = date(int(year or pub.year), month, int(day or 1))
     except ValueError:
         return None, "unknown"
-    if year is None and resolved > pub:  # "7 October" without a year: the latest one so far
-        resolved = resolved.replace(year=resolved.year - 1)
+    if year is None and future and resolved < pub.replace(day=1):
+        resolved = resolved.replace(year=resolved.year + 1)  # "will meet in January"
+    elif year is None and not future and resolved > pub:
+        resolved = resolved.replace(year=resolved.year - 1)  # "7 October": the latest so far
     return resolved, granularity
+
+
+def _named_month(pub: date, month: int, modifier: str) -> date:
+    """ "last December": the latest December before this month; "next June" the first after."""
+    year = pub.year
+    if modifier in ("last", "past") and month >= pub.month:
+        year -= 1
+    elif modifier in ("next", "coming") and month <= pub.month:
+        year += 1
+    return date(year, month, 1)
 
 
 def resolve(text: str, pub: date | None, future: bool = False) -> tuple[date | None, str]:
     """(resolved_date, granularity) for one expression; relative ones need `pub`."""
-    t = _PREFIX.sub("", " ".join(text.lower().split()))
+    t = _SUFFIX.sub("", _PREFIX.sub("", " ".join(text.lower().split())))
+    if t in ("week", "month", "year"):  # "by the end of the year"
+        t = "this " + t
     if m := _ABSOLUTE.fullmatch(t):
-        return _absolute(m, pub)
+        return _absolute(m, pub, future)
+    if (m := _ABSOLUTE.search(t)) and m.end() == len(t) and m.start() and (m[1] or m[4]):
+        return _absolute(m, pub, future)  # "the months preceding Sept. 11"
+    if (m := _LAST_MONTH.fullmatch(t)) and pub is not None:
+        return _named_month(pub, _MONTHS[m.group(2)], m.group(1)), "month"
     if _NUMERIC.fullmatch(t):
         return dateutil_parser.parse(t).date(), "day"
     if re.fullmatch(r"\d{4}", t):
@@ -114,8 +159,15 @@ def _split(span: Span) -> list[Span]:
     return [p for p in [*pieces, span.doc[begin:span.end]] if len(p)]
 
 
+# spaCy DATE/TIME spans that never name a date: ages, bare counts, rates, clock durations.
+_NOT_A_DATE = re.compile(r".*\d+-year-old|\d{1,3}|.*-era|(?:hourly|daily|weekly|monthly|yearly"
+                         r"|annual|annually)|.*\b(?:\d+|a few|several) (?:minutes|hours|seconds)",
+                         re.IGNORECASE)
+
+
 def extract_dates(doc: Doc, article_id: str, published: date | None) -> list[dict]:
-    spans = [p for e in doc.ents if e.label_ in ("DATE", "TIME") for p in _split(e)]
+    spans = [p for e in doc.ents if e.label_ in ("DATE", "TIME") for p in _split(e)
+             if not _NOT_A_DATE.fullmatch(p.text)]
     # Weekday names spaCy did not tag ("Blinken arrived Sunday" is often missed).
     spans += [doc[t.i:t.i + 1] for t in doc if t.lower_ in _WEEKDAYS and not t.ent_type_]
     rows = []

@@ -13,7 +13,8 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "hurt": "WOUND", "kidnap": "KIDNAP", "abduct": "KIDNAP", "arrest": "ARREST",
               "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "displace": "DISPLACE",
               "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
-              "release": "RELEASE", "free": "RELEASE"}
+              "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
+              "rescue": "RELEASE", "dead": "KILL"}
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
               "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
@@ -23,7 +24,17 @@ _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "K
 _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
            "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
            "student", "member", "staff", "patient", "journalist", "prisoner", "casualty",
-           "victim", "combatant", "settler", "voter", "passenger", "baby"}
+           "victim", "combatant", "settler", "voter", "passenger", "baby", "adult", "guard",
+           "employee", "staffer", "aide", "gunman", "hero", "volunteer", "veteran", "educator",
+           "activist", "minor", "citizen", "national", "guest", "cop", "sailor", "cadet",
+           "firefighter", "immigrant", "official", "senator", "candidate", "brother", "family",
+           "inmate", "suspect", "teenager", "girl", "boy", "individual", "agent", "american",
+           "foreigner", "servicewoman", "serviceman", "militiaman", "grader", "figure", "others",
+           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader"}
+# Counted nouns that are events: "150 airstrikes", "32 mass shootings".
+_EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "protest",
+           "incident", "raid", "execution", "violation", "killing", "murder", "kill", "death",
+           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
@@ -35,6 +46,7 @@ _QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at lea
                ("nearly", "nearly"), ("almost", "nearly"), ("over", "over"), ("about", "about"),
                ("around", "about"), ("approximately", "about"), ("roughly", "about"),
                ("some", "about"), ("estimated", "about")]
+_NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -74,8 +86,14 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
         tok = doc[i]
         if tok.like_num and tok.ent_type_ not in _SKIP_ENTS and tok.pos_ == "NUM":
             j = i + 1
-            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES):
+            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES) and not (
+                    _YEAR.fullmatch(doc[j].text)):  # "one 2007 attack"
                 j += 1
+            if tok.lower_ in _SCALES and i > 0 and doc[i - 1].lower_ in ("a", "one"):
+                i -= 1  # "a million workers"
+            elif tok.lower_ in _SCALES:  # "several hundred": no value
+                i = j
+                continue
             spans.append((i, j))
             i = j
         else:
@@ -88,26 +106,63 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
     after = doc[j].lower_ if j < len(doc) else ""
     after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
     return (bool(_YEAR.fullmatch(doc[i].text)) or before in {"$", "aged", "age", "no.", "#"}
-            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m."}
+            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"}))
 
 
-def _kind(noun: Token) -> str | None:
-    """Walk up from the counted noun to a kind word: its own lemma, the verb it is an argument
-    of ("killing 1,200 people"), or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
+def _verb_kinds(verb: Token) -> list[str]:
+    """Kinds said by a verb, its conjoined verbs and its predicative ("shot dead", "shot and
+    killed")."""
+    words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd")
+                     and c.pos_ in ("VERB", "ADJ"))]
+    return [_VERB_KIND[w.lemma_.lower()] for w in words if w.lemma_.lower() in _VERB_KIND]
+
+
+def _best(kinds: list[str]) -> str | None:
+    return "KILL" if "KILL" in kinds else (kinds[0] if kinds else None)
+
+
+def _clause_kind(noun: Token) -> str | None:
+    """Walk up from the counted noun to a kind word: the verb it is an argument of ("killing
+    1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
     tok = noun
+    while tok.dep_ == "conj" and tok.head is not tok:  # "20 children and six adults were shot"
+        tok = tok.head
     for _ in range(5):
         lemma = tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX", "ADJ") and lemma in _VERB_KIND:
-            return _VERB_KIND[lemma]
-        if lemma in _NOUN_KIND or tok.lower_ in _NOUN_KIND:
+        if tok.pos_ in ("VERB", "AUX", "ADJ") and (kind := _best(_verb_kinds(tok))):
+            return kind
+        if tok is not noun and (lemma in _NOUN_KIND or tok.lower_ in _NOUN_KIND):
             return _NOUN_KIND.get(lemma) or _NOUN_KIND[tok.lower_]
-        if (tok.pos_ in ("VERB", "AUX") and lemma not in _PASS_VERBS) or tok.head is tok or (
+        if (tok.pos_ in ("VERB", "AUX") and (lemma not in _PASS_VERBS or tok.dep_ == "conj")
+                ) or tok.head is tok or (  # "killing ... and taking 250 hostages": own clause
                 tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS):
             break
         tok = tok.head
-    return "OTHER" if noun.lemma_.lower() in _PEOPLE or noun.ent_type_ == "NORP" else None
+    return None
+
+
+def _kind(noun: Token) -> str | None:
+    """The kind of a count of `noun` (the number itself when the noun is elided), or None
+    when it is no count. The clause decides ("were released"), else a verb modifying the
+    noun ("four Americans killed"), else the noun itself ("250 hostages"); a killing said of
+    hostages wins over their being hostages. Other people and events are OTHER."""
+    lemma = noun.lemma_.lower()
+    own = _NOUN_KIND.get(lemma) or _NOUN_KIND.get(noun.lower_)
+    clause = _clause_kind(noun) or _best([k for c in noun.children if c.dep_ in (
+        "acl", "relcl", "amod") for k in _verb_kinds(c)])
+    people = (lemma in _PEOPLE or lemma in _EVENTS or noun.lower_ in _PEOPLE
+              or noun.ent_type_ == "NORP")
+    if not (own or people or noun.like_num or clause not in (None, "RELEASE")):
+        return None  # things are released too: "three documents", "Two polls"
+    if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured"
+        return own
+    if clause == "KILL" or (clause and not own):
+        return clause
+    if own or noun.like_num:  # an elided noun ("Six were charged") needs a kind word
+        return own
+    return "OTHER" if people else None
 
 
 def _attribution(doc: Doc, num: Token) -> str | None:
@@ -147,7 +202,11 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         value = number_value([t.text for t in doc[i:j]])
         num = doc[j - 1]
         noun = num.head if num.dep_ == "nummod" else num
-        kind = _kind(noun) if value is not None else None
+        of = [c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"]
+        pobj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        if noun is num and j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
+            noun = doc[j]  # "31 dead", "3,700 injured"
+        kind = _kind(pobj[0] if noun is num and pobj else noun) if value is not None else None
         if kind is None or (kind == "OTHER" and value < 2):  # "one person", "one member"
             continue
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
@@ -162,9 +221,7 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             while first < noun.i and doc[first].pos_ == "CCONJ":
                 first += 1
             obj_range, end_tok = (first, noun.i + 1), noun.i + 1
-        else:
-            of = [c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"]
-            pobj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
+        else:  # "three of the victims"
             obj_range, end_tok = (phrase(pobj[0]) if pobj else None), j
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         rows.append({"fact_id": f"{article_id}:{start}", "article_id": article_id,

@@ -1,0 +1,134 @@
+"""Facts and dates: the gold set's integrity and the rules the evaluation led to (real model)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from evaluation.facts_dates import DEFAULT_PATH, _lemma, load_articles, load_gold, locate
+from tasks.extract import extract_articles, load_nlp
+from tasks.extract.dates import resolve
+
+DATASET = Path(__file__).resolve().parent.parent / DEFAULT_PATH
+KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}
+QUALIFIERS = {"exact", "about", "more_than", "at_least", "nearly", "over", "up_to"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def one(text: str, nlp, published: date | None = date(2024, 8, 19)) -> dict[str, list[dict]]:
+    article = {"article_id": "a", "body": text, "published_date": published, "title": None}
+    return extract_articles([article], nlp)
+
+
+# --- gold set ---------------------------------------------------------------------------------
+
+def test_gold_files_are_well_formed_and_hold_no_texts():
+    facts, dates = load_gold("facts"), load_gold("dates")
+    assert sum(len(r["items"]) for r in facts) >= 150
+    assert sum(len(r["items"]) for r in dates) >= 150
+    for row in facts + dates:
+        assert row["split"] in ("dev", "test") and len(row["first_words"].split()) <= 3
+        assert all(len(item["text"]) <= 40 for item in row["items"])  # expressions only
+    for item in (i for r in facts for i in r["items"]):
+        assert item["kind"] in KINDS and item["qualifier"] in QUALIFIERS
+        assert isinstance(item["value"], int)
+    for item in (i for r in dates for i in r["items"]):
+        assert item["granularity"] in ("day", "week", "month", "year", "unknown")
+        if item["resolved_date"]:
+            date.fromisoformat(item["resolved_date"])
+
+
+@pytest.mark.skipif(not DATASET.exists(), reason="allsides dataset not available")
+def test_every_gold_item_is_found_in_its_cleaned_paragraph():
+    gold = load_gold("facts") + load_gold("dates")
+    articles = load_articles(str(DATASET), {r["article_id"] for r in gold})
+    for row in gold:
+        body = articles[row["article_id"]]["body"]
+        paragraph = body.split("\n\n")[row["paragraph"]]
+        assert " ".join(paragraph.split()[:3]) == row["first_words"]
+        for item in row["items"]:
+            start, end = locate(body, row["paragraph"], item["text"], item["occurrence"])
+            assert body[start:end] == item["text"]
+
+
+def test_object_heads_compare_by_lemma():
+    assert _lemma("Western hostages") == _lemma("hostage") == "hostage"
+    assert _lemma("business people") == "person" and _lemma("first-graders") == "grader"
+    assert _lemma(None) is None and _lemma("casualties") == "casualty"
+
+
+# --- facts ------------------------------------------------------------------------------------
+
+def _facts(text: str, nlp) -> dict[str, tuple]:
+    return {f["text"]: (f["kind"], f["value"], f["object"]) for f in one(text, nlp)["facts"]}
+
+
+def test_kinds_from_coordinated_and_modifying_verbs(nlp):
+    facts = _facts("Twenty children and six adults were shot and killed at the school. "
+                   "With four Americans killed in Libya, critics spoke.", nlp)
+    assert facts["six adults"][:2] == ("KILL", 6)
+    assert facts["four Americans"][:2] == ("KILL", 4)
+
+
+def test_clause_kind_beats_the_relative_clause_and_the_own_noun(nlp):
+    facts = _facts("One person injured in the bombing was released from the hospital. "
+                   "Hamas militants stormed in, killing about 1,200 people and taking about "
+                   "250 hostages.", nlp)
+    assert facts["One person"][:2] == ("RELEASE", 1)
+    assert facts["about 250 hostages"][:2] == ("KIDNAP", 250)
+
+
+def test_people_and_events_are_other_counts_but_things_are_not(nlp):
+    facts = _facts("Six aides joined the campaign, and the army carried out 150 airstrikes. "
+                   "The office released three documents and a four-page letter.", nlp)
+    assert facts["Six aides"][:2] == ("OTHER", 6)
+    assert facts["150 airstrikes"][:2] == ("OTHER", 150)
+    assert not any("documents" in t or "page" in t for t in facts)
+
+
+def test_number_spans(nlp):
+    facts = _facts("Bonuses went to a million workers. Several hundred people marched, and "
+                   "police detailed one 2007 attack. The blasts left 31 dead and more than "
+                   "3,700 injured.", nlp)
+    assert facts["a million workers"][1] == 1_000_000
+    assert not any(v[1] in (100, 2008) for v in facts.values())
+    assert facts["31 dead"] == ("KILL", 31, "dead")
+    assert facts["more than 3,700 injured"][:2] == ("WOUND", 3700)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,pub,future,expected", [
+    ("the end of June", date(2017, 9, 12), False, (date(2017, 6, 1), "month")),
+    ("the end of the year", date(2012, 12, 8), False, (date(2012, 1, 1), "year")),
+    ("September 20 or so", date(2017, 10, 1), False, (date(2017, 9, 20), "day")),
+    ("last December", date(2017, 5, 29), False, (date(2016, 12, 1), "month")),
+    ("late-1939", date(2014, 8, 29), False, (date(1939, 1, 1), "year")),
+    ("later this year", date(2017, 5, 29), False, (date(2017, 1, 1), "year")),
+    ("January 29", date(2019, 1, 16), True, (date(2019, 1, 29), "day")),
+    ("June 1", date(2019, 5, 13), True, (date(2019, 6, 1), "day")),
+    ("the months preceding Sept. 11", date(2012, 11, 15), False, (date(2012, 9, 11), "day")),
+])
+def test_resolve_modified_and_future_dates(text, pub, future, expected):
+    assert resolve(text, pub, future) == expected
+
+
+def test_future_and_past_clauses(nlp):
+    text = ("Their runoff, initially scheduled for March 31, was delayed. The rule filed "
+            "Monday would exempt plans. The talks are scheduled for June 1.")
+    rows = {d["text"]: d["resolved_date"] for d in one(text, nlp, date(2020, 5, 5))["dates"]}
+    assert rows["March 31"] == date(2020, 3, 31)  # not next year's: the clause is past
+    assert rows["Monday"] == date(2020, 5, 4)  # "would" belongs to the main clause
+    assert rows["June 1"] == date(2020, 6, 1)
+
+
+def test_ages_and_rates_are_not_dates(nlp):
+    rows = one("The 40-year-old man, 39, earned hourly wages for 30 minutes on Monday.",
+               nlp)["dates"]
+    assert [d["text"] for d in rows] == ["Monday"]
