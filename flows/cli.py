@@ -105,3 +105,15 @@ def eval_entities(
     from evaluation.entities import DEFAULT_PATH, report, score_conll
 
     typer.echo(report(score_conll(path or DEFAULT_PATH)))
+
+
+@evaluate.command("facts-dates")
+def eval_facts_dates(
+    corpus: Annotated[str, typer.Option(help="allsides JSONL(.gz) the gold set points into")
+                      ] = "",
+    errors: Annotated[bool, typer.Option(help="list every disagreement")] = False,
+) -> None:
+    """Facts and dates against the hand-annotated gold set in eval/gold/."""
+    from evaluation.facts_dates import DEFAULT_PATH, report
+
+    report(corpus or DEFAULT_PATH, show_errors=errors)
