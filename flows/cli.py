@@ -117,3 +117,13 @@ def eval_facts_dates(
     from evaluation.facts_dates import DEFAULT_PATH, report
 
     report(corpus or DEFAULT_PATH, show_errors=errors)
+
+
+@evaluate.command("pages")
+def eval_pages(
+    root: Annotated[str, typer.Option(help="folder with ground-truth.json and html/")] = "",
+) -> None:
+    """HTML boilerplate removal: wiredesk's body against plain trafilatura, shingle P/R/F1."""
+    from evaluation.pages import DEFAULT_ROOT, report, score_pages
+
+    typer.echo(report(score_pages(root or DEFAULT_ROOT)))
