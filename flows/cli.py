@@ -127,3 +127,15 @@ def eval_pages(
     from evaluation.pages import DEFAULT_ROOT, report, score_pages
 
     typer.echo(report(score_pages(root or DEFAULT_ROOT)))
+
+
+@evaluate.command("quotes")
+def eval_quotes(
+    root: Annotated[str, typer.Option(help="PolNeAR data folder (<split>/text, attributions)")
+                    ] = "",
+    split: Annotated[str, typer.Option(help="train or dev")] = "dev",
+) -> None:
+    """Direct quotes and speakers on PolNeAR, with a regex and a nearest-person baseline."""
+    from evaluation.quotes import DEFAULT_ROOT, report, score_polnear
+
+    typer.echo(report(score_polnear(root or DEFAULT_ROOT, split)))

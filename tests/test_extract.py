@@ -168,9 +168,13 @@ def test_seed_quotes(out):
     hamdan = [q for q in q001 if q["speaker_entity_id"] == "person/osama-hamdan"]
     assert len(hamdan) == 2  # the second sentence has no cue of its own
     biden = [q for q in q001 if q["speaker_entity_id"] == "person/joe-biden"]
-    assert [q["cue"] for q in biden] == ["note", "note"]  # "..., he noted. ..."
-    assert not any(q["text"] in {"green light", "backing out", "deceptive"}
-                   for q in out["quotes"])
+    # 'Joe Biden said that Hamas was "backing out"' quotes Biden; then '..., he noted. ...'
+    assert [(q["text"], q["cue"]) for q in biden][0] == ("backing out", "say")
+    assert [q["cue"] for q in biden[1:]] == ["note", "note"]
+    q000 = {q["text"]: q for q in rows_of(out, "quotes", "000")}
+    assert q000["deceptive"]["speaker_entity_id"] == "org/hamas"  # "Hamas claimed ..."
+    # 'give Israel the "green light"' is the writer's scare quote, not Hamas's words
+    assert not any(q["text"] == "green light" for q in out["quotes"])
     assert {q["kind"] for q in out["quotes"]} == {"direct"}
 
 
@@ -198,6 +202,8 @@ def test_quote_continuing_into_next_paragraph(nlp):
 def test_scare_quotes_are_not_quotes_but_short_cued_ones_are(nlp):
     assert one("Hamas accused Biden of giving Israel the “green light” to go on.", nlp)[
         "quotes"] == []
+    partial = one("Hamas claimed the US comments were “deceptive” on Sunday.", nlp)["quotes"]
+    assert [(q["text"], q["speaker"]) for q in partial] == [("deceptive", "Hamas")]
     quotes = one("“Not yet,” Blinken told reporters in Doha.", nlp)["quotes"]
     assert [(q["text"], q["speaker"], q["cue"]) for q in quotes] == [
         ("Not yet", "Blinken", "tell")]

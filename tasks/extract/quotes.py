@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
@@ -20,8 +20,14 @@ CUES = {"say", "tell", "add", "stress", "note", "urge", "insist", "warn", "claim
         "suggest", "recall", "conclude", "predict", "promise", "vow", "tweet", "post", "caution",
         "complain", "comment", "remark", "observe", "continue", "shout", "describe", "mention",
         "report", "testify", "whisper", "quip", "concede", "accuse", "demand", "plead", "pledge"}
+# Verbs that put words in someone's mouth without being speech verbs proper ("called it ...").
+_FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "label", "dub",
+                  "brand", "mock", "slam", "blast", "attack", "praise", "criticize", "chant",
+                  "quote", "cite", "see", "view", "consider", "promise", "mention", "dismiss",
+                  "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount"}
+_TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _PRONOUNS = {"he", "she"}
-_MIN_WORDS = 4  # shorter quotes without an attached cue are scare quotes ("green light")
+_MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
 _WINDOW = 30    # tokens searched for a cue on either side of a quote
 
 
@@ -66,7 +72,10 @@ def _parts(body: str) -> list[_Part]:
     return [part for part in parts if part.end > part.start]
 
 
-def _cue(tokens: list[Token]) -> tuple[str, Token | None] | None:
+_Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
+
+
+def _cue(tokens: list[Token]) -> _Found:
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
@@ -103,32 +112,38 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         return []
     starts = doc.to_array("IDX").tolist()  # token -> character offset
     lines = [m.span() for m in re.finditer(r"[^\n]+", body)]
-    outside = _outside_quotes(ents.mentions, parts)
-    outside_starts = [m.start for m in outside]
+    ctx = _Context(doc, ents, _outside_quotes(ents.mentions, parts))
     rows: list[dict] = []
     chains: dict[int, list[dict]] = {}
     last_in_paragraph: dict[int, dict] = {}
     for part in parts:
         post, pre = _windows(doc, body, starts, part, lines[part.paragraph])
         post_cue, pre_cue = _cue(post), _cue(pre)
+        # '"...," he said' and '"...?" Trump went on': the attribution follows
+        trailing = "," in body[part.end:part.close_at + 1] or bool(post and post[0].text == ",") \
+            or body[part.end - 1] in "?!"
         # A cue set off by a comma or colon makes even a short quote a real one.
-        attached = (post_cue is not None and (post[0].text == "," or body[part.end] == ",")) or (
+        attached = (post_cue is not None and trailing) or (
             post_cue is None and pre_cue is not None and pre[0].text in {",", ":"})
-        if len(body[part.start:part.end].split()) < _MIN_WORDS and not attached:
+        if len(body[part.start:part.end].split()) < _MIN_WORDS and not attached and \
+                not _framed(doc, starts, part, body):
             continue
         row = {"quote_id": f"{article_id}:{part.start}", "article_id": article_id,
                "text": body[part.start:part.end], "start": part.start, "end": part.end,
                "speaker": None, "speaker_entity_id": None, "cue": None, "kind": "direct"}
-        found = post_cue or pre_cue
-        if found is not None:
-            row["cue"], subj = found
-            if subj is not None:
-                row["speaker"], row["speaker_entity_id"] = _speaker(
-                    doc, subj, ents, outside, bisect_left(outside_starts, part.open_at))
-        else:  # continuation of the same speaker: later part of a split or multi-paragraph quote
-            prior = last_in_paragraph.get(part.paragraph)
-            if prior is not None:
-                _copy_speaker(prior, row)
+        line = lines[part.paragraph]
+        cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing)
+        prior = last_in_paragraph.get(part.paragraph)
+        if who is None and prior is None:
+            cue, who = _previous_sentence(doc, starts, part, line)
+        if who is not None:
+            row["cue"] = cue
+            row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
+        elif prior is not None:  # later part of a split quote, or more words of the same speaker
+            _copy_speaker(prior, row)
+        elif rows and rows[-1]["speaker"] is not None and part.open_at == lines[part.paragraph][0] \
+                and last_in_paragraph.get(part.paragraph - 1) is rows[-1]:
+            _copy_speaker(rows[-1], row)  # a paragraph of speech right after an attributed one
         chains.setdefault(part.chain, []).append(row)
         last_in_paragraph[part.paragraph] = row
         rows.append(row)
@@ -139,6 +154,186 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
             if source is not None and row["speaker"] is None:
                 _copy_speaker(source, row)
     return rows
+
+
+def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
+                 post: list[Token], pre: list[Token], post_cue: _Found, pre_cue: _Found,
+                 trailing: bool) -> tuple[str | None, Token | None]:
+    """(cue, the speaker's head token) by the first pattern that applies."""
+    words = [t for t in post if not t.is_punct]
+    if post_cue is not None:
+        cue, subj = post_cue
+        # a mangled parse of '"...," Gene Sperling, an adviser, said' leaves "said" subjectless
+        return cue, subj if subj is not None else _trailing_speaker(words)
+    opens_sentence = not any(t.is_alpha for t in pre)
+    if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
+                                                  words[0].tag_ in ("VBZ", "VBD")):
+        # '"...," mused the host' or '"...," Trump from his desk': any verb, or none
+        verb = next((t for t in words[:8] if t.pos_ == "VERB"), None)
+        return (verb.lemma_.lower() if verb is not None else None), _trailing_speaker(words)
+    if pre_cue is not None:
+        return pre_cue
+    if pre and pre[0].text == ":":  # 'Republican pollster Daron Shaw: "..."'
+        verb = next((t for t in pre if t.pos_ == "VERB"), None)
+        subj = subject(verb) if verb is not None else None
+        people = [t for t in pre if t.ent_type_ == "PERSON"]
+        return (verb.lemma_.lower() if verb is not None else None), (
+            subj if subj is not None else (people[0] if people else None))
+    # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject.
+    first = bisect_left(starts, part.start)
+    if first < len(doc):
+        for verb in doc[first].ancestors:
+            if part.open_at <= verb.idx < part.close_at or verb.idx < line[0]:
+                continue
+            if verb.idx >= line[1]:
+                break
+            if verb.pos_ == "VERB" and verb.lemma_.lower() in _FRAMES:
+                return verb.lemma_.lower(), _clause_subject(verb)
+    return None, None
+
+
+def _clause_subject(verb: Token) -> Token | None:
+    """subject(), also through "by warning that", "a statement describing" and the like."""
+    for _ in range(3):
+        if (subj := subject(verb)) is not None:
+            return subj
+        while verb.dep_ in ("pcomp", "pobj", "prep", "acl", "dobj") and verb.head is not verb:
+            verb = verb.head
+            if verb.pos_ in ("VERB", "AUX"):
+                break
+        else:
+            return None
+    return None
+
+
+def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
+                       ) -> tuple[str | None, Token | None]:
+    """'Or maybe Bush, consultant Phil Musser says. "Several surveys ..."': the speech verb of
+    the sentence just before a quote that opens a sentence, in the same paragraph."""
+    i = bisect_left(starts, part.open_at)
+    if i >= len(doc) or not doc[i].is_sent_start and doc[i - 1].text not in _END_PUNCT | {":"}:
+        return None, None
+    prev = doc[i - 1].sent if i > 0 else None
+    if prev is None or prev.start_char < line[0] or _MARK.search(prev.text):
+        return None, None
+    for tok in prev:
+        if tok.pos_ == "VERB" and tok.lemma_.lower() in CUES and (subj := subject(tok)):
+            return tok.lemma_.lower(), subj
+    return None, None
+
+
+def _trailing_speaker(words: list[Token]) -> Token | None:
+    """Head of the speaker in '"...," Name [, apposition,] said' or '"...," said Name'."""
+    if not words:
+        return None
+    first = words[1] if words[0].pos_ in ("VERB", "AUX") and len(words) > 1 else words[0]
+    if first.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ"):
+        return None
+    head = first
+    for tok in first.doc[first.i + 1:first.i + 6]:  # the end of a name: "Gene Sperling"
+        if tok.pos_ not in ("PROPN", "NOUN") and tok.text not in {"-", "."}:
+            break
+        head = tok
+    return head
+
+
+def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
+    """A short quote that is a partial quotation ("claimed the comments were "deceptive""),
+    not a scare quote or a title: its words sit in the content of a verb of saying, reached
+    without passing a preposition ("accused Biden of giving Israel the "green light"" is the
+    writer's phrase), and not every word is capitalised ("Meet the Press")."""
+    words = body[part.start:part.end].split()
+    if all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words):
+        return False
+    first, last = bisect_left(starts, part.start), bisect_left(starts, part.end)
+    for tok in doc[first:last]:
+        for above in tok.ancestors:
+            if first <= above.i < last:
+                continue
+            if above.dep_ in ("prep", "pcomp", "pobj", "agent"):
+                break
+            if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
+                return True
+    sent = doc[min(first, len(doc) - 1)].sent
+    return any(tok.lower_ == "according" for tok in sent)
+
+
+@dataclass
+class _Context:
+    """What speaker resolution needs from the article, with per-article caches."""
+
+    doc: Doc
+    ents: Entities
+    outside: list[Mention]
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    said: set[int] = field(default_factory=set)  # first tokens of mentions used as speakers
+    genders: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.by_token = {i: m for m in self.ents.mentions for i in m.tokens}
+        self.outside_starts = [m.start for m in self.outside]
+
+    def speaker(self, head: Token, before: int) -> tuple[str | None, str | None]:
+        if head.lower_ in _PRONOUNS:  # "he said": the person the story is about just now
+            found = self.antecedent(head.lower_, bisect_left(self.outside_starts, before))
+            return (found.text, found.entity_id) if found else (head.text, None)
+        mention = self.by_token.get(head.i)
+        if mention is not None:
+            self.said.add(mention.tokens[0])
+            return mention.text, mention.entity_id
+        lo, hi = phrase(head)
+        while lo < head.i and ("\n" in self.doc[lo].text_with_ws or self.doc[lo].is_quote):
+            lo += 1  # a parse running over a headline or a quote mark
+        return self.doc[lo:hi].text, self.ents.token_entity.get(head.i)
+
+    def antecedent(self, pronoun: str, before: int) -> Mention | None:
+        """The latest earlier person who was a clause subject or a speaker, of the pronoun's
+        gender when known; else the latest person named at all."""
+        if self.genders is None:
+            self.genders = _genders(self.doc, self.ents)
+        want = "m" if pronoun == "he" else "f"
+        people = [m for m in reversed(self.outside[max(0, before - 40):before])
+                  if self.ents.labels.get(m.entity_id) == "PERSON"
+                  and self.genders.get(m.entity_id, want) == want]
+        for m in people:
+            if m.tokens[0] in self.said or _is_subject(self.doc[m.tokens[-1]]):
+                return m
+        return people[0] if people else None
+
+
+def _is_subject(tok: Token) -> bool:
+    while tok.dep_ in ("compound", "flat", "appos", "conj") and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass")
+
+
+_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "mr.": "m", "mr": "m",
+           "she": "f", "her": "f", "hers": "f", "herself": "f", "mrs.": "f", "ms.": "f",
+           "mrs": "f", "ms": "f"}
+
+
+def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
+    """Gender of people as the article tells it: an honorific before the name, or the subject
+    of a reported clause about oneself ("Woods said she ...")."""
+    votes: dict[str, list[str]] = {}
+    for m in ents.mentions:
+        if ents.labels.get(m.entity_id) != "PERSON":
+            continue
+        first, head = doc[m.tokens[0]], doc[m.tokens[-1]]
+        if first.i > 0 and (g := _GENDER.get(doc[first.i - 1].lower_)) and \
+                doc[first.i - 1].lower_.startswith(("m", "ms")):
+            votes.setdefault(m.entity_id, []).append(g)
+        if _is_subject(head):
+            verb = head.head
+            while verb.dep_ in ("nsubj", "nsubjpass", "compound", "flat", "appos", "conj"):
+                verb = verb.head
+            for clause in verb.children:
+                if clause.dep_ == "ccomp":
+                    for sub in clause.children:
+                        if sub.dep_ == "nsubj" and sub.lower_ in ("he", "she"):
+                            votes.setdefault(m.entity_id, []).append(_GENDER[sub.lower_])
+    return {eid: max(set(v), key=v.count) for eid, v in votes.items()
+            if v.count(max(set(v), key=v.count)) > len(v) / 2}
 
 
 def _copy_speaker(source: dict, row: dict) -> None:
@@ -155,14 +350,3 @@ def _outside_quotes(mentions: list[Mention], parts: list[_Part]) -> list[Mention
         if i < 0 or m.start >= parts[i].close_at:
             outside.append(m)
     return outside
-
-
-def _speaker(doc: Doc, subj: Token, ents: Entities, outside: list[Mention], before: int
-             ) -> tuple[str | None, str | None]:
-    if subj.lower_ in _PRONOUNS:  # "he said": the most recent person named before the quote
-        for m in reversed(outside[max(0, before - 50):before]):
-            if ents.labels.get(m.entity_id) == "PERSON":
-                return m.text, m.entity_id
-        return subj.text, None
-    lo, hi = phrase(subj)
-    return doc[lo:hi].text, ents.token_entity.get(subj.i)

@@ -1,0 +1,71 @@
+"""Quote extraction rules on hand-written sentences (real model) and the PolNeAR scorer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluation.quotes import Aligner, matches, read_ann
+from tasks.extract import extract_articles, load_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def quotes(text: str, nlp) -> list[dict]:
+    rows = extract_articles([{"article_id": "a", "body": text, "published_date": None}],
+                            nlp)["quotes"]
+    assert all(text[q["start"]:q["end"]] == q["text"] for q in rows)
+    return rows
+
+
+def test_short_quote_in_reported_speech_is_kept_but_a_title_is_not(nlp):
+    rows = quotes("Donald Trump said the trade deal was a “total and complete disaster” for "
+                  "workers.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [
+        ("total and complete disaster", "Donald Trump")]
+    assert quotes("She said so on “Meet the Press” on Sunday.", nlp) == []
+
+
+def test_trailing_attribution_with_an_apposition(nlp):
+    rows = quotes("“We are going to win this state in November,” Gene Sperling, a top adviser, "
+                  "said at an event in Iowa.", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Gene Sperling", "say")]
+
+
+def test_pronoun_prefers_the_last_subject_over_the_last_name(nlp):
+    rows = quotes("Senator Mary Jones met Bob Smith in Boston on Monday. "
+                  "“We agreed on nothing at all today,” she said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/mary-jones"]
+
+
+def test_paragraph_of_speech_after_an_attributed_one(nlp):
+    rows = quotes("Hillary Clinton spoke in Ohio on Monday.\n\n“We will win this state,” Clinton "
+                  "said.\n\n“And we will keep fighting for every single vote here.”", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/hillary-clinton"] * 2
+
+
+def test_read_ann_keeps_fragments_and_sources(tmp_path: Path):
+    ann = tmp_path / "a_x.ann"
+    ann.write_text("T1\tSource 0 5\tAlice\nT2\tCue 6 10\tsaid\n"
+                   'T3\tContent 11 20;22 30\t"one two" "three"\nT4\tAttribution 6 10\tsaid\n'
+                   "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n", encoding="utf-8")
+    [gold] = read_ann(ann)
+    assert gold["frags"] == [(11, 20), (22, 30)] and gold["source"] == [(0, 5)]
+    assert gold["direct"]
+
+
+def test_alignment_survives_dropped_headline_and_spaces():
+    raw = "A Headline\n\nAlice  said \u201chello there\u201d today."
+    body = "Alice said \u201chello there\u201d today."
+    start = raw.index("\u201c")
+    span, share = Aligner(raw, body).span(start, start + len("\u201chello there\u201d"))
+    assert share == 1.0 and body[span[0]:span[1]] == "\u201chello there\u201d"
+
+
+def test_match_needs_half_of_the_shorter_span():
+    assert matches((0, 10), [(5, 30)])
+    assert not matches((0, 10), [(6, 30)])
