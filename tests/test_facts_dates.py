@@ -102,6 +102,59 @@ def test_number_spans(nlp):
     assert facts["more than 3,700 injured"][:2] == ("WOUND", 3700)
 
 
+def test_first_of_coordinated_kinds_but_shot_and_killed_is_a_killing(nlp):
+    facts = _facts("Two of the hostages were abducted in Gaza and later killed. "
+                   "Three people were shot and killed at the mall.", nlp)
+    assert facts["Two"][:2] == ("KIDNAP", 2)
+    assert facts["Three people"][:2] == ("KILL", 3)
+
+
+def test_a_things_verb_is_not_said_of_the_people_it_holds(nlp):
+    facts = _facts("The group released a list of names, including 12 women. Officials "
+                   "released the names of the 20 hostages who were found dead.", nlp)
+    assert facts["12 women"][:2] == ("OTHER", 12)
+    assert facts["20 hostages"][:2] == ("KILL", 20)
+
+
+def test_including_hung_on_a_thing_picks_from_the_people_before(nlp):
+    facts = _facts("In May, 900 migrants were arrested at the border, according to agency "
+                   "data, including more than 100 unaccompanied children.", nlp)
+    assert facts["more than 100 unaccompanied children"][:2] == ("ARREST", 100)
+
+
+def test_subordinate_clause_read_as_a_preposition(nlp):
+    facts = _facts("After the five soldiers were wounded by a roadside bomb, the unit "
+                   "withdrew.", nlp)
+    assert facts["five soldiers"][:2] == ("WOUND", 5)
+
+
+def test_among_those_and_out_of(nlp):
+    facts = _facts("The company says one of its employees was among those shot. "
+                   "She was his last victim out of more than 600 in the region.", nlp)
+    assert facts["one"] == ("WOUND", 1, "its employees")
+    assert facts["more than 600"] == ("OTHER", 600, None)
+
+
+def test_apposition_partitives_and_elided_people(nlp):
+    facts = _facts("The most soldiers — 200 — died in the first week. Six of voters said "
+                   "no. The museum moved the painting and three others to storage. Police "
+                   "named eleven men, including seven who are now indicted. Four were "
+                   "charged with murder.", nlp)
+    assert facts["200"] == ("KILL", 200, "The most soldiers")
+    assert not any(t.startswith(("Six", "three")) for t in facts)  # no definite group, things
+    assert facts["seven"] == ("OTHER", 7, None)
+    assert facts["Four"] == ("OTHER", 4, None)
+    facts = _facts("Simpson, one of two gunmen killed in Garland, had tweeted. The driver is a "
+                   "father of two who worked nights. A hacker named Guccifer 2.0 released "
+                   "files.", nlp)
+    assert facts == {"one": ("KILL", 1, "two gunmen"), "two gunmen": ("KILL", 2, "gunmen")}
+
+
+def test_hyphenated_number_words(nlp):
+    facts = _facts("Ninety-three people were killed in the attack.", nlp)
+    assert facts["Ninety-three people"][:2] == ("KILL", 93)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

@@ -14,7 +14,8 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "displace": "DISPLACE",
               "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
               "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
-              "rescue": "RELEASE", "dead": "KILL"}
+              "rescue": "RELEASE", "dead": "KILL",
+              "shot": "WOUND"}  # "among those shot", tagged as a noun
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
               "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
@@ -38,6 +39,13 @@ _EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "p
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
+# Nouns counting people, through which a walk from the counted noun passes ("a total of").
+_COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
+               "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
+# Verbs said only of people (the guidelines' OTHER verbs): their elided object is people.
+_PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport"}
+# Prepositions that also introduce clauses ("after ... were killed").
+_SUBORDINATORS = {"after", "before", "since", "until", "when", "as"}
 _ATTRIBUTION_VERBS = {"say", "report", "tell", "confirm", "announce", "estimate", "state",
                       "claim", "count", "record", "put"}
 _QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
@@ -86,7 +94,8 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
         tok = doc[i]
         if tok.like_num and tok.ent_type_ not in _SKIP_ENTS and tok.pos_ == "NUM":
             j = i + 1
-            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES) and not (
+            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES
+                                    or _joins_number_words(doc, j)) and not (
                     _YEAR.fullmatch(doc[j].text)):  # "one 2007 attack"
                 j += 1
             if tok.lower_ in _SCALES and i > 0 and doc[i - 1].lower_ in ("a", "one"):
@@ -99,6 +108,12 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
         else:
             i += 1
     return spans
+
+
+def _joins_number_words(doc: Doc, j: int) -> bool:
+    """The hyphen of "ninety-three" when the tokenizer split it off."""
+    return (doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_
+            and j + 1 < len(doc) and doc[j - 1].lower_ in _TENS and doc[j + 1].lower_ in _UNITS)
 
 
 def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
@@ -119,28 +134,93 @@ def _verb_kinds(verb: Token) -> list[str]:
     return [_VERB_KIND[w.lemma_.lower()] for w in words if w.lemma_.lower() in _VERB_KIND]
 
 
-def _best(kinds: list[str]) -> str | None:
-    return "KILL" if "KILL" in kinds else (kinds[0] if kinds else None)
+def _first(kinds: list[str]) -> str | None:
+    """Of coordinated kind words the first ("abducted ... and later killed" is KIDNAP), but
+    a shooting that killed is a killing ("shot and killed", "shot dead")."""
+    if kinds[:1] == ["WOUND"] and "KILL" in kinds:
+        return "KILL"
+    return kinds[0] if kinds else None
+
+
+def _is_people(tok: Token) -> bool:
+    lemma = tok.lemma_.lower()
+    return (lemma in _PEOPLE or lemma in _EVENTS or tok.lower_ in _PEOPLE
+            or tok.ent_type_ == "NORP")
+
+
+def _is_kind_noun(tok: Token) -> bool:
+    return tok.lemma_.lower() in _NOUN_KIND or tok.lower_ in _NOUN_KIND
+
+
+def _is_thing(tok: Token) -> bool:
+    """A common noun that is no group of people: what happens to it ("released a list")
+    does not happen to the people it holds ("the nationalities of the 20 hostages")."""
+    return (tok.pos_ == "NOUN" and not tok.like_num and not _is_people(tok)
+            and not _is_kind_noun(tok) and tok.lemma_.lower() not in _COLLECTIVE)
+
+
+def _people_before(including: Token) -> Token | None:
+    """The people "including" picks from when the parser hung it on a thing ("migrants were
+    arrested ..., according to CBP data, including 11,000 children"): the nearest plural
+    people noun before it in the sentence."""
+    return next((t for t in reversed(including.doc[including.sent.start:including.i])
+                 if t.tag_ in ("NNS", "NNPS") and _is_people(t)), None)
+
+
+def _among_kind(verb: Token) -> str | None:
+    """ "one of its employees was among those shot", "... among the dead"."""
+    if verb.lemma_ != "be":
+        return None
+    groups = [g for c in verb.children if c.dep_ == "prep" and c.lower_ == "among"
+              for g in c.children if g.dep_ == "pobj"]
+    words = [w for g in groups for w in (g, *g.children) if w.dep_ in ("pobj", "acl", "amod")]
+    return _first([k for w in words if (k := _VERB_KIND.get(w.lemma_.lower())
+                                         or _NOUN_KIND.get(w.lower_))])
+
+
+def _subjectless_verb(pobj: Token) -> Token | None:
+    """The verb a noun is the subject of when the parser read a subordinate clause as a
+    prepositional phrase: "After the nine members ... were killed by ..." (no subject)."""
+    prep = pobj.head
+    verb = prep.head
+    if prep.lower_ in _SUBORDINATORS and verb.pos_ == "VERB" and verb.i > pobj.i and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return verb
+    return None
 
 
 def _clause_kind(noun: Token) -> str | None:
     """Walk up from the counted noun to a kind word: the verb it is an argument of ("killing
     1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
     tok = noun
-    while tok.dep_ == "conj" and tok.head is not tok:  # "20 children and six adults were shot"
+    while tok.dep_ == "conj" and tok.head != tok:  # "20 children and six adults were shot"
         tok = tok.head
-    for _ in range(5):
-        lemma = tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX", "ADJ") and (kind := _best(_verb_kinds(tok))):
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX", "ADJ") and (
+                kind := _first(_verb_kinds(tok)) or _among_kind(tok)):
             return kind
-        if tok is not noun and (lemma in _NOUN_KIND or tok.lower_ in _NOUN_KIND):
-            return _NOUN_KIND.get(lemma) or _NOUN_KIND[tok.lower_]
-        if (tok.pos_ in ("VERB", "AUX") and (lemma not in _PASS_VERBS or tok.dep_ == "conj")
-                ) or tok.head is tok or (  # "killing ... and taking 250 hostages": own clause
-                tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS):
+        if tok != noun and _is_kind_noun(tok):
+            return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
+        if tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None:
+            tok = verb
+            continue
+        if tok.lower_ == "including" and _is_thing(tok.head):
+            tok = _people_before(tok) or tok.head
+            continue
+        if _ends_walk(tok, noun):
             break
         tok = tok.head
     return None
+
+
+def _ends_walk(tok: Token, noun: Token) -> bool:
+    """A verb of its own ("killing ... and taking 250 hostages"), a preposition other than
+    "of"/"including"/"among", the root, or a thing (its verb is said of it)."""
+    return ((tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() not in _PASS_VERBS
+                                               or tok.dep_ == "conj"))
+            or tok.head == tok
+            or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS)
+            or (tok != noun and _is_thing(tok)))
 
 
 def _kind(noun: Token) -> str | None:
@@ -148,21 +228,36 @@ def _kind(noun: Token) -> str | None:
     when it is no count. The clause decides ("were released"), else a verb modifying the
     noun ("four Americans killed"), else the noun itself ("250 hostages"); a killing said of
     hostages wins over their being hostages. Other people and events are OTHER."""
-    lemma = noun.lemma_.lower()
-    own = _NOUN_KIND.get(lemma) or _NOUN_KIND.get(noun.lower_)
-    clause = _clause_kind(noun) or _best([k for c in noun.children if c.dep_ in (
+    own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
+    clause = _clause_kind(noun) or _first([k for c in noun.children if c.dep_ in (
         "acl", "relcl", "amod") for k in _verb_kinds(c)])
-    people = (lemma in _PEOPLE or lemma in _EVENTS or noun.lower_ in _PEOPLE
-              or noun.ent_type_ == "NORP")
+    people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     if not (own or people or noun.like_num or clause not in (None, "RELEASE")):
         return None  # things are released too: "three documents", "Two polls"
     if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured"
         return own
     if clause == "KILL" or (clause and not own):
         return clause
-    if own or noun.like_num:  # an elided noun ("Six were charged") needs a kind word
+    if own:
         return own
     return "OTHER" if people else None
+
+
+def _others_of_things(noun: Token) -> bool:
+    """ "the Lee statue and four others": others of the kind they are coordinated with."""
+    return noun.lower_ in ("others", "other") and noun.dep_ == "conj" and _is_thing(noun.head)
+
+
+def _is_personal(num: Token) -> bool:
+    """An elided noun ("Six were charged") is people when a relative "who" or a verb said only
+    of people (the guidelines' OTHER verbs) says so: "seven who are now indicted"."""
+    if not num.like_num or (num.dep_ == "pobj" and num.head.lower_ == "of") or any(
+            t.lower_ in ("percent", "%") for t in num.sent):
+        return False  # "a father of two who ...", "42 percent ..., compared to 32 who say"
+    if any(c.dep_ == "relcl" and any(g.lower_ in ("who", "whom") for g in c.children)
+           for c in num.children):
+        return True
+    return num.dep_ in ("nsubjpass", "dobj") and num.head.lemma_.lower() in _PERSON_VERBS
 
 
 def _attribution(doc: Doc, num: Token) -> str | None:
@@ -193,6 +288,42 @@ def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
     return None
 
 
+def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int] | None]:
+    """The token whose kind decides (the number itself when nothing is counted in words, None
+    when it is no count) and the object's token range."""
+    if num.dep_ == "nummod" and num.head.i > num.i:
+        noun = num.head  # "two or three men": the object starts after the last number word
+        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
+        while first < noun.i and doc[first].pos_ == "CCONJ":
+            first += 1
+        return noun, (first, noun.i + 1)
+    if num.dep_ == "nummod":
+        return num.head, None  # "Guccifer 2.0"
+    if num.dep_ == "appos" and num.head.pos_ == "NOUN" and doc[num.i - 1].is_punct:
+        return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
+    if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
+        return doc[j], (j, j + 1)  # "31 dead", "3,700 injured"
+    of = next((c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
+    if pobj is None:
+        return _out_of(num) or num, None
+    if pobj.pos_ != "PRON" and not any(c.dep_ in ("det", "poss", "nummod")
+                                       for c in pobj.children):
+        return None, None  # a partitive is of a definite group: "Over 90 of middle class ..."
+    return pobj, phrase(pobj)  # "three of the victims"
+
+
+def _out_of(num: Token) -> Token | None:
+    """What "one X out of N" counts: "his last victim out of more than 600" (X is the
+    attribute when the parser hung "out of" on the copula)."""
+    if not (num.dep_ == "pobj" and num.head.lower_ == "of" and num.head.head.lower_ == "out"):
+        return None
+    whole = num.head.head.head
+    if whole.lemma_ == "be":
+        whole = next((c for c in whole.children if c.dep_ == "attr"), whole)
+    return whole if whole.pos_ == "NOUN" and _is_people(whole) else None
+
+
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
     """Fact rows (without run_id); `body` is doc.text."""
     rows = []
@@ -201,12 +332,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             continue
         value = number_value([t.text for t in doc[i:j]])
         num = doc[j - 1]
-        noun = num.head if num.dep_ == "nummod" else num
-        of = [c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"]
-        pobj = [c for c in of[0].children if c.dep_ == "pobj"] if of else []
-        if noun is num and j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
-            noun = doc[j]  # "31 dead", "3,700 injured"
-        kind = _kind(pobj[0] if noun is num and pobj else noun) if value is not None else None
+        noun, obj_range = _counted(doc, num, j)
+        kind = _kind(noun) if value is not None and noun is not None else None
         if kind is None or (kind == "OTHER" and value < 2):  # "one person", "one member"
             continue
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
@@ -215,14 +342,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             if lead == words or lead.endswith(" " + words):
                 qualifier, start_tok = name, i - len(words.split())
                 break
-        if noun is not num and noun.i > num.i:
-            # "two or three men": the object starts after the last number word
-            first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
-            while first < noun.i and doc[first].pos_ == "CCONJ":
-                first += 1
-            obj_range, end_tok = (first, noun.i + 1), noun.i + 1
-        else:  # "three of the victims"
-            obj_range, end_tok = (phrase(pobj[0]) if pobj else None), j
+        # the span runs to a following counted noun ("two dozen people"), not a partitive's
+        end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num else j
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         rows.append({"fact_id": f"{article_id}:{start}", "article_id": article_id,
                      "kind": kind, "value": value, "qualifier": qualifier,
