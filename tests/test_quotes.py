@@ -69,3 +69,17 @@ def test_alignment_survives_dropped_headline_and_spaces():
 def test_match_needs_half_of_the_shorter_span():
     assert matches((0, 10), [(5, 30)])
     assert not matches((0, 10), [(6, 30)])
+
+
+def test_attribution_after_a_question_and_a_height_is_no_quote_mark(nlp):
+    rows = quotes("“Do I think that dealer should be sued?” Bernie Sanders asked. “He’s like "
+                  "6’2”, and I am not,” Marco Rubio said.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [
+        ("Do I think that dealer should be sued?", "Bernie Sanders"),
+        ("He’s like 6’2”, and I am not", "Marco Rubio")]
+
+
+def test_partial_quote_after_as_is_framed_but_a_gerund_under_of_is_not(nlp):
+    rows = quotes("Donald Trump described the judge as “biased” on Friday.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("biased", "Donald Trump")]
+    assert quotes("Hamas accused Biden of giving Israel the “green light” to go on.", nlp) == []

@@ -12,6 +12,7 @@ from tasks.extract.entities import Entities, Mention
 from tasks.extract.syntax import phrase, subject
 
 _MARK = re.compile(r'["“”]')
+_INCHES = re.compile(r"\d[’']\d{0,2}$")
 _MARK_TOKENS = {'"', "“", "”"}
 _END_PUNCT = {".", "!", "?"}
 CUES = {"say", "tell", "add", "stress", "note", "urge", "insist", "warn", "claim", "state",
@@ -19,12 +20,21 @@ CUES = {"say", "tell", "add", "stress", "note", "urge", "insist", "warn", "claim
         "emphasize", "emphasise", "assert", "acknowledge", "admit", "confirm", "deny",
         "suggest", "recall", "conclude", "predict", "promise", "vow", "tweet", "post", "caution",
         "complain", "comment", "remark", "observe", "continue", "shout", "describe", "mention",
-        "report", "testify", "whisper", "quip", "concede", "accuse", "demand", "plead", "pledge"}
+        "report", "testify", "whisper", "quip", "concede", "accuse", "demand", "plead", "pledge",
+        # more verbs of communication (manner of speaking, assertion, reply, complaint)
+        "yell", "scream", "exclaim", "interject", "retort", "counter", "contend", "maintain",
+        "reiterate", "repeat", "joke", "muse", "wonder", "laugh", "sigh", "snap", "assure",
+        "affirm", "proclaim", "boast", "lament", "charge", "allege", "opine", "beam", "gush",
+        "marvel", "grumble", "mutter", "murmur", "scoff", "sneer", "exhort", "implore", "beg",
+        "inquire", "query", "question", "recount", "reason", "advise", "inform",
+        "disclose", "reveal", "swear", "threaten", "guarantee", "chant", "cry",
+        "preach", "pray", "read", "text", "email", "retweet", "blog", "chime", "interrupt"}
 # Verbs that put words in someone's mouth without being speech verbs proper ("called it ...").
 _FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "label", "dub",
                   "brand", "mock", "slam", "blast", "attack", "praise", "criticize", "chant",
                   "quote", "cite", "see", "view", "consider", "promise", "mention", "dismiss",
-                  "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount"}
+                  "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount",
+                  "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _PRONOUNS = {"he", "she"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
@@ -50,6 +60,8 @@ def _parts(body: str) -> list[_Part]:
         first, chain = True, len(parts)
         for mark in _MARK.finditer(body, line.start(), line.end()):
             pos, ch = mark.start(), mark.group()
+            if ch != "“" and _INCHES.search(body, max(0, pos - 6), pos):
+                continue  # 6’2”: a height, not a closing mark
             opening = ch == "“" or (ch == '"' and open_at is None) or (
                 ch == "”" and open_at is None and body[pos + 1:pos + 2].isalnum())
             if opening:
@@ -76,12 +88,15 @@ _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is fo
 
 
 def _cue(tokens: list[Token]) -> _Found:
+    """The first speech verb, else "according to": 'X said that, according to its analysis,'
+    quotes X."""
+    for tok in tokens:
+        if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
+            return tok.lemma_.lower(), subject(tok)
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
             return "according to", objects[0] if objects else None
-        if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower(), subject(tok)
     return None
 
 
@@ -91,8 +106,10 @@ def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[in
     post: list[Token] = []
     pre: list[Token] = []
     after = bisect_left(starts, part.close_at)
-    # "...peace." He added: the sentence ended inside the quote unless a lowercase word follows.
-    if body[part.end - 1] not in _END_PUNCT or (after < len(doc) and doc[after].is_lower):
+    # "...peace." He added: the sentence ended inside the quote unless a lowercase word follows;
+    # '"...?" Sanders asked' goes on after a question or an exclamation.
+    if body[part.end - 1] not in _END_PUNCT or body[part.end - 1] in "?!" or (
+            after < len(doc) and doc[after].is_lower):
         for tok in doc[after:min(after + _WINDOW, len(doc))]:
             if tok.idx >= line[1] or tok.text in _MARK_TOKENS or tok.text in _END_PUNCT:
                 break
@@ -133,6 +150,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                "speaker": None, "speaker_entity_id": None, "cue": None, "kind": "direct"}
         line = lines[part.paragraph]
         cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing)
+        if who is not None and _quoted(who.idx, parts):
+            cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
@@ -141,9 +160,10 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
             row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
         elif prior is not None:  # later part of a split quote, or more words of the same speaker
             _copy_speaker(prior, row)
-        elif rows and rows[-1]["speaker"] is not None and part.open_at == lines[part.paragraph][0] \
-                and last_in_paragraph.get(part.paragraph - 1) is rows[-1]:
-            _copy_speaker(rows[-1], row)  # a paragraph of speech right after an attributed one
+        elif rows and rows[-1]["speaker"] is not None and part.open_at == line[0] and any(
+                last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2)):
+            # a paragraph of speech soon after an attributed one goes on in the same voice
+            _copy_speaker(rows[-1], row)
         chains.setdefault(part.chain, []).append(row)
         last_in_paragraph[part.paragraph] = row
         rows.append(row)
@@ -240,8 +260,9 @@ def _trailing_speaker(words: list[Token]) -> Token | None:
 def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
     """A short quote that is a partial quotation ("claimed the comments were "deceptive""),
     not a scare quote or a title: its words sit in the content of a verb of saying, reached
-    without passing a preposition ("accused Biden of giving Israel the "green light"" is the
-    writer's phrase), and not every word is capitalised ("Meet the Press")."""
+    without passing a clause under a preposition ("accused Biden of giving Israel the "green
+    light"" is the writer's phrase; "described him as "volatile"" is not), and not every word
+    is capitalised ("Meet the Press")."""
     words = body[part.start:part.end].split()
     if all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words):
         return False
@@ -250,7 +271,7 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
         for above in tok.ancestors:
             if first <= above.i < last:
                 continue
-            if above.dep_ in ("prep", "pcomp", "pobj", "agent"):
+            if above.dep_ in ("pcomp", "agent"):
                 break
             if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
                 return True
@@ -267,6 +288,7 @@ class _Context:
     outside: list[Mention]
     by_token: dict[int, Mention] = field(default_factory=dict)
     said: set[int] = field(default_factory=set)  # first tokens of mentions used as speakers
+    spoke: list[tuple[int, Mention]] = field(default_factory=list)  # (quote offset, speaker)
     genders: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
@@ -275,11 +297,15 @@ class _Context:
 
     def speaker(self, head: Token, before: int) -> tuple[str | None, str | None]:
         if head.lower_ in _PRONOUNS:  # "he said": the person the story is about just now
-            found = self.antecedent(head.lower_, bisect_left(self.outside_starts, before))
-            return (found.text, found.entity_id) if found else (head.text, None)
+            found = self.antecedent(head.lower_, before)
+            if found is None:
+                return head.text, None
+            self.spoke.append((before, found))
+            return found.text, found.entity_id
         mention = self.by_token.get(head.i)
         if mention is not None:
             self.said.add(mention.tokens[0])
+            self.spoke.append((before, mention))
             return mention.text, mention.entity_id
         lo, hi = phrase(head)
         while lo < head.i and ("\n" in self.doc[lo].text_with_ws or self.doc[lo].is_quote):
@@ -287,53 +313,76 @@ class _Context:
         return self.doc[lo:hi].text, self.ents.token_entity.get(head.i)
 
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
-        """The latest earlier person who was a clause subject or a speaker, of the pronoun's
-        gender when known; else the latest person named at all."""
+        """The latest earlier person, of the pronoun's gender when known, who spoke or was the
+        subject of a main clause; else one who was any subject; else the latest named."""
         if self.genders is None:
             self.genders = _genders(self.doc, self.ents)
         want = "m" if pronoun == "he" else "f"
-        people = [m for m in reversed(self.outside[max(0, before - 40):before])
+        end = bisect_left(self.outside_starts, before)
+        named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
+        spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
+        people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
                   if self.ents.labels.get(m.entity_id) == "PERSON"
                   and self.genders.get(m.entity_id, want) == want]
-        for m in people:
-            if m.tokens[0] in self.said or _is_subject(self.doc[m.tokens[-1]]):
-                return m
-        return people[0] if people else None
+        ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
+                  or _is_subject(self.doc[m.tokens[-1]], main=True)
+                  else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
+        return people[ranks.index(min(ranks))] if people else None
 
 
-def _is_subject(tok: Token) -> bool:
+def _is_subject(tok: Token, main: bool = False) -> bool:
+    """Subject of a clause; with `main`, of the sentence's own verb (not "noted that X ...")."""
     while tok.dep_ in ("compound", "flat", "appos", "conj") and tok.head is not tok:
         tok = tok.head
-    return tok.dep_ in ("nsubj", "nsubjpass")
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    while main and verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    # a parse that runs on from a headline hangs the paragraph's main verb below it
+    return not main or verb.dep_ == "ROOT" or "\n" in tok.doc[verb.head.i:verb.i].text
 
 
 _GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "mr.": "m", "mr": "m",
            "she": "f", "her": "f", "hers": "f", "herself": "f", "mrs.": "f", "ms.": "f",
            "mrs": "f", "ms": "f"}
+_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m", "herself": "f"}
 
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people as the article tells it: an honorific before the name, or the subject
-    of a reported clause about oneself ("Woods said she ...")."""
+    """Gender of people as the article tells it: an honorific before the name, and the
+    pronouns of sentences about them alone ("Woods said she ...", "Trump ... his plan"):
+    a subject, possessive or reflexive pronoun after the only person named in a sentence, or
+    opening the next sentence that names nobody."""
     votes: dict[str, list[str]] = {}
+    people: dict[int, set[str]] = {}  # sentence start -> PERSON entities named in it
     for m in ents.mentions:
         if ents.labels.get(m.entity_id) != "PERSON":
             continue
-        first, head = doc[m.tokens[0]], doc[m.tokens[-1]]
+        first = doc[m.tokens[0]]
+        people.setdefault(first.sent.start, set()).add(m.entity_id)
         if first.i > 0 and (g := _GENDER.get(doc[first.i - 1].lower_)) and \
                 doc[first.i - 1].lower_.startswith(("m", "ms")):
-            votes.setdefault(m.entity_id, []).append(g)
-        if _is_subject(head):
-            verb = head.head
-            while verb.dep_ in ("nsubj", "nsubjpass", "compound", "flat", "appos", "conj"):
-                verb = verb.head
-            for clause in verb.children:
-                if clause.dep_ == "ccomp":
-                    for sub in clause.children:
-                        if sub.dep_ == "nsubj" and sub.lower_ in ("he", "she"):
-                            votes.setdefault(m.entity_id, []).append(_GENDER[sub.lower_])
-    return {eid: max(set(v), key=v.count) for eid, v in votes.items()
-            if v.count(max(set(v), key=v.count)) > len(v) / 2}
+            votes.setdefault(m.entity_id, []).extend([g, g])
+    sents = list(doc.sents)
+    for k, sent in enumerate(sents):
+        named = people.get(sent.start, set())
+        if len(named) != 1:
+            continue
+        [eid] = named
+        nxt = sents[k + 1] if k + 1 < len(sents) else None
+        tail = [t for t in sent if t.lower_ in _SUBJECT_PRONOUNS and t.tag_ != "PRP"
+                or t.lower_ in ("he", "she")]
+        if nxt is not None and not people.get(nxt.start) and nxt[0].lower_ in ("he", "she"):
+            tail.append(nxt[0])
+        votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
+    return {eid: g for eid, v in votes.items() if v
+            and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
+
+
+def _quoted(offset: int, parts: list[_Part]) -> bool:
+    i = bisect_left([p.open_at for p in parts], offset + 1) - 1
+    return i >= 0 and offset < parts[i].close_at
 
 
 def _copy_speaker(source: dict, row: dict) -> None:
