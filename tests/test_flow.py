@@ -160,3 +160,30 @@ def test_object_store_urls_end_to_end(seeds: Path) -> None:
 def test_unreachable_lake_is_exit_2(seeds: Path) -> None:
     result = CliRunner().invoke(app, ["run", "--input", str(seeds), "--lake", "nosuch://x"])
     assert result.exit_code == 2 and "cannot open lake" in result.output
+
+
+def test_task_runs_grow_with_batches_not_documents(tmp_path: Path, seed_texts) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    paragraphs = [p for text in seed_texts.values() for p in text.split("\n") if len(p) > 300]
+    assert len(paragraphs) >= 12  # twelve distinct short articles, none a copy of another
+    (drop / "wire.jsonl").write_text("\n".join(json.dumps({"id": i, "text": text})
+                                               for i, text in enumerate(paragraphs[:12])))
+
+    def task_runs(batch_size: int) -> dict[str, int]:
+        state = news_etl(RunParameters(input=str(drop), lake=str(tmp_path / f"l{batch_size}"),
+                                       batch_size=batch_size, processes=1), return_state=True)
+        flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(flow_run_filter=flow_run)
+        names = [run.task_key.split("-")[0].removesuffix("_task") for run in runs]
+        return {name: names.count(name) for name in set(names)}
+
+    # 12 documents: per-batch stages run once per batch of 4, whole-run stages once.
+    assert task_runs(4) == {"ingest": 1, "clean": 3, "dedup": 1, "extract": 3, "cluster": 1,
+                            "validate": 1, "publish": 1}
+    assert task_runs(12) == {"ingest": 1, "clean": 1, "dedup": 1, "extract": 1,
+                             "cluster": 1, "validate": 1, "publish": 1}
