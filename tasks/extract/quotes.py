@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
 from tasks.extract.syntax import phrase, subject
@@ -35,6 +35,17 @@ _FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "la
                   "quote", "cite", "see", "view", "consider", "promise", "mention", "dismiss",
                   "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount",
                   "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
+# Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
+_DESCRIBED = {
+    "leader": ("prime minister", "president", "leader", "premier", "chancellor", "king"),
+    "premier": ("prime minister", "premier"), "president": ("president",),
+    "minister": ("minister",), "secretary": ("secretary",), "chancellor": ("chancellor",),
+    "envoy": ("envoy", "secretary of state", "ambassador"),
+    "diplomat": ("secretary of state", "ambassador", "envoy", "foreign minister"),
+    "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
+}
+_GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
+           "government", "ministry", "faction", "coalition"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _PRONOUNS = {"he", "she"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
@@ -308,9 +319,34 @@ class _Context:
             self.spoke.append((before, mention))
             return mention.text, mention.entity_id
         lo, hi = phrase(head)
-        while lo < head.i and ("\n" in self.doc[lo].text_with_ws or self.doc[lo].is_quote):
-            lo += 1  # a parse running over a headline or a quote mark
-        return self.doc[lo:hi].text, self.ents.token_entity.get(head.i)
+        for i in range(head.i - 1, lo - 1, -1):  # a parse running over a headline or quote
+            if "\n" in self.doc[i].text_with_ws or self.doc[i].is_quote:
+                lo = i + 1
+                break
+        words = self.doc[lo:hi]
+        return words.text, (self.ents.token_entity.get(head.i) or self.described(words, before)
+                            or self.group(words))
+
+    def described(self, words: Span, before: int) -> str | None:
+        """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
+        fits = _DESCRIBED.get(words[-1].lower_)
+        if fits is None or words[0].lower_ != "the":
+            return None
+        roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
+                 if row["label"] == "PERSON"}
+        end = bisect_left(self.outside_starts, before)
+        for m in reversed(self.outside[:end]):
+            if any(fit in roles.get(m.entity_id, "") for fit in fits):
+                return m.entity_id
+        return None
+
+    def group(self, words: Span) -> str | None:
+        """'The Hamas terror group': the organisation the group noun stands for."""
+        if words[-1].lemma_.lower() not in _GROUPS:
+            return None
+        orgs = {self.ents.token_entity[t.i] for t in words[:-1]
+                if self.ents.labels.get(self.ents.token_entity.get(t.i, "")) == "ORG"}
+        return orgs.pop() if len(orgs) == 1 else None
 
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         """The latest earlier person, of the pronoun's gender when known, who spoke or was the
