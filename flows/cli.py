@@ -139,3 +139,14 @@ def eval_quotes(
     from evaluation.quotes import DEFAULT_ROOT, report, score_polnear
 
     typer.echo(report(score_polnear(root or DEFAULT_ROOT, split)))
+
+
+@evaluate.command("copies")
+def eval_copies(
+    corpus: Annotated[str, typer.Option(help="allsides JSONL(.gz) to perturb")] = "",
+    bbc: Annotated[str, typer.Option(help="BBC folder (<category>/<NNN>.txt)")] = "",
+) -> None:
+    """Near-duplicates: the perturbation benchmark, BBC's natural copies, and speed."""
+    from evaluation.copies import ALLSIDES, BBC, main
+
+    main([corpus or ALLSIDES, bbc or BBC])

@@ -2,14 +2,32 @@
 
 Exact copies share an article_id (the hash of the normalized body): the second one is a
 `duplicate` in ingest_log and gets no row. Near-copies are found by MinHash LSH over word
-5-gram shingles (signatures by rensa, banding by datasketch) and confirmed by the estimated
-Jaccard similarity or containment (a copy cut short, or wrapped in extra text, is still a
-copy). The earlier article is canonical; the copy is published with `duplicate_of` set and
-is not sent to extraction. Signatures persist in the lake's `_state/minhash/`.
+3-gram shingles taken inside paragraphs (signatures by rensa, our own banding), and confirmed
+by the estimated containment of the smaller text in the larger: a copy cut short, wrapped in
+page furniture, lightly edited, reordered, or glued to another article is still a copy. The
+earlier article is canonical; the copy is published with `duplicate_of` set and is not sent
+to extraction. Signatures persist in the lake's `_state/minhash/`.
+
+Settings (tuned on evaluation/copies.py, allsides perturbations; see its report):
+- 3-word shingles: 5% of words edited still leaves ~85% of 3-grams intact (~75% of 5-grams),
+  while other outlets' stories on the same event share well under 70% of them.
+- shingles never cross a paragraph break, so reordered paragraphs keep their shingle set.
+- words are NFKC-casefolded runs of letters and digits: quote, dash and punctuation styles
+  do not matter.
+- MIN_CONTAINMENT 0.75 sits between copies (>= 0.82 exact for 5% edits) and the most similar
+  non-copies found in allsides (0.66); 42 bands of 3 rows make any pair with Jaccard >= 0.45
+  (a concatenation of two equal halves: 0.5) a candidate with probability >= 0.98.
+Stored signatures depend on these settings, blake2b word hashes and rensa's MinHash algorithm
+(RMinHash.ALGORITHM_VERSION): change any of them and old state must be re-signed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
+import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,26 +35,28 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import rensa
-from datasketch import LeanMinHash, MinHashLSH
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.clean import LOG_SCHEMA, normalized_key
-from tasks.lake import Lake
+from tasks.clean import LOG_SCHEMA
+from tasks.lake import Lake, LakeError
 from tasks.schemas import conform, empty
 
-NUM_PERM = 128
 SEED = 1
-SHINGLE_WORDS = 5
-LSH_THRESHOLD = 0.3  # low, so that containment pairs (Jaccard about 0.5) become candidates
-MIN_JACCARD = 0.8
-MIN_CONTAINMENT = 0.9
+SHINGLE_WORDS = 3
+BANDS, ROWS = 42, 3
+# 126, not the 128 of the first scheme (5-gram strings): a stored signature of another length
+# was made by an older scheme and is recomputed from the article body (see dedup_task).
+NUM_PERM = BANDS * ROWS
+MIN_CONTAINMENT = 0.75
 MIN_SHINGLES_FOR_CONTAINMENT = 20  # a few shared sentences do not make a short text a copy
 
 MINHASH_SCHEMA = pa.schema([("article_id", pa.string()),
                             ("signature", pa.list_(pa.uint32())),
                             ("shingles", pa.int32()),
                             ("canonical_id", pa.string())])
+
+_WORD = re.compile(r"\w+|\n\n")  # words, and paragraph breaks as tokens of their own
 
 
 @dataclass
@@ -54,7 +74,9 @@ class CopyDesk:
 
     known_ids: dict[str, str] = field(default_factory=dict)  # article_id -> where first read
     signatures: dict[str, tuple[np.ndarray, int, str]] = field(default_factory=dict)
-    lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(LSH_THRESHOLD, NUM_PERM))
+    # LSH: one table per band, from the band's values to the articles that have them.
+    bands: list[defaultdict[int, list[str]]] = field(
+        default_factory=lambda: [defaultdict(list) for _ in range(BANDS)])
     new_state: list[dict] = field(default_factory=list)
 
     @classmethod
@@ -63,22 +85,28 @@ class CopyDesk:
         if article_ids is not None:
             desk.known_ids = dict.fromkeys(article_ids["article_id"].to_pylist(), "the lake")
         if minhash is not None:
+            if not pc.all(pc.equal(pc.list_value_length(minhash["signature"]), NUM_PERM)
+                          ).as_py():
+                raise LakeError(f"the lake's near-duplicate signatures are not {NUM_PERM} "
+                                "long: written by another dedup scheme, which needs a migration")
             for row in minhash.to_pylist():
                 desk._remember(row["article_id"], np.asarray(row["signature"], np.uint32),
                                row["shingles"], row["canonical_id"])
         return desk
 
-    def check(self, article_id: str, body: str, source_uri: str) -> Verdict:
-        """Decide one article, in input order, and remember it for those that follow."""
+    def check(self, article_id: str, body: str, source_uri: str,
+              signed: tuple[np.ndarray, int] | None = None) -> Verdict:
+        """Decide one article, in input order, and remember it for those that follow.
+        `signed` is its (signature, shingle count) when computed in a batch beforehand."""
         if article_id in self.known_ids:
             first = self.known_ids[article_id]
             return Verdict("duplicate", article_id, reason=f"exact copy of text read from {first}")
         self.known_ids[article_id] = source_uri
-        signature, shingles = signature_of(body)
+        signature, shingles = signed or signature_of(body)
         best = self._nearest(signature, shingles)
         canonical = best[0] if best else article_id
         self._remember(article_id, signature, shingles, canonical)
-        self.new_state.append({"article_id": article_id, "signature": signature.tolist(),
+        self.new_state.append({"article_id": article_id, "signature": signature,
                                "shingles": shingles, "canonical_id": canonical})
         if best:
             return Verdict("published", article_id, best[0], round(best[1], 4),
@@ -86,73 +114,180 @@ class CopyDesk:
         return Verdict("published", article_id)
 
     def state_table(self) -> pa.Table:
-        return pa.Table.from_pylist(self.new_state, schema=MINHASH_SCHEMA)
+        return _state_table(self.new_state)
 
     def _nearest(self, signature: np.ndarray, shingles: int) -> tuple[str, float, str] | None:
-        """The canonical article this one nearly copies, its similarity and the measure."""
+        """The earlier article this one nearly copies, its similarity and the measure."""
+        candidates = {other for band, key in zip(self.bands, _band_keys(signature), strict=True)
+                      for other in band.get(key, ())}
         matches = []
-        for other in self.lsh.query(_lean(signature)):
+        for other in candidates:
             other_sig, other_shingles, canonical = self.signatures[other]
             if match := similarity(signature, shingles, other_sig, other_shingles):
-                if canonical != other:  # a copy of a copy: measure against the original
-                    original = self.signatures[canonical]
-                    match = similarity(signature, shingles, original[0], original[1]) or match
-                matches.append((canonical, *match))
+                original = self.signatures[canonical]
+                # A copy of a copy points at the original, if it copies that too (a copy of a
+                # concatenation need not copy the concatenation's canonical).
+                if canonical != other and (direct := similarity(signature, shingles,
+                                                                original[0], original[1])):
+                    matches.append((canonical, *direct))
+                else:
+                    matches.append((other, *match))
         return min(matches, key=lambda m: (-m[1], m[0])) if matches else None
 
     def _remember(self, article_id: str, signature: np.ndarray, shingles: int,
                   canonical: str) -> None:
         self.signatures[article_id] = (signature, shingles, canonical)
-        self.lsh.insert(article_id, _lean(signature), check_duplication=False)
+        for band, key in zip(self.bands, _band_keys(signature), strict=True):
+            band[key].append(article_id)
+
+
+def _band_keys(signature: np.ndarray) -> list[int]:
+    """One 64-bit key a band: its ROWS values combined (a rare clash only adds a candidate,
+    which the similarity check then rejects)."""
+    rows = signature[:BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
+    key = rows[:, 0]
+    for i in range(1, ROWS):
+        key = key * np.uint64(0x9E3779B97F4A7C15) + rows[:, i]
+    return key.tolist()
+
+
+def _state_table(rows: list[dict]) -> pa.Table:
+    """State rows to MINHASH_SCHEMA, the signatures passed to Arrow as one numpy block."""
+    if not rows:
+        return MINHASH_SCHEMA.empty_table()
+    values = pa.array(np.concatenate([r["signature"] for r in rows]).astype(np.uint32))
+    offsets = pa.array(np.arange(len(rows) + 1, dtype=np.int32) * NUM_PERM)
+    return pa.table([pa.array([r["article_id"] for r in rows], pa.string()),
+                     pa.ListArray.from_arrays(offsets, values),
+                     pa.array([r["shingles"] for r in rows], pa.int32()),
+                     pa.array([r["canonical_id"] for r in rows], pa.string())],
+                    schema=MINHASH_SCHEMA)
 
 
 def similarity(sig_a: np.ndarray, size_a: int, sig_b: np.ndarray,
                size_b: int) -> tuple[float, str] | None:
-    """Estimated Jaccard, or containment of the smaller text in the larger, when either is
-    high enough to call the pair copies; None otherwise."""
-    jaccard = float(np.mean(sig_a == sig_b))
-    if jaccard >= MIN_JACCARD:
-        return jaccard, "jaccard"
-    # |A∩B| follows from the Jaccard estimate and the two shingle counts.
+    """The estimated containment of the smaller text in the larger (never below the Jaccard
+    estimate) when the pair are copies, and whether the Jaccard alone says so; else None.
+    One measure for every pair, so that candidates rank fairly against each other."""
     smaller = min(size_a, size_b)
+    if smaller == 0:
+        return None
+    jaccard = float(np.mean(sig_a == sig_b))
+    # |A∩B| follows from the Jaccard estimate and the two shingle counts.
     overlap = jaccard * (size_a + size_b) / (1 + jaccard)
-    containment = min(1.0, overlap / smaller) if smaller else 0.0
+    containment = max(jaccard, min(1.0, overlap / smaller))
+    if jaccard >= MIN_CONTAINMENT:
+        return containment, "jaccard"
     if containment >= MIN_CONTAINMENT and smaller >= MIN_SHINGLES_FOR_CONTAINMENT:
         return containment, "containment"
     return None
 
 
+def _words(body: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", body).casefold())
+
+
 def shingles_of(body: str) -> set[str]:
-    words = normalized_key(body).split()
-    if len(words) <= SHINGLE_WORDS:
-        return {" ".join(words)}
-    return {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    """The shingles as text (for reading and tests; signatures hash the same 3-grams)."""
+    out, para = set(), []
+    for word in [*_words(body), "\n\n"]:
+        if word != "\n\n":
+            para.append(word)
+            continue
+        out |= {" ".join(para[i:i + SHINGLE_WORDS])
+                for i in range(len(para) - SHINGLE_WORDS + 1)}
+        para = []
+    return out or {" ".join(w for w in _words(body) if w != "\n\n")}
 
 
 def signature_of(body: str) -> tuple[np.ndarray, int]:
-    shingles = shingles_of(body)
-    minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update(list(shingles))
-    return np.asarray(minhash.digest(), dtype=np.uint32), len(shingles)
+    signatures, sizes = signatures_of([body])
+    return signatures[0], int(sizes[0])
 
 
-def _lean(signature: np.ndarray) -> LeanMinHash:
-    # datasketch only bands the values; they come from rensa, so no datasketch hashing scheme.
-    return LeanMinHash(seed=SEED, hashvalues=signature.astype(np.uint64), scheme="legacy")
+def signatures_of(bodies: list[str], chunk: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+    """MinHash signatures (n x NUM_PERM, uint32) and distinct shingle counts of many bodies,
+    `chunk` at a time to bound memory."""
+    parts = [_signatures(bodies[i:i + chunk]) for i in range(0, len(bodies), chunk)]
+    if not parts:
+        return np.empty((0, NUM_PERM), dtype=np.uint32), np.empty(0, dtype=np.int64)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-def dedup_batches(batches: list[pa.Table], desk: CopyDesk) -> tuple[pa.Table, list[dict]]:
-    """Cleaned article batches (in input order) to (articles to publish, their ledger rows)."""
+def _signatures(bodies: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """One batch. Python only splits words and hashes each distinct word once; the 3-grams,
+    their count and the MinHash itself are vectorised (numpy, rensa's flat-hash batch)."""
+    docs = [_words(body) for body in bodies]
+    vocab: defaultdict[str, int] = defaultdict()
+    vocab.default_factory = vocab.__len__  # a new word gets the next id, all in C
+    vocab["\n\n"]  # id 0: the paragraph break
+    flat = np.fromiter(itertools.chain.from_iterable(map(vocab.__getitem__, words)
+                                                     for words in docs),
+                       np.int64, sum(map(len, docs)))
+    word_hash = np.array([_hash64(w) for w in vocab], dtype=np.uint64)
+    doc = np.repeat(np.arange(len(docs)), [len(words) for words in docs])
+    k = SHINGLE_WORDS
+    n_grams = max(len(flat) - k + 1, 0)
+    # A 3-gram is valid when its words are in one document and one paragraph (no break token).
+    valid = doc[:n_grams] == doc[k - 1:k - 1 + n_grams]
+    gram = np.zeros(n_grams, dtype=np.uint64)
+    for i in range(k):
+        ids = flat[i:i + n_grams]
+        valid &= ids != 0
+        gram = gram * np.uint64(0x100000001B3) + word_hash[ids]  # order-sensitive combination
+    gram, gram_doc = _mix(gram[valid]), doc[:n_grams][valid]
+    # A text with no 3-gram at all (only very short paragraphs) is one shingle: its words.
+    if (empty := np.setdiff1d(np.arange(len(docs)), gram_doc)).size:
+        extra = np.array([_hash64(" ".join(docs[d])) for d in empty], dtype=np.uint64)
+        order = np.argsort(np.concatenate([gram_doc, empty]), kind="stable")
+        gram = np.concatenate([gram, extra])[order]
+        gram_doc = np.concatenate([gram_doc, empty])[order]
+    # Distinct 3-grams a document: sort (document, top 44 bits of the hash) keys; a clash
+    # inside one text is a ~1e-8 event. MinHash itself ignores repeats, so it gets them all.
+    key = (gram_doc.astype(np.uint64) << np.uint64(44)) | (gram >> np.uint64(20))
+    key.sort()
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    sizes = np.bincount((key[first] >> np.uint64(44)).astype(np.int64), minlength=len(docs))
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(gram_doc, minlength=len(docs)))])
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        gram, offsets.astype(np.uint64), NUM_PERM, SEED)
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(docs), NUM_PERM), sizes
+
+
+def _hash64(text: str) -> int:
+    # blake2b, not hash(): signatures persist in the lake, so they must not vary by process.
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser, so that 3-grams sharing words get unrelated hashes."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def dedup_batches(batches: list[pa.Table], desk: CopyDesk,
+                  chunk: int = 1000) -> tuple[pa.Table, list[dict]]:
+    """Cleaned article batches (in input order) to (articles to publish, their ledger rows).
+    Signatures are computed in batches of `chunk`, then each article decided in order."""
+    rows = [row for batch in batches for row in batch.to_pylist()]
     articles, log = [], []
-    for row in (row for batch in batches for row in batch.to_pylist()):
-        verdict = desk.check(row["article_id"], row["body"], row["source_uri"])
-        log.append({"source_uri": row["source_uri"], "source_id": row["source_id"],
-                    "content_sha256": row["content_sha256"], "bytes": row["bytes"],
-                    "status": verdict.status, "reason": verdict.reason,
-                    "article_id": verdict.article_id})
-        if verdict.status == "published":
-            articles.append({**row, "duplicate_of": verdict.duplicate_of,
-                             "duplicate_similarity": verdict.similarity})
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        signatures, sizes = signatures_of([row["body"] for row in part])
+        for row, signature, size in zip(part, signatures, sizes, strict=True):
+            verdict = desk.check(row["article_id"], row["body"], row["source_uri"],
+                                 (signature, int(size)))
+            log.append({"source_uri": row["source_uri"], "source_id": row["source_id"],
+                        "content_sha256": row["content_sha256"], "bytes": row["bytes"],
+                        "status": verdict.status, "reason": verdict.reason,
+                        "article_id": verdict.article_id})
+            if verdict.status == "published":
+                articles.append({**row, "duplicate_of": verdict.duplicate_of,
+                                 "duplicate_similarity": verdict.similarity})
     return pa.Table.from_pylist(articles), log
 
 

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
+import random
+
 import pyarrow as pa
+import pytest
 
 from tasks.clean import article_id
-from tasks.dedup import CopyDesk, signature_of
+from tasks.dedup import (
+    MINHASH_SCHEMA,
+    NUM_PERM,
+    CopyDesk,
+    signature_of,
+    signatures_of,
+)
+from tasks.lake import LakeError
 
 BASE = " ".join(f"Sentence {i} says the talks in Cairo went on for hours with officials "
                 f"from Qatar and Egypt present and number {i * 7} noted." for i in range(40))
@@ -65,3 +75,93 @@ def test_copy_of_a_copy_points_at_the_original() -> None:
 
 def test_signatures_are_deterministic() -> None:
     assert (signature_of(BASE)[0] == signature_of(BASE)[0]).all()
+
+
+def _article(seed: int, paragraphs: int = 12, words: int = 35) -> str:
+    """Synthetic prose: random words of a shared vocabulary, like two unrelated stories."""
+    rng = random.Random(seed)
+    vocab = [f"{a}{b}" for a in ("ka", "lo", "mi", "ne", "ru", "sa", "to", "vi")
+             for b in ("ban", "del", "gor", "mit", "pas", "ren", "sul", "tev", "wox", "zin")]
+    vocab += ["the", "of", "and", "to", "in", "said", "on", "was", "for", "that"] * 8
+    return "\n\n".join(" ".join(rng.choice(vocab) for _ in range(words)).capitalize() + "."
+                       for _ in range(paragraphs))
+
+
+def _edited(text: str, rate: float, seed: int) -> str:
+    rng = random.Random(seed)
+    return "\n\n".join(" ".join("edited" if rng.random() < rate else w for w in p.split())
+                       for p in text.split("\n\n"))
+
+
+ORIGINAL, PARTNER = _article(1), _article(2)
+PARAS = ORIGINAL.split("\n\n")
+COPIES = {
+    "boilerplate": "\n\n".join(["Home | World | Politics", "Listen to this article (4 min)",
+                                 *PARAS, "Sign up for our newsletter to get the latest news.",
+                                 "This article originally appeared on a partner site."]),
+    "word_edits": _edited(ORIGINAL, 0.05, 3),
+    "cut_last_third": "\n\n".join(PARAS[:8]),
+    "paragraphs_reordered": "\n\n".join(PARAS[6:] + PARAS[:6]),
+    "concatenated": PARTNER + "\n\n" + ORIGINAL,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(COPIES))
+def test_each_kind_of_copy_is_found(kind: str) -> None:
+    desk = CopyDesk()
+    original = _check(desk, ORIGINAL)
+    _check(desk, _article(3))  # an unrelated article in between
+    verdict = _check(desk, COPIES[kind])
+    assert verdict.status == "published" and verdict.duplicate_of == original.article_id
+    assert 0.75 <= verdict.similarity <= 1.0
+
+
+def test_whitespace_and_quote_styles_make_an_exact_copy() -> None:
+    desk = CopyDesk()
+    original = _check(desk, 'He said "no" -- it\'s over.\n\n' + ORIGINAL)
+    verdict = _check(desk, '  HE SAID \u201cNO\u201d -- IT\u2019S OVER.\n\n' + ORIGINAL.upper())
+    assert verdict.status == "duplicate" and verdict.article_id == original.article_id
+
+
+def test_a_concatenation_names_either_source() -> None:
+    desk = CopyDesk()
+    first, second = _check(desk, ORIGINAL), _check(desk, PARTNER)
+    assert _check(desk, COPIES["concatenated"]).duplicate_of in {first.article_id,
+                                                                 second.article_id}
+
+
+def test_a_copy_of_a_concatenation_points_at_what_it_copies() -> None:
+    desk = CopyDesk()
+    _check(desk, PARTNER)
+    glued = _check(desk, COPIES["concatenated"])  # canonical: PARTNER
+    verdict = _check(desk, COPIES["boilerplate"])  # copies ORIGINAL, not PARTNER
+    assert verdict.duplicate_of == glued.article_id
+
+
+def test_stories_sharing_a_quoted_paragraph_are_not_copies() -> None:
+    desk = CopyDesk()
+    shared = PARAS[0]
+    _check(desk, "\n\n".join([shared, *_article(4).split("\n\n")]))
+    assert _check(desk, "\n\n".join([*_article(5).split("\n\n"), shared])).duplicate_of is None
+
+
+def test_heavily_rewritten_text_is_not_a_copy() -> None:
+    desk = CopyDesk()
+    _check(desk, ORIGINAL)
+    assert _check(desk, _edited(ORIGINAL, 0.3, 4)).duplicate_of is None
+
+
+def test_batched_signatures_equal_single_ones() -> None:
+    signatures, sizes = signatures_of([ORIGINAL, "Short.", PARTNER])
+    for body, signature, size in zip([ORIGINAL, "Short.", PARTNER], signatures, sizes,
+                                     strict=True):
+        single = signature_of(body)
+        assert (single[0] == signature).all() and single[1] == size
+    assert signatures.shape == (3, NUM_PERM) and sizes[1] == 1
+
+
+def test_signatures_of_another_scheme_are_a_clear_error() -> None:
+    old = pa.Table.from_pylist([{"article_id": "a1", "signature": [7] * 128, "shingles": 9,
+                                 "canonical_id": "a1"}], schema=MINHASH_SCHEMA)
+    with pytest.raises(LakeError, match="another dedup scheme"):
+        CopyDesk.from_lake(None, old)
