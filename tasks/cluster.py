@@ -1,12 +1,15 @@
 """Same-event story clustering over the whole lake.
 
-Two articles report the same event when they use similar words, name the same entities and
-were published close together. Each pair's similarity is the mean of a TF-IDF text cosine and
-an entity cosine (on ECB+ the mean beats either alone and their geometric mean: same-kind
-events share vocabulary, same-actor events share entities), zeroed when both dates are known
-and further apart than `MAX_GAP_DAYS`. Candidate pairs come from a blocked sparse neighbour
-search (top-k per article within the date window); clusters from average linkage over that
-sparse graph.
+Two articles report the same event when they use similar words, name the same entities and were
+published close together. Each pair's similarity is the mean of a TF-IDF text cosine and an
+entity cosine (on ECB+ the mean beats either alone and their geometric mean: same-kind events
+share vocabulary, same-actor events share entities), zeroed when both dates are known and
+further apart than `MAX_GAP_DAYS`, and scaled by `YEAR_CLASH` when the years the two articles
+mention (with their publication years) do not overlap: undated reports of same-kind events with
+the same actors ("Klitschko defends his title", "Microsoft patches IE") mostly differ there, and
+a soft factor survives the odd background year. Candidate pairs come from a blocked sparse
+neighbour search (top-k per article within the date window); clusters from average linkage over
+that sparse graph.
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ from tasks.schemas import conform
 # Global settings (the same for every topic and run).
 N_FEATURES = 2**20          # hashed vocabulary: collisions are negligible at this size
 MAX_GAP_DAYS = 7            # dated articles further apart are never the same story
-TOP_K = 30                  # neighbours kept per article: bounds the graph to ~k*N edges
+TOP_K = 100                 # neighbours kept per article: ~k*N edges; above story sizes
 MIN_EDGE = 0.05             # weaker pairs count as unrelated (similarity 0)
-THRESHOLD = 0.2             # average-linkage similarity needed to merge two clusters
+YEAR_CLASH = 0.5            # similarity factor when two articles' year sets are disjoint
+THRESHOLD = 0.175           # average-linkage similarity needed to merge two clusters
 CHUNK = 256                 # rows per block of the neighbour search (bounds memory)
 TOP_ENTITIES = 5
 
@@ -45,7 +49,8 @@ def cluster_stories(articles: list[dict], prior_members: dict[str, str],
     """Cluster every article of the lake into stories, keeping prior story ids stable.
 
     articles: dicts with article_id, title, body, published_date, source_name,
-    duplicate_of and entities ({entity_id: mention_count}). prior_members: article_id ->
+    duplicate_of, entities ({entity_id: mention_count}) and optionally mentioned_dates
+    (resolved dates of the article's temporal expressions). prior_members: article_id ->
     story_id of the previous snapshot; prior_created: story_id -> date it was created.
     Returns (stories rows, story_members rows) without run_id and ingest_date.
     """
@@ -87,7 +92,7 @@ def cluster_labels(articles: list[dict], threshold: float = THRESHOLD) -> list[i
     text = text_vectors([_text(a) for a in articles])
     ents = entity_vectors([a.get("entities") or {} for a in articles])
     days = np.array([_day(a.get("published_date")) for a in articles], dtype=np.float64)
-    edges = neighbour_edges(text, ents, days)
+    edges = neighbour_edges(text, ents, days, year_vectors(articles))
     return average_linkage(n, edges, threshold)
 
 
@@ -114,13 +119,21 @@ def entity_vectors(entities: list[dict[str, int]]) -> sp.csr_matrix:
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
 
+def year_vectors(articles: list[dict]) -> sp.csr_matrix:
+    """Binary rows of the years an article mentions or was published in."""
+    years = [{str(d.year): 1 for d in [*(a.get("mentioned_dates") or []), a.get("published_date")]
+              if d is not None} for a in articles]
+    matrix = DictVectorizer().fit_transform(years)
+    return matrix.tocsr() if matrix.shape[1] else sp.csr_matrix((len(articles), 1))
+
+
 def combine(text_sim: np.ndarray, ent_sim: np.ndarray, has_ents: np.ndarray) -> np.ndarray:
     """Mean of text and entity cosine; text alone where a side has no entities."""
     return np.where(has_ents, (text_sim + ent_sim) / 2, text_sim)
 
 
-def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix,
-                    days: np.ndarray) -> dict[tuple[int, int], float]:
+def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix, days: np.ndarray,
+                    years: sp.csr_matrix | None = None) -> dict[tuple[int, int], float]:
     """Each article's TOP_K most similar others (similarity > MIN_EDGE), symmetrised.
 
     Rows are processed in date order by blocks; a block of dated rows is compared only with
@@ -129,6 +142,8 @@ def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix,
     """
     n = text.shape[0]
     has_ents = np.diff(ents.indptr) > 0
+    years = years if years is not None else sp.csr_matrix((n, 1))
+    has_years = np.diff(years.indptr) > 0
     order = np.lexsort((np.arange(n), np.nan_to_num(days), np.isnan(days)))  # dated first
     sorted_days = days[order]
     n_dated = int((~np.isnan(sorted_days)).sum())
@@ -145,6 +160,9 @@ def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix,
             cols = np.concatenate([order[lo:hi], undated])
         sim = combine((text[rows] @ text[cols].T).toarray(), (ents[rows] @ ents[cols].T).toarray(),
                       has_ents[rows][:, None] & has_ents[cols][None, :])
+        clash = ((years[rows] @ years[cols].T).toarray() == 0) \
+            & has_years[rows][:, None] & has_years[cols][None, :]
+        sim[clash] *= YEAR_CLASH
         gap = np.abs(row_days[:, None] - days[cols][None, :])
         sim[gap > MAX_GAP_DAYS] = 0.0           # NaN gaps (undated) compare False: kept
         sim[rows[:, None] == cols[None, :]] = 0.0
@@ -284,7 +302,8 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
     """Redraw the story snapshots over the lake plus this run's articles. Rows that do not
     change keep the run_id and ingest_date they were first written with."""
     lake, staging = Lake(lake_url), Lake(staging_url)
-    new = load_tables(staging_url, {name: staged[name] for name in ("articles", "entities")})
+    names = [name for name in ("articles", "entities", "dates") if name in staged]
+    new = load_tables(staging_url, {name: staged[name] for name in names})
     articles = _concat(lake.read("articles", _ARTICLE_COLUMNS),
                        new["articles"].select(_ARTICLE_COLUMNS)).to_pylist()
     mentions: dict[str, dict[str, int]] = defaultdict(dict)
@@ -292,8 +311,15 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
                        new["entities"].select(_ENTITY_COLUMNS))
     for aid, eid, count in zip(*(entities[c].to_pylist() for c in _ENTITY_COLUMNS), strict=True):
         mentions[aid][eid] = count
+    dated: dict[str, list[datetime.date]] = defaultdict(list)
+    if "dates" in new:
+        dates = _concat(lake.read("dates", _DATE_COLUMNS), new["dates"].select(_DATE_COLUMNS))
+        for aid, day in zip(*(dates[c].to_pylist() for c in _DATE_COLUMNS), strict=True):
+            if day is not None:
+                dated[aid].append(day)
     for article in articles:
         article["entities"] = mentions.get(article["article_id"], {})
+        article["mentioned_dates"] = dated.get(article["article_id"], [])
     prior_stories = _rows(lake.read("stories"), "story_id")
     prior_members = _rows(lake.read("story_members"), "article_id")
     stories, members = cluster_stories(
@@ -314,6 +340,7 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
 _ARTICLE_COLUMNS = ["article_id", "title", "body", "published_date", "source_name",
                     "duplicate_of"]
 _ENTITY_COLUMNS = ["article_id", "entity_id", "mention_count"]
+_DATE_COLUMNS = ["article_id", "resolved_date"]
 
 
 def _keep_if_same(row: dict, prior: dict | None, fresh: dict, keep_date: bool) -> dict:

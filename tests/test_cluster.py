@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from tasks.cluster import assign_ids, average_linkage, cluster_stories
+from tasks.cluster import (
+    YEAR_CLASH,
+    assign_ids,
+    average_linkage,
+    cluster_stories,
+    entity_vectors,
+    neighbour_edges,
+    text_vectors,
+    year_vectors,
+)
 from tasks.schemas import conform
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -149,3 +159,18 @@ def test_average_linkage_needs_the_mean_not_one_strong_pair():
     edges = {(0, 1): 0.9, (1, 2): 0.45}
     assert average_linkage(3, edges, 0.3) == [0, 0, 1]
     assert average_linkage(3, edges, 0.2) == [0, 0, 0]
+
+
+def test_disjoint_mentioned_years_weaken_a_pair(seeds):
+    # The same text twice, undated: identical unless the years they mention do not overlap.
+    def pair(first: list[datetime.date], second: list[datetime.date]) -> float:
+        twins = [{**seeds[0], "article_id": aid, "published_date": None, "mentioned_dates": d}
+                 for aid, d in (("a", first), ("b", second))]
+        text = text_vectors([t["body"] for t in twins])
+        days = np.full(2, np.nan)
+        return neighbour_edges(text, entity_vectors([{}, {}]), days, year_vectors(twins))[0, 1]
+    y2008 = [datetime.date(2008, 12, 1)]
+    y2013 = [datetime.date(2013, 5, 2), datetime.date(2008, 1, 1)]
+    assert pair(y2008, []) == pytest.approx(1.0)
+    assert pair(y2008, y2013) == pytest.approx(1.0)          # 2008 mentioned by both
+    assert pair(y2008, y2013[:1]) == pytest.approx(YEAR_CLASH)
