@@ -223,3 +223,16 @@ def test_lone_names_link_across_the_batch() -> None:
         ("b", "person/joe-biden", "Joe Biden"), ("a", "person/joe-biden", "Joe Biden")]
     assert out["mentions"][0]["entity_id"] == out["quotes"][0]["speaker_entity_id"] == \
         "person/joe-biden"
+
+
+@pytest.mark.parametrize("label,name", [("PERSON", "Antony Blinken"), ("GPE", "北京"),
+                                        ("PERSON", "José Álvarez"), ("ORG", "AT&T"),
+                                        ("WORK_OF_ART", "“—”")])
+def test_every_entity_id_has_the_lake_format(label: str, name: str) -> None:
+    import re
+
+    from tasks.extract.entities import entity_id
+
+    eid = entity_id(label, name)
+    assert re.fullmatch(r"[a-z_]+/[a-z0-9]+(?:-[a-z0-9]+)*", eid), eid
+    assert eid == entity_id(label, name)  # stable across runs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter
@@ -12,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from tasks.schemas import ENTITY_LABELS
 
-KIND = {label: label.lower().replace("_", "-") for label in ENTITY_LABELS}
+KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
 
 # Very common short forms whose slug differs from the full name (keyed by slug).
@@ -81,8 +82,11 @@ class Entities:
 
 
 def slug(name: str) -> str:
+    """ASCII slug of a name; a name with no ASCII letters or digits (another script) gets a
+    stable hash instead, so every id keeps the lake's id format."""
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", re.sub(r"[.'’]", "", ascii_.lower())).strip("-")
+    slugged = re.sub(r"[^a-z0-9]+", "-", re.sub(r"[.'’]", "", ascii_.lower())).strip("-")
+    return slugged or "u" + hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
 def entity_id(label: str, name: str) -> str:
