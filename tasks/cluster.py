@@ -7,9 +7,9 @@ share vocabulary, same-actor events share entities), zeroed when both dates are 
 further apart than `MAX_GAP_DAYS`, and scaled by `YEAR_CLASH` when the years the two articles
 mention (with their publication years) do not overlap: undated reports of same-kind events with
 the same actors ("Klitschko defends his title", "Microsoft patches IE") mostly differ there, and
-a soft factor survives the odd background year. Candidate pairs come from a blocked sparse
-neighbour search (top-k per article within the date window); clusters from average linkage over
-that sparse graph.
+a soft factor survives the odd background year. Candidate pairs come from an inverted index over
+each article's most distinctive terms and entities (bounded per article); each article keeps its
+top-k exact similarities among them; clusters from average linkage over that sparse graph.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ TOP_K = 100                 # neighbours kept per article: ~k*N edges; above sto
 MIN_EDGE = 0.05             # weaker pairs count as unrelated (similarity 0)
 YEAR_CLASH = 0.5            # similarity factor when two articles' year sets are disjoint
 THRESHOLD = 0.175           # average-linkage similarity needed to merge two clusters
-CHUNK = 256                 # rows per block of the neighbour search (bounds memory)
+TOP_TERMS = 30              # index keys per article: its most distinctive TF-IDF terms...
+TOP_KEY_ENTITIES = 10       # ...and its heaviest entities
+MAX_POSTINGS = 200          # keys shared more widely name no single event: not used as keys
+MAX_CANDIDATES = 200        # candidates per article (2 * TOP_K): bounds the exact scoring
+PAIR_CHUNK = 20_000         # candidate pairs scored at once (bounds memory)
 TOP_ENTITIES = 5
 
 
@@ -134,51 +138,114 @@ def combine(text_sim: np.ndarray, ent_sim: np.ndarray, has_ents: np.ndarray) -> 
 
 def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix, days: np.ndarray,
                     years: sp.csr_matrix | None = None) -> dict[tuple[int, int], float]:
-    """Each article's TOP_K most similar others (similarity > MIN_EDGE), symmetrised.
+    """Each article's TOP_K most similar candidates (similarity > MIN_EDGE), symmetrised.
 
-    Rows are processed in date order by blocks; a block of dated rows is compared only with
-    articles inside its date window (plus the undated), which keeps the search near linear
-    for a lake spread over time. Undated rows are compared with everything.
+    Candidates come from an inverted index (`candidate_pairs`), so the exact similarity is
+    computed for a bounded number of pairs per article rather than for every pair in a date
+    window (whose density grows with the lake) or, for undated articles, every pair at all.
     """
     n = text.shape[0]
-    has_ents = np.diff(ents.indptr) > 0
     years = years if years is not None else sp.csr_matrix((n, 1))
-    has_years = np.diff(years.indptr) > 0
-    order = np.lexsort((np.arange(n), np.nan_to_num(days), np.isnan(days)))  # dated first
-    sorted_days = days[order]
-    n_dated = int((~np.isnan(sorted_days)).sum())
-    undated = order[n_dated:]
+    rows, cols = candidate_pairs(index_keys(text, ents), days)
+    sim = np.empty(len(rows))
+    for lo in range(0, len(rows), PAIR_CHUNK):
+        r, c = rows[lo:lo + PAIR_CHUNK], cols[lo:lo + PAIR_CHUNK]
+        sim[lo:lo + PAIR_CHUNK] = _pair_similarity(text, ents, years, days, r, c)
+    keep = sim > MIN_EDGE
+    rows, cols, sim = rows[keep], cols[keep], sim[keep]
+    # Top-k per article over both directions; ties break on the other article's index.
+    src, dst, val = np.r_[rows, cols], np.r_[cols, rows], np.r_[sim, sim]
+    order = np.lexsort((dst, -val, src))
+    src, dst, val = src[order], dst[order], val[order]
+    first = np.searchsorted(src, src, "left")
+    top = np.arange(len(src)) - first < TOP_K
     edges: dict[tuple[int, int], float] = {}
-    for start in range(0, n, CHUNK):
-        rows = order[start:start + CHUNK]
-        row_days = days[rows]
-        if np.isnan(row_days).any():
-            cols = np.arange(n)
-        else:
-            lo = np.searchsorted(sorted_days[:n_dated], row_days.min() - MAX_GAP_DAYS, "left")
-            hi = np.searchsorted(sorted_days[:n_dated], row_days.max() + MAX_GAP_DAYS, "right")
-            cols = np.concatenate([order[lo:hi], undated])
-        sim = combine((text[rows] @ text[cols].T).toarray(), (ents[rows] @ ents[cols].T).toarray(),
-                      has_ents[rows][:, None] & has_ents[cols][None, :])
-        clash = ((years[rows] @ years[cols].T).toarray() == 0) \
-            & has_years[rows][:, None] & has_years[cols][None, :]
-        sim[clash] *= YEAR_CLASH
-        gap = np.abs(row_days[:, None] - days[cols][None, :])
-        sim[gap > MAX_GAP_DAYS] = 0.0           # NaN gaps (undated) compare False: kept
-        sim[rows[:, None] == cols[None, :]] = 0.0
-        _keep_top(edges, rows, cols, sim)
+    for i, j, s in zip(src[top].tolist(), dst[top].tolist(), val[top].tolist(), strict=True):
+        edges[min(i, j), max(i, j)] = s
     return edges
 
 
-def _keep_top(edges: dict[tuple[int, int], float], rows: np.ndarray, cols: np.ndarray,
-              sim: np.ndarray) -> None:
-    k = min(TOP_K, sim.shape[1])
-    top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-    for r, row, picks in zip(rows, sim, top, strict=True):
-        for c in picks:
-            if row[c] > MIN_EDGE:
-                i, j = sorted((int(r), int(cols[c])))
-                edges[i, j] = float(row[c])
+def index_keys(text: sp.csr_matrix, ents: sp.csr_matrix) -> sp.csr_matrix:
+    """Article x key rows keeping only an article's TOP_TERMS heaviest TF-IDF terms and its
+    TOP_KEY_ENTITIES heaviest entities (the words and actors that say which event it is),
+    with their weights: the product of two rows is a cheap lower bound of their cosines."""
+    return sp.hstack([_heaviest(text, TOP_TERMS), _heaviest(ents, TOP_KEY_ENTITIES)]).tocsr()
+
+
+def _heaviest(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+    keep = np.zeros(len(data), dtype=bool)
+    for i in range(matrix.shape[0]):
+        lo = indptr[i]
+        pick = np.lexsort((indices[lo:indptr[i + 1]], -data[lo:indptr[i + 1]]))[:k]
+        keep[lo + pick] = True                  # weight, then column: deterministic
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(indptr))
+    return sp.csr_matrix((data[keep], (rows[keep], indices[keep])), shape=matrix.shape)
+
+
+def candidate_pairs(keys: sp.csr_matrix, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (i < j) sharing an index key that is not too common where it is looked up, each
+    article keeping its MAX_CANDIDATES best by the key product.
+
+    Dated pairs share a key within neighbouring weeks (|week difference| <= 1 covers the
+    MAX_GAP_DAYS gate); a key held by more than MAX_POSTINGS articles of those three weeks
+    is skipped there. Undated articles look keys up over the whole lake, skipping keys held
+    by more than MAX_POSTINGS articles in all. The caps bound the work per article, so the
+    search grows with the lake size, not its square.
+    """
+    n = keys.shape[0]
+    dated = ~np.isnan(days)
+    found = [(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))]
+    if dated.any():
+        coo = keys[dated].tocoo()
+        ids = np.flatnonzero(dated)
+        week = np.floor(days[dated] / 7).astype(np.int64)
+        week -= week.min() - 1
+        span = int(week.max()) + 2
+        own = coo.col.astype(np.int64) * span + week[coo.row]
+        near = np.concatenate([own - 1, own, own + 1])
+        cols, inverse = np.unique(np.r_[own, near], return_inverse=True)
+        shape = (len(ids), len(cols))
+        own_m = sp.csr_matrix((coo.data, (coo.row, inverse[:len(own)])), shape=shape)
+        near_m = sp.csr_matrix((np.tile(coo.data, 3), (np.tile(coo.row, 3),
+                                                         inverse[len(own):])), shape=shape)
+        usable = sp.diags((near_m.getnnz(axis=0) <= MAX_POSTINGS).astype(np.float64))
+        shared = ((own_m @ usable) @ near_m.T).tocoo()   # the caps make it asymmetric
+        found.append((ids[shared.row], ids[shared.col], shared.data))
+    if (~dated).any():
+        usable = keys @ sp.diags((keys.getnnz(axis=0) <= MAX_POSTINGS).astype(np.float64))
+        undated = np.flatnonzero(~dated)
+        shared = (usable[undated] @ usable.T).tocoo()
+        found.append((undated[shared.row], shared.col, shared.data))
+    a, b, score = (np.concatenate(parts) for parts in zip(*found, strict=True))
+    a, b = a.astype(np.int64), b.astype(np.int64)
+    src, dst, score = np.r_[a, b], np.r_[b, a], np.r_[score, score]
+    key = src * n + dst                         # each directed pair once, at its best score
+    order = np.lexsort((-score, key))
+    key, score = key[order], score[order]
+    first = np.r_[True, key[1:] != key[:-1]] & (key // n != key % n)
+    src, dst, score = key[first] // n, key[first] % n, score[first]
+    order = np.lexsort((dst, -score, src))
+    src, dst = src[order], dst[order]
+    best = np.arange(len(src)) - np.searchsorted(src, src, "left") < MAX_CANDIDATES
+    src, dst = src[best], dst[best]
+    flat, votes = np.unique(np.minimum(src, dst) * n + np.maximum(src, dst), return_counts=True)
+    flat = flat[votes == 2]                     # mutual: no article's work grows past the cap
+    return flat // n, flat % n
+
+
+def _pair_similarity(text: sp.csr_matrix, ents: sp.csr_matrix, years: sp.csr_matrix,
+                     days: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The exact similarity of each pair (rows[p], cols[p])."""
+    def dot(m: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(m[rows].multiply(m[cols]).sum(axis=1)).ravel()
+    has_ents = np.diff(ents.indptr) > 0
+    has_years = np.diff(years.indptr) > 0
+    sim = combine(dot(text), dot(ents), has_ents[rows] & has_ents[cols])
+    clash = (dot(years) == 0) & has_years[rows] & has_years[cols]
+    sim[clash] *= YEAR_CLASH
+    sim[np.abs(days[rows] - days[cols]) > MAX_GAP_DAYS] = 0.0   # NaN (undated) compares False
+    return sim
 
 
 def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:

@@ -174,3 +174,26 @@ def test_disjoint_mentioned_years_weaken_a_pair(seeds):
     assert pair(y2008, []) == pytest.approx(1.0)
     assert pair(y2008, y2013) == pytest.approx(1.0)          # 2008 mentioned by both
     assert pair(y2008, y2013[:1]) == pytest.approx(YEAR_CLASH)
+
+
+def test_candidate_index_is_bounded_and_keeps_same_event_pairs() -> None:
+    import numpy as np
+
+    from tasks.cluster import MAX_CANDIDATES, candidate_pairs, entity_vectors, index_keys
+    from tasks.cluster import text_vectors as vectors
+
+    # 600 near-identical articles on one day share every key: each keeps at most the cap.
+    crowd = [f"The city council met on budget day {i % 3} and voted on taxes." for i in range(600)]
+    event = ["A magnitude 6.1 earthquake struck Aceh in Indonesia, killing 12 people.",
+             "Twelve people died when a 6.1 quake hit Indonesia's Aceh province."]
+    texts = crowd + event
+    keys = index_keys(vectors(texts), entity_vectors([{}] * len(texts)))
+    days = np.zeros(len(texts))
+    a, b = candidate_pairs(keys, days)
+    per_article = np.bincount(np.r_[a, b], minlength=len(texts))
+    assert per_article.max() <= MAX_CANDIDATES
+    assert (600, 601) in set(zip(a.tolist(), b.tolist(), strict=True))
+    # a month apart is outside the 7-day date gate: no candidate across it
+    days[601] = 30
+    a, b = candidate_pairs(keys, days)
+    assert (600, 601) not in set(zip(a.tolist(), b.tolist(), strict=True))
