@@ -27,7 +27,7 @@ from tasks.schemas import conform
 
 __all__ = ["EXTRACTED", "extract_articles", "extract_task", "known_aliases", "load_nlp"]
 
-TABLES = ("entities", "mentions", "quotes", "facts", "dates")
+EXTRACTED = ("entities", "mentions", "quotes", "facts", "dates")  # the tables this stage fills
 
 
 @Language.component("paragraph_breaks")
@@ -58,7 +58,7 @@ def extract_articles(articles: list[dict], nlp: Language,
     """Rows (every schema column except run_id) for each extraction table, in article order."""
     known = known_entities or {}
     names = lake_names(known)
-    out: dict[str, list[dict]] = {table: [] for table in TABLES}
+    out: dict[str, list[dict]] = {table: [] for table in EXTRACTED}
     texts = ((article["body"], i) for i, article in enumerate(articles))
     for doc, i in nlp.pipe(texts, as_tuples=True, n_process=n_process, batch_size=batch_size):
         article = articles[i]
@@ -119,7 +119,6 @@ def known_aliases(entities: pa.Table) -> dict[str, str]:
     return {alias: next(iter(eids)) for alias, eids in sorted(ids.items()) if len(eids) == 1}
 
 
-EXTRACTED = TABLES
 MIN_DOCS_PER_PROCESS = 50  # below this a worker's start-up costs more than it saves
 
 
