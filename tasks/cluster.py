@@ -369,21 +369,18 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
     """Redraw the story snapshots over the lake plus this run's articles. Rows that do not
     change keep the run_id and ingest_date they were first written with."""
     lake, staging = Lake(lake_url), Lake(staging_url)
-    names = [name for name in ("articles", "entities", "dates") if name in staged]
-    new = load_tables(staging_url, {name: staged[name] for name in names})
-    articles = _concat(lake.read("articles", _ARTICLE_COLUMNS),
-                       new["articles"].select(_ARTICLE_COLUMNS)).to_pylist()
+    new = load_tables(staging_url, {name: staged[name] for name in _COLUMNS})
+    tables = {name: _concat(lake.read(name, columns), new[name].select(columns))
+              for name, columns in _COLUMNS.items()}
     mentions: dict[str, dict[str, int]] = defaultdict(dict)
-    entities = _concat(lake.read("entities", _ENTITY_COLUMNS),
-                       new["entities"].select(_ENTITY_COLUMNS))
-    for aid, eid, count in zip(*(entities[c].to_pylist() for c in _ENTITY_COLUMNS), strict=True):
+    for aid, eid, count in zip(*(c.to_pylist() for c in tables["entities"].columns),
+                               strict=True):
         mentions[aid][eid] = count
     dated: dict[str, list[datetime.date]] = defaultdict(list)
-    if "dates" in new:
-        dates = _concat(lake.read("dates", _DATE_COLUMNS), new["dates"].select(_DATE_COLUMNS))
-        for aid, day in zip(*(dates[c].to_pylist() for c in _DATE_COLUMNS), strict=True):
-            if day is not None:
-                dated[aid].append(day)
+    for aid, day in zip(*(c.to_pylist() for c in tables["dates"].columns), strict=True):
+        if day is not None:
+            dated[aid].append(day)
+    articles = tables["articles"].to_pylist()
     for article in articles:
         article["entities"] = mentions.get(article["article_id"], {})
         article["mentioned_dates"] = dated.get(article["article_id"], [])
@@ -404,10 +401,11 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
     return out
 
 
-_ARTICLE_COLUMNS = ["article_id", "title", "body", "published_date", "source_name",
-                    "duplicate_of"]
-_ENTITY_COLUMNS = ["article_id", "entity_id", "mention_count"]
-_DATE_COLUMNS = ["article_id", "resolved_date"]
+# What clustering reads of each table, from the lake and from this run's staging.
+_COLUMNS = {"articles": ["article_id", "title", "body", "published_date", "source_name",
+                         "duplicate_of"],
+            "entities": ["article_id", "entity_id", "mention_count"],
+            "dates": ["article_id", "resolved_date"]}
 
 
 def _keep_if_same(row: dict, prior: dict | None, fresh: dict, keep_date: bool) -> dict:
