@@ -127,14 +127,21 @@ def _nlp(model: str) -> Language:
     return load_nlp(model)
 
 
+@lru_cache(maxsize=2)
+def _lake_aliases(lake_url: str, files: tuple[str, ...]) -> dict[str, str]:
+    """known_aliases of the lake's entities, read once a run rather than once a batch: the
+    key is the list of published files, which only a publish changes."""
+    published = Lake(lake_url).read("entities", ["entity_id", "name", "aliases"])
+    return known_aliases(published) if published is not None else {}
+
+
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(canonical_path: str, lake_url: str, staging_url: str, run_id: str, model: str,
                  processes: int) -> dict[str, str]:
     """Extract one staged batch of canonical articles; returns the staged table per name."""
     staging = Lake(staging_url)
     articles = pq.read_table(canonical_path, filesystem=staging.fs).to_pylist()
-    published = Lake(lake_url).read("entities", ["entity_id", "name", "aliases"])
-    known = known_aliases(published) if published is not None else {}
+    known = _lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
     n_process = max(1, min(processes or os.cpu_count() or 1,
                            len(articles) // MIN_DOCS_PER_PROCESS))
     rows = extract_articles(articles, _nlp(model), known, n_process=n_process)
