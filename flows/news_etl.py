@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from tasks.clean import clean_task
 from tasks.cluster import cluster_task
 from tasks.dedup import dedup_task
-from tasks.extract import EXTRACTED, extract_task
+from tasks.extract import EXTRACTED, extract_task, link_task
 from tasks.ingest import MAX_RECORD_BYTES, ingest_task
 from tasks.lake import Lake
 from tasks.publish import RunSummary, publish_task, quarantine_task, report
@@ -75,8 +75,10 @@ def news_etl(params: RunParameters | None = None) -> RunSummary:
         # One batch at a time: spaCy's own worker processes use the cores.
         extracted = [extract_task(batch, params.lake, staging, run_id, params.model,
                                   params.processes) for batch in staged["canonical"]]
-    for name in EXTRACTED:
-        staged[name] = [batch[name] for batch in extracted]
+        for name in EXTRACTED:
+            staged[name] = [batch[name] for batch in extracted]
+        if len(extracted) > 1:  # one batch is linked by extract itself
+            link_task(staged, params.lake, staging)
     if staged["articles"]:  # new articles: the story snapshots are redrawn over the lake
         with clock("cluster"):
             staged |= cluster_task(params.lake, staging, staged, run_id, started.date())

