@@ -5,6 +5,7 @@ its largest process (the main one or one spaCy worker; with N workers the machin
 about the main process plus N workers). The pipeline side runs the real `news-etl` flow (ephemeral
 Prefect) over a JSONL drop of the first N articles; the spaCy side runs `nlp.pipe` with the
 same model, components and process count over the bodies the pipeline sent to extraction.
+A third phase times, in one process, what the extractors add to spaCy's own parsing time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 DEFAULT_CORPUS = "../shared/datasets/allsides/allsides-dev-10k.jsonl.gz"
+SHARE_SAMPLE = 300  # articles for the extractors' share of spaCy's time (one process)
 
 
 def run_pipeline(drop: Path, lake: Path, processes: int, batch_size: int) -> dict:
@@ -49,6 +51,28 @@ def run_spacy(lake: Path, model: str, processes: int) -> dict:
             "words": sum(len(b.split()) for b in bodies), "docs": len(bodies)}
 
 
+def run_share(lake: Path, model: str, sample: int) -> dict:
+    """In one process, over the first `sample` canonical bodies: spaCy's time to parse them,
+    then the extractors' time (entities, quotes, facts, dates, linking) on those parses."""
+    import duckdb
+
+    from evaluation.entities import Parsed
+    from tasks.extract import extract_articles, load_nlp
+
+    canonical = duckdb.sql(
+        f"SELECT article_id, body, published_date FROM read_parquet("
+        f"'{lake}/articles/**/*.parquet', hive_partitioning = true) "
+        f"WHERE duplicate_of IS NULL ORDER BY article_id LIMIT {sample}").to_arrow_table()
+    articles = canonical.to_pylist()
+    nlp = load_nlp(model)
+    start = time.perf_counter()
+    docs = list(nlp.pipe(a["body"] for a in articles))
+    parsed = time.perf_counter()
+    extract_articles(articles, Parsed(docs))  # type: ignore[arg-type]
+    return {"docs": len(docs), "spacy_seconds": parsed - start,
+            "extract_seconds": time.perf_counter() - parsed}
+
+
 def _peak_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -73,6 +97,7 @@ def bench(corpus: str, articles: int, processes: int, batch_size: int,
             out.writelines(itertools.islice(src, articles))
         pipeline = _phase(["pipeline", str(drop), str(lake), str(processes), str(batch_size)])
         spacy_only = _phase(["spacy", str(lake), model, str(processes)])
+        share = _phase(["share", str(lake), model, str(SHARE_SAMPLE)])
     words = spacy_only["words"]
     return {
         "articles": articles, "canonical": spacy_only["docs"], "words": words,
@@ -80,11 +105,12 @@ def bench(corpus: str, articles: int, processes: int, batch_size: int,
         "pipeline": {**pipeline, "words_per_s": words / pipeline["seconds"]},
         "spacy": {**spacy_only, "words_per_s": words / spacy_only["seconds"]},
         "ratio": pipeline["seconds"] / spacy_only["seconds"],
+        "share": {**share, "ratio": share["extract_seconds"] / share["spacy_seconds"]},
     }
 
 
 def table(result: dict) -> str:
-    p, s = result["pipeline"], result["spacy"]
+    p, s, share = result["pipeline"], result["spacy"], result["share"]
     lines = [
         f"{result['articles']} articles ({result['canonical']} canonical, {result['words']:,} "
         f"words), {result['processes']} processes",
@@ -95,6 +121,9 @@ def table(result: dict) -> str:
         f"{s['peak_mib']:>10,.0f}",
         f"pipeline / spaCy time: {result['ratio']:.2f}",
         "stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in p["stages"].items()),
+        f"extractors on {share['docs']} parsed articles, one process: "
+        f"{share['extract_seconds']:.1f} s = {share['ratio']:.1%} of spaCy's "
+        f"{share['spacy_seconds']:.1f} s to parse them",
     ]
     return "\n".join(lines)
 
@@ -103,6 +132,8 @@ if __name__ == "__main__":  # one phase, in its own process; prints its result a
     phase, *rest = sys.argv[1:]
     if phase == "pipeline":
         out = run_pipeline(Path(rest[0]), Path(rest[1]), int(rest[2]), int(rest[3]))
+    elif phase == "share":
+        out = run_share(Path(rest[0]), rest[1], int(rest[2]))
     else:
         out = run_spacy(Path(rest[0]), rest[1], int(rest[2]))
     print(json.dumps({**out, "peak_mib": _peak_mib()}, default=str))

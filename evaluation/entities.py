@@ -85,7 +85,7 @@ def parse(nlp: Language, texts: list[str], cache: str | None) -> tuple[list[Doc]
     return docs, seconds
 
 
-class _Parsed:
+class Parsed:
     """Stands in for the Language in extract_articles: yields the already parsed Docs."""
 
     def __init__(self, docs: list[Doc]) -> None:
@@ -121,7 +121,7 @@ def score_conll(path: str = DEFAULT_PATH, cache: str | None = None) -> dict:
         extract_entities(doc, texts[i], str(i), {})
     entity_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    rows = extract_articles(articles, _Parsed(docs))  # type: ignore[arg-type]
+    rows = extract_articles(articles, Parsed(docs))  # type: ignore[arg-type]
     extract_seconds = time.perf_counter() - started
     label = {(r["article_id"], r["entity_id"]): r["label"] for r in rows["entities"]}
     ours = set()

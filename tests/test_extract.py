@@ -89,7 +89,7 @@ def test_ids_and_vocabularies(out):
 
 def test_output_is_deterministic_and_independent_of_processes(nlp, seeds, out):
     assert extract_articles(seeds, nlp) == out
-    assert extract_articles(seeds, nlp, n_process=2, batch_size=2) == out
+    assert extract_articles(seeds, nlp, processes=2, chunk_size=2) == out
 
 
 # --- entities ---------------------------------------------------------------------------------

