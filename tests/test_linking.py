@@ -22,9 +22,32 @@ def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
     ("Dan Smith", "Daniel Smith", False),  # a three-letter prefix is too little to go on
     ("Sami Abu Zuhri", "Abu Zuhri", False),  # a different number of words
     ("Kamala Harris", "Kamala Harrison", False),
+    ("Nancy Pelosi", "Nancy Pelsoi", True),  # a transposition
+    ("Matt Continetti", "Matthew Continetti", True),
+    # Pairs from a real run that sound alike by metaphone but are other people:
+    ("Andrew Young", "Andrew Yang", False),
+    ("John Kelly", "Jon Kyl", False),
+    ("Tom Price", "Tom Perez", False),
+    ("John Smith", "Jean Smith", False),
+    ("David Boaz", "David Bossie", False),
+    ("Juan Guaido", "Joan Kato", False),
+    ("John D.", "John Doe", False),
 ])
 def test_same_person(a: str, b: str, same: bool) -> None:
     assert same_person(a, b) is same and same_person(b, a) is same
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("SamirAbu Zohri", "Samir Abu Zohri"),  # a lost space
+    ("Joe BidenBiden", "Joe Biden"),  # a list of names run together: the rest is cut
+    ("Hillary Diane Rodham ClintonTwitter", "Hillary Diane Rodham Clinton"),
+    ("Ronald McDonald", "Ronald McDonald"), ("Douglas MacArthur", "Douglas MacArthur"),
+    ("LeBron James", "LeBron James"), ("JOE BIDEN", "JOE BIDEN"),
+])
+def test_names_run_together(name: str, expected: str) -> None:
+    from tasks.extract.entities import _unjoin
+
+    assert _unjoin(name) == expected
 
 
 def test_lone_surname_links_to_the_one_full_name_of_the_run() -> None:

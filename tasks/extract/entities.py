@@ -58,7 +58,7 @@ _DASHES = {"-", "--", "–", "—"}
 # Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
 # facilities may ("Interstate 95").
 _NAME_KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP"}
-# Two names run together by a lost space ("SamirAbu Zohri"), but not McDonald or MacArthur.
+# Two words run together by a lost space ("SamirAbu"), but not McDonald or MacArthur.
 _JOINED = re.compile(r"\b(?!(?:Mac|Van|Von|Fitz|Della|Del|Des)[A-Z])([A-Z][a-z]{2,})(?=[A-Z][a-z])")
 
 
@@ -199,7 +199,7 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             m.label = votes[slug(m.text)].most_common(1)[0][0]
             name = CANONICAL.get(slug(m.text), m.text)
         if m.label == "PERSON":
-            name = _JOINED.sub(r"\1 ", name)
+            name = _unjoin(name)
         m.entity_id = entity_id(m.label, name)
         names.setdefault(m.entity_id, name)
     # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.
@@ -207,6 +207,15 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         if body[a.end:b.start] == " (" and body[b.end:b.end + 1] == ")" and " " not in b.text:
             b.entity_id, b.label = a.entity_id, a.label
     return names
+
+
+def _unjoin(name: str) -> str:
+    """A lost space inside a name is put back ("SamirAbu Zohri"); at its end the next words
+    of a run-together list follow ("Joe BidenBiden", "Ellis SchumerState") and are cut."""
+    *words, last = name.split(" ")
+    if joined := _JOINED.match(last):
+        last = joined.group(1)
+    return _JOINED.sub(r"\1 ", " ".join([*words, last]))
 
 
 def _roles(body: str, mentions: list[Mention], qualifiers: set[str]) -> list[str]:

@@ -25,7 +25,7 @@ __all__ = ["apply_links", "link_people", "person_links", "same_person"]
 
 def _words(name: str) -> list[str]:
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return ascii_.lower().replace("-", " ").split()
+    return ascii_.lower().replace("-", " ").replace(".", "").split()
 
 
 def _key(words: list[str]) -> tuple[str, ...]:
@@ -33,16 +33,23 @@ def _key(words: list[str]) -> tuple[str, ...]:
     return (words[0][0], *(jellyfish.metaphone(w) for w in words[1:]))
 
 
+def _spelt_alike(a: str, b: str) -> bool:
+    """One or two slips in a long word (Zohri/Zuhri, Pelsoi/Pelosi) that keep its sound;
+    Young/Yang and Kyl/Kelly differ more than that."""
+    return a == b or (jellyfish.metaphone(a) == jellyfish.metaphone(b) and
+                      jellyfish.damerau_levenshtein_distance(a, b) <= max(1, len(a) // 4))
+
+
 def same_person(a: str, b: str) -> bool:
-    """Two full names that are spellings of one name: as many words, the later ones sounding
-    the same (Zuhri/Zohri), the first sounding the same (Jon/John) or one a prefix of the
-    other (Sami/Samir). Mark and Mary Kelly stay two people."""
+    """Two full names that are spellings of one name: as many words, each spelt alike, the
+    first one also when it is a short form of the other (Sami/Samir, Matt/Matthew)."""
     wa, wb = _words(a), _words(b)
     if len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb):
         return False
-    first_a, first_b = sorted((wa[0], wb[0]), key=len)
-    return (jellyfish.metaphone(first_a) == jellyfish.metaphone(first_b)
-            or (len(first_a) >= 4 and first_b.startswith(first_a)))
+    (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
+    return ((_spelt_alike(first_a, first_b)
+             or (len(first_a) >= 4 and first_b.startswith(first_a)))
+            and all(map(_spelt_alike, rest_a, rest_b)))
 
 
 def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple[str, str]]:
