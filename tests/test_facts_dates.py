@@ -155,6 +155,53 @@ def test_hyphenated_number_words(nlp):
     assert facts["Ninety-three people"][:2] == ("KILL", 93)
 
 
+def test_number_words_read_as_nouns_and_dozens(nlp):
+    facts = _facts("Eleven of them were killed in the ambush. A dozen people were hurt, the "
+                   "storm left nearly two-dozen dead, and police arrested a half-dozen men.", nlp)
+    assert facts["Eleven"] == ("KILL", 11, "them")
+    assert facts["A dozen people"][:2] == ("WOUND", 12)
+    assert facts["nearly two-dozen dead"] == ("KILL", 24, "dead")
+    assert facts["a half-dozen men"][:2] == ("ARREST", 6)
+
+
+def test_what_happened_to_hostages_wins_but_not_for_the_whole_group(nlp):
+    facts = _facts("Nine of the 12 hostages were freed on Monday. Three were taken hostage "
+                   "and one was shot dead. The rebels freed 21 of the 276 schoolgirls.", nlp)
+    assert facts["Nine"][:2] == ("RELEASE", 9)
+    assert facts["12 hostages"][:2] == ("KIDNAP", 12)
+    assert facts["Three"][:2] == ("KIDNAP", 3)  # "shot dead" has a subject of its own
+    assert facts["21"][:2] == ("RELEASE", 21)
+
+
+def test_kinds_said_with_a_word_and_conjuncts_with_objects_of_their_own(nlp):
+    facts = _facts("Only one soldier lost his life. Two officers were fatally shot. Five men "
+                   "were taken into custody. The virus infected 3 million people and killed "
+                   "about 200,000. The city recorded 30 homicides.", nlp)
+    assert facts["one soldier"][:2] == ("KILL", 1)
+    assert facts["Two officers"][:2] == ("KILL", 2)
+    assert facts["Five men"][:2] == ("ARREST", 5)
+    assert facts["3 million people"][:2] == ("OTHER", 3_000_000)
+    assert facts["about 200,000"][:2] == ("KILL", 200_000)
+    assert facts["30 homicides"][:2] == ("KILL", 30)
+
+
+def test_tolls(nlp):
+    facts = _facts("The death toll stands at 45. The number of people arrested climbed to 300. "
+                   "The number of applicants rose to 5,000.", nlp)
+    assert facts["45"] == ("KILL", 45, None)
+    assert facts["300"] == ("ARREST", 300, None)
+    assert facts["5,000"] == ("OTHER", 5000, None)
+
+
+def test_ages_names_parts_and_percentage_partitives(nlp):
+    facts = _facts("Officer Dan Smith, 33, was injured. SEAL Team 6 members were killed. "
+                   "Police said 14 people were wounded — two critically — in the attack. Only "
+                   "20 percent – or 4,500 – of the 22,000 people who applied were accepted.", nlp)
+    assert not any(t in facts for t in ("33", "6 members"))
+    assert facts["two"] == ("WOUND", 2, None)
+    assert facts["4,500"][:2] == ("OTHER", 4500) and _lemma(facts["4,500"][2]) == "person"
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

@@ -14,13 +14,15 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "displace": "DISPLACE",
               "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
               "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
-              "rescue": "RELEASE", "dead": "KILL",
+              "rescue": "RELEASE", "dead": "KILL", "stab": "WOUND", "apprehend": "ARREST",
               "shot": "WOUND"}  # "among those shot", tagged as a noun
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
               "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
               "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
-              "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE"}
+              "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE",
+              "murder": "KILL", "homicide": "KILL", "release": "RELEASE",
+              "evacuation": "DISPLACE"}
 # Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
 _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
            "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
@@ -31,14 +33,39 @@ _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman",
            "firefighter", "immigrant", "official", "senator", "candidate", "brother", "family",
            "inmate", "suspect", "teenager", "girl", "boy", "individual", "agent", "american",
            "foreigner", "servicewoman", "serviceman", "militiaman", "grader", "figure", "others",
-           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader"}
+           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader",
+           "demonstrator", "rioter", "looter", "dissident", "defendant", "nurse", "doctor",
+           "pilot", "crew", "marine", "trooper", "police", "spy", "rebel", "insurgent",
+           "terrorist", "jihadist", "extremist", "attacker", "assailant", "shooter", "occupier",
+           "mayor", "governor", "lawmaker", "legislator", "republican", "democrat", "delegate",
+           "supporter", "follower", "household", "farmer", "miner", "tourist", "visitor",
+           "pilgrim", "worshiper", "worshipper", "priest", "cleric", "player", "athlete", "fan",
+           "customer", "driver", "motorist", "pedestrian", "survivor", "witness", "juror",
+           "judge", "lawyer", "attorney", "prosecutor", "diplomat", "ambassador", "minister",
+           "reporter", "photographer", "scientist", "researcher", "expert", "executive",
+           "director", "owner", "donor", "contractor", "recruit", "paramedic", "medic",
+           "rescuer", "responder", "laborer", "personnel", "youth", "kid", "toddler", "infant",
+           "teen", "senior", "retiree", "applicant", "seeker", "deportee", "convict", "felon",
+           "offender", "criminal", "occupant", "tenant", "nominee", "protestor", "attendee",
+           "participant", "mourner", "pupil", "colleague", "coworker", "spouse", "husband",
+           "wife", "widow", "orphan", "sibling", "son", "daughter", "parent", "father",
+           "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
+           "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
+           "operative", "informant", "defector", "congregant", "spectator"}
+# Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
+_PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
+                 "fighter", "member", "officer", "leader", "-grader")
 # Counted nouns that are events: "150 airstrikes", "32 mass shootings".
 _EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "protest",
            "incident", "raid", "execution", "violation", "killing", "murder", "kill", "death",
-           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury"}
+           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury",
+           "homicide", "demonstration", "rally", "march", "riot"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
+# Verbs by which a toll reaches a figure.
+_TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "grow", "top",
+               "surpass", "exceed", "be", "soar", "mount"}
 # Nouns counting people, through which a walk from the counted noun passes ("a total of").
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
                "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
@@ -63,6 +90,7 @@ _UNITS = {w: i for i, w in enumerate(
 _TENS = {w: 10 * i for i, w in enumerate(
     ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_NUMBER_WORDS = {*_UNITS, *_TENS} - {"zero", "one"}  # "One" as a noun is a pronoun
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 
 
@@ -79,6 +107,8 @@ def number_value(words: list[str]) -> int | None:
                 current = (current or 1) * _SCALES[part]
                 if _SCALES[part] >= 1000:
                     total, current = total + current, 0.0
+            elif part == "half":  # "a half-dozen"
+                current += 0.5
             elif part in ("and", "a", ""):
                 continue
             else:
@@ -88,32 +118,56 @@ def number_value(words: list[str]) -> int | None:
 
 
 def _number_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Runs of number tokens ("1,200", "two dozen") outside dates, money, percentages, ..."""
+    """Runs of number tokens ("1,200", "two dozen", "a half-dozen") outside dates, money,
+    percentages, ..."""
     spans, i = [], 0
     while i < len(doc):
         tok = doc[i]
-        if tok.like_num and tok.ent_type_ not in _SKIP_ENTS and tok.pos_ == "NUM":
-            j = i + 1
-            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES
-                                    or _joins_number_words(doc, j)) and not (
-                    _YEAR.fullmatch(doc[j].text)):  # "one 2007 attack"
-                j += 1
-            if tok.lower_ in _SCALES and i > 0 and doc[i - 1].lower_ in ("a", "one"):
-                i -= 1  # "a million workers"
-            elif tok.lower_ in _SCALES:  # "several hundred": no value
-                i = j
-                continue
-            spans.append((i, j))
-            i = j
-        else:
+        scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
+        if _in_skipped_entity(doc, i) or not (scale or tok.like_num and (
+                tok.pos_ == "NUM" or (tok.pos_ == "NOUN" and tok.lower_ in _NUMBER_WORDS))):
             i += 1
+            continue
+        j = i + 1
+        while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES
+                                or _joins_number_words(doc, j)) and not (
+                _YEAR.fullmatch(doc[j].text)):  # "one 2007 attack"
+            j += 1
+        if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
+            i -= 1  # "a million workers", "a dozen people"
+        elif scale and tok.lower_ != "half":  # "several hundred": no value
+            i = j
+            continue
+        spans.append((i, j))
+        i = j
     return spans
 
 
+def _in_skipped_entity(doc: Doc, i: int) -> bool:
+    """In a date, money, percentage, ... entity; but the tagger also calls a bare number a
+    date ("the toll stands at 45"): an entity of nothing but a non-year number is none."""
+    if doc[i].ent_type_ not in _SKIP_ENTS:
+        return False
+    if doc[i].ent_type_ not in ("DATE", "TIME"):
+        return True
+    start = i
+    while doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return any(not t.like_num or _YEAR.fullmatch(t.text) for t in doc[start:end])
+
+
 def _joins_number_words(doc: Doc, j: int) -> bool:
-    """The hyphen of "ninety-three" when the tokenizer split it off."""
-    return (doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_
-            and j + 1 < len(doc) and doc[j - 1].lower_ in _TENS and doc[j + 1].lower_ in _UNITS)
+    """The hyphen of "ninety-three", "two-dozen", "half-dozen" when the tokenizer split it
+    off."""
+    if not (0 < j < len(doc) - 1 and doc[j].text == "-" and not doc[j - 1].whitespace_
+            and not doc[j].whitespace_):
+        return False
+    before, after = doc[j - 1].lower_, doc[j + 1].lower_
+    return (before in _TENS and after in _UNITS) or (
+        after in _SCALES and (before == "half" or before in _UNITS or before in _TENS))
 
 
 def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
@@ -123,15 +177,53 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
     return (bool(_YEAR.fullmatch(doc[i].text)) or before in {"$", "aged", "age", "no.", "#"}
             or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
             or "year-old" in after  # ages: "voters 30 and older"
-            or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"}))
+            or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
+            or _is_age(doc, i, j) or _in_name(doc, i))
+
+
+def _in_name(doc: Doc, i: int) -> bool:
+    """Digits that end a name: "SEAL Team 6", "Proposition 8", "Apollo 11"."""
+    return (doc[i].is_digit and i > 1 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title
+            and not doc[i - 1].is_sent_start and doc[i - 1].ent_type_ not in ("GPE", "NORP"))
+
+
+def _is_age(doc: Doc, i: int, j: int) -> bool:
+    """ "Tamerlan Tsarnaev, 26, was killed", "a woman, 32, in serious condition"."""
+    return (j == i + 1 and doc[i].is_digit and int(doc[i].text) < 120 and i > 1
+            and doc[i - 1].text == "," and doc[i - 2].pos_ in ("PROPN", "NOUN")
+            and (j == len(doc) or doc[j].is_punct))
 
 
 def _verb_kinds(verb: Token) -> list[str]:
     """Kinds said by a verb, its conjoined verbs and its predicative ("shot dead", "shot and
     killed")."""
     words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd")
-                     and c.pos_ in ("VERB", "ADJ"))]
-    return [_VERB_KIND[w.lemma_.lower()] for w in words if w.lemma_.lower() in _VERB_KIND]
+                     and c.pos_ in ("VERB", "ADJ") and not _own_arguments(c))]
+    return [k for w in words if (k := _phrase_kind(w) or _VERB_KIND.get(w.lemma_.lower()))]
+
+
+def _own_arguments(verb: Token) -> bool:
+    """ "Three were abducted and one was shot", "infected 3 million and killed 200,000": a
+    conjoined verb with a subject or object of its own says nothing of the first's."""
+    return verb.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                       for c in verb.children)
+
+
+def _phrase_kind(verb: Token) -> str | None:
+    """Kinds said by a verb with a word: "taken hostage", "held captive", "taken into
+    custody", "lost their lives", "fatally shot"."""
+    lemma = verb.lemma_.lower()
+    words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
+                                                 if c.dep_ == "prep" for g in c.children}
+    if lemma in ("take", "hold") and words & {"hostage", "captive"}:
+        return "KIDNAP"
+    if lemma in ("take", "hold") and "custody" in words:
+        return "ARREST"
+    if lemma == "lose" and words & {"life", "lives"}:
+        return "KILL"
+    if lemma == "shoot" and words & {"fatally", "dead"}:
+        return "KILL"
+    return None
 
 
 def _first(kinds: list[str]) -> str | None:
@@ -145,7 +237,7 @@ def _first(kinds: list[str]) -> str | None:
 def _is_people(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     return (lemma in _PEOPLE or lemma in _EVENTS or tok.lower_ in _PEOPLE
-            or tok.ent_type_ == "NORP")
+            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(_PEOPLE_HEADS)))
 
 
 def _is_kind_noun(tok: Token) -> bool:
@@ -223,24 +315,32 @@ def _ends_walk(tok: Token, noun: Token) -> bool:
             or (tok != noun and _is_thing(tok)))
 
 
-def _kind(noun: Token) -> str | None:
+def _kind(noun: Token, num: Token) -> str | None:
     """The kind of a count of `noun` (the number itself when the noun is elided), or None
     when it is no count. The clause decides ("were released"), else a verb modifying the
-    noun ("four Americans killed"), else the noun itself ("250 hostages"); a killing said of
-    hostages wins over their being hostages. Other people and events are OTHER."""
+    noun ("four Americans killed"), else the noun itself ("250 hostages"): what happened to
+    hostages ("were freed", "were killed") wins over their being hostages. Other people and
+    events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    clause = _clause_kind(noun) or _first([k for c in noun.children if c.dep_ in (
-        "acl", "relcl", "amod") for k in _verb_kinds(c)])
+    clause = (None if _is_whole(noun, num) else _clause_kind(noun)) or _first([
+        k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     if not (own or people or noun.like_num or clause not in (None, "RELEASE")):
         return None  # things are released too: "three documents", "Two polls"
     if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured"
         return own
-    if clause == "KILL" or (clause and not own):
+    if clause:
         return clause
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _is_whole(noun: Token, num: Token) -> bool:
+    """`num` counts the group a part is taken from ("Nine of the 12 hostages were freed"):
+    what the clause says happened to the part did not happen to all of it."""
+    return (num.head == noun and noun.dep_ == "pobj" and noun.head.lower_ == "of"
+            and noun.head.head.like_num)
 
 
 def _others_of_things(noun: Token) -> bool:
@@ -300,10 +400,16 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     if num.dep_ == "nummod":
         return num.head, None  # "Guccifer 2.0"
     if num.dep_ == "appos" and num.head.pos_ == "NOUN" and doc[num.i - 1].is_punct:
+        if any(c.dep_ == "nummod" for c in num.head.children):
+            return num, None  # a part: "14 people were wounded — two critically"
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
     if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
         return doc[j], (j, j + 1)  # "31 dead", "3,700 injured"
-    of = next((c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    # "24 percent – or 489,460 – of the 2.2 million people": also the percentage's partitive
+    owners = [num, num.head] if num.dep_ in ("conj", "appos") and num.head.lower_ in (
+        "percent", "%") else [num]
+    of = next((c for o in owners for c in o.children if c.dep_ == "prep" and c.lower_ == "of"),
+              None)
     pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
     if pobj is None:
         return _out_of(num) or num, None
@@ -311,6 +417,27 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
                                        for c in pobj.children):
         return None, None  # a partitive is of a definite group: "Over 90 of middle class ..."
     return pobj, phrase(pobj)  # "three of the victims"
+
+
+def _toll_kind(num: Token) -> str | None:
+    """The kind of a figure a toll or number reaches ("the death toll rose to 45", "the number
+    of people arrested stands at 300", "the toll is 12"): deaths unless the toll says else."""
+    verb = num.head.head if num.dep_ == "pobj" and num.head.lower_ in ("to", "at") else (
+        num.head if num.dep_ in ("dobj", "attr") else None)
+    if verb is None or verb.lemma_.lower() not in _TOLL_VERBS:
+        return None
+    toll = next((c for c in verb.children if c.dep_ == "nsubj"
+                 and c.lemma_.lower() in ("toll", "number", "count", "tally", "total")), None)
+    if toll is None:
+        return None
+    words = [w for c in toll.children for w in (c, *c.children)
+             if c.dep_ in ("compound", "amod") or (c.dep_ == "prep" and c.lower_ == "of")]
+    kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower()))] + [
+        k for w in words if w.dep_ == "pobj" for c in w.children
+        if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)]
+    if kinds or toll.lemma_.lower() == "toll":
+        return kinds[0] if kinds else "KILL"
+    return "OTHER" if any(w.dep_ == "pobj" and _is_people(w) for w in words) else None
 
 
 def _out_of(num: Token) -> Token | None:
@@ -333,7 +460,9 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         value = number_value([t.text for t in doc[i:j]])
         num = doc[j - 1]
         noun, obj_range = _counted(doc, num, j)
-        kind = _kind(noun) if value is not None and noun is not None else None
+        kind = _kind(noun, num) if value is not None and noun is not None else None
+        if noun is num and (toll := _toll_kind(num)):
+            kind = toll
         if kind is None or (kind == "OTHER" and value < 2):  # "one person", "one member"
             continue
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
