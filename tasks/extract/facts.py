@@ -51,7 +51,8 @@ _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman",
            "wife", "widow", "orphan", "sibling", "son", "daughter", "parent", "father",
            "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
            "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
-           "operative", "informant", "defector", "congregant", "spectator"}
+           "operative", "informant", "defector", "congregant", "spectator", "viewer",
+           "reader", "listener", "subscriber"}
 # Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
 _PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
                  "fighter", "member", "officer", "leader", "-grader")
@@ -178,7 +179,8 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
-            or _is_age(doc, i, j) or _in_name(doc, i))
+            or _is_age(doc, i, j) or _in_name(doc, i)
+            or (before == "in" and i > 1 and doc[i - 2].like_num))  # "1 in 5 voters": a ratio
 
 
 def _in_name(doc: Doc, i: int) -> bool:
@@ -440,6 +442,12 @@ def _toll_kind(num: Token) -> str | None:
     return "OTHER" if any(w.dep_ == "pobj" and _is_people(w) for w in words) else None
 
 
+def _of_a_group(noun: Token) -> bool:
+    """ "members of one family": the one is a group the counted people belong to."""
+    return (noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN"
+            and not noun.head.head.like_num and not _is_kind_noun(noun.head.head))
+
+
 def _out_of(num: Token) -> Token | None:
     """What "one X out of N" counts: "his last victim out of more than 600" (X is the
     attribute when the parser hung "out of" on the copula)."""
@@ -463,8 +471,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
             kind = toll
-        if kind is None or (kind == "OTHER" and value < 2):  # "one person", "one member"
-            continue
+        if kind is None or value < 2 and (kind == "OTHER" or _of_a_group(noun)):
+            continue  # "one person said", "12 members of one family"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
         qualifier, start_tok = "exact", i
         for words, name in _QUALIFIERS:
