@@ -210,6 +210,17 @@ def test_ratios_and_the_one_group_counted_people_belong_to(nlp):
     assert facts["12 members"][:2] == ("KILL", 12)
 
 
+def test_missing_more_and_no_noun_after_the_number(nlp):
+    facts = _facts("The fire left 150 missing and 12 dead. Rescuers pulled two from the rubble "
+                   "and rescued 30 more. The crash killed all 157 aboard. Deaths climbed to "
+                   "300.", nlp)
+    assert facts["150 missing"] == ("OTHER", 150, "missing")
+    assert facts["12 dead"] == ("KILL", 12, "dead")
+    assert facts["30 more"] == ("RELEASE", 30, None)
+    assert facts["157 aboard"] == ("KILL", 157, None)
+    assert facts["300"] == ("KILL", 300, None)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

@@ -327,10 +327,11 @@ def _kind(noun: Token, num: Token) -> str | None:
     clause = (None if _is_whole(noun, num) else _clause_kind(noun)) or _first([
         k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
-    if not (own or people or noun.like_num or clause not in (None, "RELEASE")):
+    elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
+    if not (own or people or elided or clause not in (None, "RELEASE")):
         return None  # things are released too: "three documents", "Two polls"
-    if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured"
-        return own
+    if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
+        return own or "OTHER"
     if clause:
         return clause
     if own:
@@ -398,6 +399,9 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
         while first < noun.i and doc[first].pos_ == "CCONJ":
             first += 1
+        if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
+                noun.lower_ not in _NOMINAL_ADJECTIVES):
+            return noun, None  # "all 157 aboard", "30 more"
         return noun, (first, noun.i + 1)
     if num.dep_ == "nummod":
         return num.head, None  # "Guccifer 2.0"
@@ -428,10 +432,12 @@ def _toll_kind(num: Token) -> str | None:
         num.head if num.dep_ in ("dobj", "attr") else None)
     if verb is None or verb.lemma_.lower() not in _TOLL_VERBS:
         return None
-    toll = next((c for c in verb.children if c.dep_ == "nsubj"
-                 and c.lemma_.lower() in ("toll", "number", "count", "tally", "total")), None)
+    toll = next((c for c in verb.children if c.dep_ == "nsubj" and (c.lemma_.lower() in (
+        "toll", "number", "count", "tally", "total") or _is_kind_noun(c))), None)
     if toll is None:
         return None
+    if _is_kind_noun(toll):  # "deaths climbed to 300"
+        return _NOUN_KIND.get(toll.lemma_.lower()) or _NOUN_KIND[toll.lower_]
     words = [w for c in toll.children for w in (c, *c.children)
              if c.dep_ in ("compound", "amod") or (c.dep_ == "prep" and c.lower_ == "of")]
     kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower()))] + [
