@@ -121,26 +121,26 @@ def number_value(words: list[str]) -> int | None:
 def _number_spans(doc: Doc) -> list[tuple[int, int]]:
     """Runs of number tokens ("1,200", "two dozen", "a half-dozen") outside dates, money,
     percentages, ..."""
-    spans, i = [], 0
-    while i < len(doc):
-        tok = doc[i]
-        scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
-        if _in_skipped_entity(doc, i) or not (scale or tok.like_num and (
-                tok.pos_ == "NUM" or (tok.pos_ == "NOUN" and tok.lower_ in _NUMBER_WORDS))):
-            i += 1
+    spans, end = [], 0
+    not_num = {doc.vocab.strings["dozen"], doc.vocab.strings["half"]}  # cheap first test
+    for tok in doc:
+        if tok.i < end or not (tok.like_num or tok.lower in not_num):
             continue
-        j = i + 1
-        while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES
-                                or _joins_number_words(doc, j)) and not (
-                _YEAR.fullmatch(doc[j].text)):  # "one 2007 attack"
-            j += 1
+        i = tok.i
+        scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
+        if not (scale or tok.pos_ == "NUM" or (tok.pos_ == "NOUN" and tok.lower_ in _NUMBER_WORDS)
+                ) or _in_skipped_entity(doc, i):
+            continue
+        end = i + 1
+        while end < len(doc) and (doc[end].like_num or doc[end].lower_ in _SCALES
+                                  or _joins_number_words(doc, end)) and not (
+                _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
+            end += 1
         if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
             i -= 1  # "a million workers", "a dozen people"
         elif scale and tok.lower_ != "half":  # "several hundred": no value
-            i = j
             continue
-        spans.append((i, j))
-        i = j
+        spans.append((i, end))
     return spans
 
 
