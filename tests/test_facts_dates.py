@@ -221,6 +221,18 @@ def test_missing_more_and_no_noun_after_the_number(nlp):
     assert facts["300"] == ("KILL", 300, None)
 
 
+def test_more_kind_verbs_and_phrases(nlp):
+    facts = _facts("More than 1,000 people were forced to flee. Two men were beaten to death "
+                   "and two more were sentenced to death. Police rounded up 40 protesters. "
+                   "Three journalists were assassinated, and five were gunned down.", nlp)
+    assert facts["More than 1,000 people"][:2] == ("DISPLACE", 1000)
+    assert facts["Two men"][:2] == ("KILL", 2)
+    assert facts["two"][:2] == ("OTHER", 2)  # sentenced, not killed
+    assert facts["40 protesters"][:2] == ("ARREST", 40)
+    assert facts["Three journalists"][:2] == ("KILL", 3)
+    assert facts["five"][:2] == ("KILL", 5)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

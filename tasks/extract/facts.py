@@ -15,6 +15,7 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
               "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
               "rescue": "RELEASE", "dead": "KILL", "stab": "WOUND", "apprehend": "ARREST",
+              "perish": "KILL", "assassinate": "KILL", "lynch": "KILL", "maim": "WOUND",
               "shot": "WOUND"}  # "among those shot", tagged as a noun
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
@@ -199,7 +200,7 @@ def _is_age(doc: Doc, i: int, j: int) -> bool:
 def _verb_kinds(verb: Token) -> list[str]:
     """Kinds said by a verb, its conjoined verbs and its predicative ("shot dead", "shot and
     killed")."""
-    words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd")
+    words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd", "xcomp")
                      and c.pos_ in ("VERB", "ADJ") and not _own_arguments(c))]
     return [k for w in words if (k := _phrase_kind(w) or _VERB_KIND.get(w.lemma_.lower()))]
 
@@ -213,7 +214,8 @@ def _own_arguments(verb: Token) -> bool:
 
 def _phrase_kind(verb: Token) -> str | None:
     """Kinds said by a verb with a word: "taken hostage", "held captive", "taken into
-    custody", "lost their lives", "fatally shot"."""
+    custody", "lost their lives", "fatally shot", "beaten to death", "gunned down", "rounded
+    up", "set free"."""
     lemma = verb.lemma_.lower()
     words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
                                                  if c.dep_ == "prep" for g in c.children}
@@ -223,8 +225,13 @@ def _phrase_kind(verb: Token) -> str | None:
         return "ARREST"
     if lemma == "lose" and words & {"life", "lives"}:
         return "KILL"
-    if lemma == "shoot" and words & {"fatally", "dead"}:
+    if lemma == "shoot" and words & {"fatally", "dead"} or (lemma == "gun" and "down" in words) or (
+            "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
         return "KILL"
+    if lemma == "round" and "up" in words:
+        return "ARREST"
+    if lemma == "set" and "free" in words:
+        return "RELEASE"
     return None
 
 
