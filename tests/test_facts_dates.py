@@ -233,6 +233,13 @@ def test_more_kind_verbs_and_phrases(nlp):
     assert facts["five"][:2] == ("KILL", 5)
 
 
+def test_verbs_said_only_of_people_count_an_elided_noun(nlp):
+    facts = _facts("Twelve were hospitalized, and three resigned. The agency deported 40. The "
+                   "gun fired 30 rounds. Three of the bills passed, and two were vetoed.", nlp)
+    assert facts == {"Twelve": ("OTHER", 12, None), "three": ("OTHER", 3, None),
+                     "40": ("OTHER", 40, None)}
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

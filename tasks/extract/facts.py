@@ -72,7 +72,10 @@ _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "gr
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
                "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
 # Verbs said only of people (the guidelines' OTHER verbs): their elided object is people.
-_PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport"}
+_PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport", "hospitalize",
+                 "prosecute", "fire", "evacuate", "extradite", "pardon", "exonerate"}
+# Verbs said only of people, of their subject: "three resigned", "two testified".
+_PERSON_SUBJECT_VERBS = {"resign", "testify", "plead", "surrender", "defect", "vote", "survive"}
 # Prepositions that also introduce clauses ("after ... were killed").
 _SUBORDINATORS = {"after", "before", "since", "until", "when", "as"}
 _ATTRIBUTION_VERBS = {"say", "report", "tell", "confirm", "announce", "estimate", "state",
@@ -367,7 +370,9 @@ def _is_personal(num: Token) -> bool:
     if any(c.dep_ == "relcl" and any(g.lower_ in ("who", "whom") for g in c.children)
            for c in num.children):
         return True
-    return num.dep_ in ("nsubjpass", "dobj") and num.head.lemma_.lower() in _PERSON_VERBS
+    lemma = num.head.lemma_.lower()
+    return (num.dep_ in ("nsubjpass", "dobj") and lemma in _PERSON_VERBS
+            or num.dep_ == "nsubj" and lemma in _PERSON_SUBJECT_VERBS)
 
 
 def _attribution(doc: Doc, num: Token) -> str | None:
