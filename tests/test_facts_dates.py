@@ -240,6 +240,14 @@ def test_verbs_said_only_of_people_count_an_elided_noun(nlp):
                      "40": ("OTHER", 40, None)}
 
 
+def test_crowds_and_people_the_tagger_called_a_quantity(nlp):
+    facts = _facts("The caravan of about 7,000 migrants reached the border. A crowd of 5,000 "
+                   "gathered outside. The driver is a father of two. The road is 10 miles "
+                   "long.", nlp)
+    assert facts == {"about 7,000 migrants": ("OTHER", 7000, "migrants"),
+                     "5,000": ("OTHER", 5000, None)}
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

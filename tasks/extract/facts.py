@@ -71,6 +71,8 @@ _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "gr
 # Nouns counting people, through which a walk from the counted noun passes ("a total of").
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
                "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
+# Groups of people: "a crowd of 5,000" counts people.
+_CROWDS = {"crowd", "group", "caravan", "delegation", "contingent", "mob", "throng", "gathering"}
 # Verbs said only of people (the guidelines' OTHER verbs): their elided object is people.
 _PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport", "hospitalize",
                  "prosecute", "fire", "evacuate", "extradite", "pardon", "exonerate"}
@@ -153,14 +155,16 @@ def _in_skipped_entity(doc: Doc, i: int) -> bool:
     date ("the toll stands at 45"): an entity of nothing but a non-year number is none."""
     if doc[i].ent_type_ not in _SKIP_ENTS:
         return False
-    if doc[i].ent_type_ not in ("DATE", "TIME"):
-        return True
     start = i
     while doc[start].ent_iob_ == "I":
         start -= 1
     end = i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
+    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants" is no measurement
+        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1]))
+    if doc[i].ent_type_ not in ("DATE", "TIME"):
+        return True
     return any(not t.like_num or _YEAR.fullmatch(t.text) for t in doc[start:end])
 
 
@@ -364,9 +368,10 @@ def _others_of_things(noun: Token) -> bool:
 def _is_personal(num: Token) -> bool:
     """An elided noun ("Six were charged") is people when a relative "who" or a verb said only
     of people (the guidelines' OTHER verbs) says so: "seven who are now indicted"."""
-    if not num.like_num or (num.dep_ == "pobj" and num.head.lower_ == "of") or any(
-            t.lower_ in ("percent", "%") for t in num.sent):
-        return False  # "a father of two who ...", "42 percent ..., compared to 32 who say"
+    if not num.like_num or any(t.lower_ in ("percent", "%") for t in num.sent):
+        return False  # "42 percent ..., compared to 32 who say"
+    if num.dep_ == "pobj" and num.head.lower_ == "of":  # "a crowd of 5,000", not "a father of
+        return num.head.head.lemma_.lower() in _CROWDS  # two who ..."
     if any(c.dep_ == "relcl" and any(g.lower_ in ("who", "whom") for g in c.children)
            for c in num.children):
         return True
