@@ -248,6 +248,14 @@ def test_crowds_and_people_the_tagger_called_a_quantity(nlp):
                      "5,000": ("OTHER", 5000, None)}
 
 
+def test_violent_events_are_counted(nlp):
+    facts = _facts("There were 12 stabbings and three explosions in the city, and the group "
+                   "carried out 7 ambushes.", nlp)
+    assert {t: v[:2] for t, v in facts.items()} == {
+        "12 stabbings": ("OTHER", 12), "three explosions": ("OTHER", 3),
+        "7 ambushes": ("OTHER", 7)}
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

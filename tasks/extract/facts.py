@@ -61,7 +61,9 @@ _PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "childr
 _EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "protest",
            "incident", "raid", "execution", "violation", "killing", "murder", "kill", "death",
            "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury",
-           "homicide", "demonstration", "rally", "march", "riot"}
+           "homicide", "demonstration", "rally", "march", "riot", "stabbing", "explosion",
+           "blast", "ambush", "massacre", "hijacking", "beheading", "lynching", "bombardment",
+           "suicide", "overdose"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
