@@ -187,8 +187,9 @@ def test_kinds_said_with_a_word_and_conjuncts_with_objects_of_their_own(nlp):
 
 def test_tolls(nlp):
     facts = _facts("The death toll stands at 45. The number of people arrested climbed to 300. "
-                   "The number of applicants rose to 5,000.", nlp)
-    assert facts["45"] == ("KILL", 45, None)
+                   "The number of applicants rose to 5,000. Two more died Sunday, bringing "
+                   "the toll to 47.", nlp)
+    assert facts["45"] == ("KILL", 45, None) and facts["47"] == ("KILL", 47, None)
     assert facts["300"] == ("ARREST", 300, None)
     assert facts["5,000"] == ("OTHER", 5000, None)
 

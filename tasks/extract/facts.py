@@ -53,7 +53,7 @@ _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman",
            "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
            "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
            "operative", "informant", "defector", "congregant", "spectator", "viewer",
-           "reader", "listener", "subscriber"}
+           "reader", "listener", "subscriber", "enrollee", "enrollment"}
 # Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
 _PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
                  "fighter", "member", "officer", "leader", "-grader")
@@ -69,7 +69,7 @@ _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", 
 _PASS_PREPOSITIONS = {"of", "including", "among"}
 # Verbs by which a toll reaches a figure.
 _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "grow", "top",
-               "surpass", "exceed", "be", "soar", "mount"}
+               "surpass", "exceed", "be", "soar", "mount", "bring", "push", "raise"}
 # Nouns counting people, through which a walk from the counted noun passes ("a total of").
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
                "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
@@ -446,13 +446,15 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
 
 def _toll_kind(num: Token) -> str | None:
     """The kind of a figure a toll or number reaches ("the death toll rose to 45", "the number
-    of people arrested stands at 300", "the toll is 12"): deaths unless the toll says else."""
+    of people arrested stands at 300", "the toll is 12", "bringing the number of enrollments
+    to 2.2 million"): deaths unless the toll says else."""
     verb = num.head.head if num.dep_ == "pobj" and num.head.lower_ in ("to", "at") else (
         num.head if num.dep_ in ("dobj", "attr") else None)
     if verb is None or verb.lemma_.lower() not in _TOLL_VERBS:
         return None
-    toll = next((c for c in verb.children if c.dep_ == "nsubj" and (c.lemma_.lower() in (
-        "toll", "number", "count", "tally", "total") or _is_kind_noun(c))), None)
+    toll = next((c for c in verb.children if c.dep_ in ("nsubj", "dobj") and c != num and (
+        c.lemma_.lower() in ("toll", "number", "count", "tally", "total") or _is_kind_noun(c))),
+                None)
     if toll is None:
         return None
     if _is_kind_noun(toll):  # "deaths climbed to 300"
