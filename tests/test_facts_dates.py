@@ -257,6 +257,14 @@ def test_violent_events_are_counted(nlp):
         "7 ambushes": ("OTHER", 7)}
 
 
+def test_what_the_dead_included(nlp):
+    facts = _facts("The dead included 12 police officers. Those wounded included two "
+                   "reporters. The victims included 14 children.", nlp)
+    assert facts["12 police officers"][:2] == ("KILL", 12)
+    assert facts["two reporters"][:2] == ("WOUND", 2)
+    assert facts["14 children"][:2] == ("OTHER", 14)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

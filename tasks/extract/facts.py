@@ -307,7 +307,7 @@ def _clause_kind(noun: Token) -> str | None:
         tok = tok.head
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
-                kind := _first(_verb_kinds(tok)) or _among_kind(tok)):
+                kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
         if tok != noun and _is_kind_noun(tok):
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
@@ -321,6 +321,17 @@ def _clause_kind(noun: Token) -> str | None:
             break
         tok = tok.head
     return None
+
+
+def _included_by(verb: Token) -> str | None:
+    """ "The dead included 12 officers", "those killed included three children"."""
+    if verb.lemma_ != "include":
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    return _NOUN_KIND.get(subj.lemma_.lower()) or _NOUN_KIND.get(subj.lower_) or _first(
+        [k for c in subj.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
 
 
 def _ends_walk(tok: Token, noun: Token) -> bool:
