@@ -265,6 +265,13 @@ def test_what_the_dead_included(nlp):
     assert facts["14 children"][:2] == ("OTHER", 14)
 
 
+def test_kind_nouns_of_the_counted(nlp):
+    facts = _facts("The execution of 3 prisoners drew protests. The detention of 40 activists "
+                   "and the rescue of 12 miners made news.", nlp)
+    assert {t: v[:2] for t, v in facts.items()} == {
+        "3 prisoners": ("KILL", 3), "40 activists": ("ARREST", 40), "12 miners": ("RELEASE", 12)}
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

@@ -23,7 +23,9 @@ _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "K
               "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
               "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE",
               "murder": "KILL", "homicide": "KILL", "release": "RELEASE",
-              "evacuation": "DISPLACE"}
+              "evacuation": "DISPLACE", "execution": "KILL", "massacre": "KILL",
+              "slaughter": "KILL", "assassination": "KILL", "detention": "ARREST",
+              "imprisonment": "ARREST", "rescue": "RELEASE"}
 # Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
 _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
            "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
