@@ -171,6 +171,10 @@ def test_what_happened_to_hostages_wins_but_not_for_the_whole_group(nlp):
     assert facts["12 hostages"][:2] == ("KIDNAP", 12)
     assert facts["Three"][:2] == ("KIDNAP", 3)  # "shot dead" has a subject of its own
     assert facts["21"][:2] == ("RELEASE", 21)
+    facts = _facts("At least 12 of 30 passengers were killed.", nlp)  # "of" read as quantmod
+    assert facts["At least 12"][:2] == ("KILL", 12) and _lemma(facts["At least 12"][2]) == \
+        "passenger"
+    assert facts["30 passengers"][:2] == ("OTHER", 30)
 
 
 def test_kinds_said_with_a_word_and_conjuncts_with_objects_of_their_own(nlp):

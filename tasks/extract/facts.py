@@ -371,8 +371,19 @@ def _kind(noun: Token, num: Token) -> str | None:
 def _is_whole(noun: Token, num: Token) -> bool:
     """`num` counts the group a part is taken from ("Nine of the 12 hostages were freed"):
     what the clause says happened to the part did not happen to all of it."""
-    return (num.head == noun and noun.dep_ == "pobj" and noun.head.lower_ == "of"
-            and noun.head.head.like_num)
+    return num.head == noun and (noun.dep_ == "pobj" and noun.head.lower_ == "of"
+                                 and noun.head.head.like_num or _is_part_taken_from(num))
+
+
+def _is_part_taken_from(num: Token) -> bool:
+    """ "12 of 30 passengers", parsed as quantifiers of "30": this is the 30."""
+    return any(c.dep_ == "quantmod" and c.lower_ == "of" for c in num.children)
+
+
+def _part_of_number(num: Token) -> bool:
+    """ "12 of 30 passengers", parsed as quantifiers of "30": this is the 12."""
+    return (num.dep_ == "quantmod" and num.head.like_num and num.head.dep_ == "nummod"
+            and _is_part_taken_from(num.head))
 
 
 def _others_of_things(noun: Token) -> bool:
@@ -426,6 +437,8 @@ def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
 def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int] | None]:
     """The token whose kind decides (the number itself when nothing is counted in words, None
     when it is no count) and the object's token range."""
+    if _part_of_number(num):
+        return num.head.head, (num.head.i, num.head.head.i + 1)
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = num.head  # "two or three men": the object starts after the last number word
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
@@ -520,7 +533,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
                 qualifier, start_tok = name, i - len(words.split())
                 break
         # the span runs to a following counted noun ("two dozen people"), not a partitive's
-        end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num else j
+        end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num and not (
+            _part_of_number(num)) else j
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         rows.append({"fact_id": f"{article_id}:{start}", "article_id": article_id,
                      "kind": kind, "value": value, "qualifier": qualifier,
