@@ -209,8 +209,10 @@ def test_ages_names_parts_and_percentage_partitives(nlp):
 
 def test_ratios_and_the_one_group_counted_people_belong_to(nlp):
     facts = _facts("One in five Americans and 1 in 10 voters were afraid. The show drew 8 "
-                   "million viewers. The airstrike killed 12 members of one family.", nlp)
-    assert not any("Americans" in t or "voters" in t or "family" in t for t in facts)
+                   "million viewers. The airstrike killed 12 members of one family. The Senate "
+                   "voted 51-49 to release the funds.", nlp)
+    assert not any("Americans" in t or "voters" in t or "family" in t or "49" in t
+                   for t in facts)
     assert facts["8 million viewers"][:2] == ("OTHER", 8_000_000)
     assert facts["12 members"][:2] == ("KILL", 12)
 

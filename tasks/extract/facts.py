@@ -192,7 +192,7 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
             or _is_age(doc, i, j) or _in_name(doc, i)
-            or (before == "in" and i > 1 and doc[i - 2].like_num))  # "1 in 5 voters": a ratio
+            or (before in ("in", "-") and i > 1 and doc[i - 2].like_num))  # "1 in 5", "51-49"
 
 
 def _in_name(doc: Doc, i: int) -> bool:
