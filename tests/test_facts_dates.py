@@ -187,6 +187,9 @@ def test_kinds_said_with_a_word_and_conjuncts_with_objects_of_their_own(nlp):
     assert facts["3 million people"][:2] == ("OTHER", 3_000_000)
     assert facts["about 200,000"][:2] == ("KILL", 200_000)
     assert facts["30 homicides"][:2] == ("KILL", 30)
+    facts = _facts("More than 200 were detained, and 15 remain in jail. Two men were sentenced "
+                   "to prison.", nlp)
+    assert facts["15"][:2] == ("ARREST", 15) and facts["Two men"][:2] == ("OTHER", 2)
 
 
 def test_tolls(nlp):

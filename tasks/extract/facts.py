@@ -232,8 +232,9 @@ def _phrase_kind(verb: Token) -> str | None:
                                                  if c.dep_ == "prep" for g in c.children}
     if lemma in ("take", "hold") and words & {"hostage", "captive"}:
         return "KIDNAP"
-    if lemma in ("take", "hold") and "custody" in words:
-        return "ARREST"
+    if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
+            words & {"custody", "jail", "prison", "detention"}):
+        return "ARREST"  # "taken into custody", "15 remain in jail"
     if lemma == "lose" and words & {"life", "lives"}:
         return "KILL"
     if lemma == "shoot" and words & {"fatally", "dead"} or (lemma == "gun" and "down" in words) or (
