@@ -281,6 +281,16 @@ def test_kind_nouns_of_the_counted(nlp):
         "3 prisoners": ("KILL", 3), "40 activists": ("ARREST", 40), "12 miners": ("RELEASE", 12)}
 
 
+def test_left_wounded_rates_and_dates_after_the_number(nlp):
+    facts = _facts("Police met gunfire that left six officers wounded. The attack left the "
+                   "ambassador and three other Americans dead. There were 120 guns per 100 "
+                   "residents. They killed 16 people and wounded 200 more late Tuesday.", nlp)
+    assert facts["six officers"][:2] == ("WOUND", 6)
+    assert facts["three other Americans"][:2] == ("KILL", 3)
+    assert not any("residents" in t for t in facts)
+    assert facts["200"] == ("WOUND", 200, None)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

@@ -187,7 +187,8 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
     before = doc[i - 1].lower_ if i > 0 else ""
     after = doc[j].lower_ if j < len(doc) else ""
     after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
-    return (bool(_YEAR.fullmatch(doc[i].text)) or before in {"$", "aged", "age", "no.", "#"}
+    return (bool(_YEAR.fullmatch(doc[i].text))
+            or before in {"$", "aged", "age", "no.", "#", "per"}  # "3 guns per 100 residents"
             or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
@@ -354,7 +355,7 @@ def _kind(noun: Token, num: Token) -> str | None:
     hostages ("were freed", "were killed") wins over their being hostages. Other people and
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    clause = (None if _is_whole(noun, num) else _clause_kind(noun)) or _first([
+    clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)) or _first([
         k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
@@ -367,6 +368,16 @@ def _kind(noun: Token, num: Token) -> str | None:
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _left_kind(noun: Token) -> str | None:
+    """ "gunfire that left six officers wounded" when the parser hung "wounded" elsewhere."""
+    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    while noun.dep_ == "conj":  # "left the ambassador and three other Americans dead"
+        noun = noun.head
+    if after is None or noun.dep_ != "dobj" or noun.head.lemma_.lower() != "leave":
+        return None
+    return _VERB_KIND.get(after.lower_) or _VERB_KIND.get(after.lemma_.lower())
 
 
 def _is_whole(noun: Token, num: Token) -> bool:
@@ -440,6 +451,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     when it is no count) and the object's token range."""
     if _part_of_number(num):
         return num.head.head, (num.head.i, num.head.head.i + 1)
+    if num.dep_ == "nummod" and num.head.i > num.i and num.head.ent_type_ in ("DATE", "TIME"):
+        return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = num.head  # "two or three men": the object starts after the last number word
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
