@@ -291,6 +291,19 @@ def test_left_wounded_rates_and_dates_after_the_number(nlp):
     assert facts["200"] == ("WOUND", 200, None)
 
 
+def test_who_did_it_is_not_who_it_was_done_to(nlp):
+    facts = _facts("Two gunmen had killed 21 people at the museum. Police hunted two men "
+                   "killing civilians. Story highlights: Two police officers also killed. A "
+                   "couple shot dead 14 people. The gunmen fled 3 miles and wounded others.", nlp)
+    assert facts["Two gunmen"][:2] == ("OTHER", 2) and facts["two men"][:2] == ("OTHER", 2)
+    assert facts["21 people"][:2] == ("KILL", 21)
+    assert facts["Two police officers"][:2] == ("KILL", 2)
+    assert facts["14 people"][:2] == ("KILL", 14)
+    assert not any("miles" in t for t in facts)
+    facts = _facts("The No. 2 Republican spoke.", nlp)
+    assert facts == {}
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

@@ -69,6 +69,8 @@ _EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "p
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
+# Kind verbs whose subject is the one it happens to ("two people died").
+_INTRANSITIVE = {"die", "perish", "flee", "evacuate", "dead"}
 # Verbs by which a toll reaches a figure.
 _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "grow", "top",
                "surpass", "exceed", "be", "soar", "mount", "bring", "push", "raise"}
@@ -93,6 +95,11 @@ _QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at lea
                ("around", "about"), ("approximately", "about"), ("roughly", "about"),
                ("some", "about"), ("estimated", "about")]
 _NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing"}
+# Measures and durations, never counted people even in a kind's clause ("wounded 48 less than
+# three miles away").
+_UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter", "metre", "inch",
+                     "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
+                     "year", "decade", "century", "time", "point", "block", "round", "shot"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -193,7 +200,8 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
             or _is_age(doc, i, j) or _in_name(doc, i)
-            or (before in ("in", "-") and i > 1 and doc[i - 2].like_num))  # "1 in 5", "51-49"
+            or (before in ("in", "-") and i > 1 and doc[i - 2].like_num)  # "1 in 5", "51-49"
+            or (before == "." and i > 1 and doc[i - 2].lower_ == "no"))  # "the No. 2 Republican"
 
 
 def _in_name(doc: Doc, i: int) -> bool:
@@ -238,7 +246,9 @@ def _phrase_kind(verb: Token) -> str | None:
         return "ARREST"  # "taken into custody", "15 remain in jail"
     if lemma == "lose" and words & {"life", "lives"}:
         return "KILL"
-    if lemma == "shoot" and words & {"fatally", "dead"} or (lemma == "gun" and "down" in words) or (
+    after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
+    if lemma == "shoot" and (words | {after}) & {"fatally", "dead"} or (
+            lemma == "gun" and "down" in words) or (
             "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
         return "KILL"
     if lemma == "round" and "up" in words:
@@ -321,10 +331,25 @@ def _clause_kind(noun: Token) -> str | None:
         if tok.lower_ == "including" and _is_thing(tok.head):
             tok = _people_before(tok) or tok.head
             continue
-        if _ends_walk(tok, noun):
+        if _ends_walk(tok, noun) or _is_agent(tok, tok.head):
             break
         tok = tok.head
     return None
+
+
+def _is_agent(tok: Token, verb: Token) -> bool:
+    """ "two gunmen killed 21 people", "gunmen who killed 21", "gunmen killing 21": the
+    counted did it to an object rather than had it done to them ("Two officers also killed",
+    a headline, is theirs)."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERB_KIND or (
+            verb.lemma_.lower() in _INTRANSITIVE) or not any(c.dep_ == "dobj"
+                                                             for c in verb.children):
+        return False
+    if tok.dep_ == "nsubj" and tok.head == verb:
+        return True
+    return verb.head == tok and (verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in verb.children)
+        or verb.dep_ == "acl" and verb.tag_ == "VBG")
 
 
 def _included_by(verb: Token) -> str | None:
@@ -356,11 +381,13 @@ def _kind(noun: Token, num: Token) -> str | None:
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
     clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)) or _first([
-        k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
+        k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
+        for k in _verb_kinds(c)])
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
-    if not (own or people or elided or clause not in (None, "RELEASE")):
-        return None  # things are released too: "three documents", "Two polls"
+    if not (own or people or elided or clause not in (None, "RELEASE")) or (
+            noun.lemma_.lower() in _UNITS_OF_MEASURE):
+        return None  # things are released too: "three documents", "Two polls"; "three miles"
     if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
         return own or "OTHER"
     if clause:
