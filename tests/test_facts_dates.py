@@ -304,6 +304,13 @@ def test_who_did_it_is_not_who_it_was_done_to(nlp):
     assert facts == {}
 
 
+def test_people_coordinated_with_a_kind_noun_by_a_misparse(nlp):
+    facts = _facts("In the days before the report's release, local pastors and at least 40 "
+                   "imams in the city also said they were ready and eager to back the mayor's "
+                   "plan for safer streets.", nlp)
+    assert facts["at least 40 imams"][:2] == ("OTHER", 40)
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,pub,future,expected", [

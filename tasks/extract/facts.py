@@ -55,7 +55,18 @@ _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman",
            "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
            "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
            "operative", "informant", "defector", "congregant", "spectator", "viewer",
-           "reader", "listener", "subscriber", "enrollee", "enrollment"}
+           "reader", "listener", "subscriber", "enrollee", "enrollment", "bystander",
+           "cyclist", "motorcyclist", "commuter", "traveler", "shopper", "diner", "coach",
+           "adviser", "advisor", "envoy", "editor", "blogger", "critic", "opponent", "loyalist",
+           "marcher", "parolee", "plaintiff", "accomplice", "expatriate", "homeowner", "rancher",
+           "clerk", "bodyguard", "deputy", "sheriff", "ranger", "physician", "surgeon",
+           "engineer", "technician", "newborn", "servicemember", "reservist", "commander",
+           "colonel", "captain", "sergeant", "lieutenant", "manager", "ceo", "founder",
+           "investor", "billionaire", "millionaire", "elector", "contender", "challenger",
+           "incumbent", "monk", "bishop", "imam", "rabbi", "missionary", "caregiver", "graduate",
+           "alumnus", "alumni", "intern", "trainee", "recipient", "beneficiary", "client",
+           "user", "separatist", "islamist", "smuggler", "trafficker", "peacekeeper", "observer",
+           "hiker", "climber", "swimmer", "asylee"}
 # Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
 _PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
                  "fighter", "member", "officer", "leader", "-grader")
@@ -317,13 +328,17 @@ def _clause_kind(noun: Token) -> str | None:
     """Walk up from the counted noun to a kind word: the verb it is an argument of ("killing
     1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
     tok = noun
-    while tok.dep_ == "conj" and tok.head != tok:  # "20 children and six adults were shot"
+    # "20 children and six adults were shot"; people coordinated with a release: a misparse
+    while tok.dep_ == "conj" and tok.head != tok and not _is_kind_noun(tok.head):
         tok = tok.head
+    prev = tok
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
         if tok != noun and _is_kind_noun(tok):
+            if prev.dep_ == "appos":  # people are no release: a misparse
+                return None
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
         if tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None:
             tok = verb
@@ -333,7 +348,7 @@ def _clause_kind(noun: Token) -> str | None:
             continue
         if _ends_walk(tok, noun) or _is_agent(tok, tok.head):
             break
-        tok = tok.head
+        prev, tok = tok, tok.head
     return None
 
 
