@@ -282,23 +282,23 @@ def test_kind_nouns_of_the_counted(nlp):
 
 
 def test_left_wounded_rates_and_dates_after_the_number(nlp):
-    facts = _facts("Police met gunfire that left six officers wounded. The attack left the "
-                   "ambassador and three other Americans dead. There were 120 guns per 100 "
-                   "residents. They killed 16 people and wounded 200 more late Tuesday.", nlp)
+    facts = _facts("Guards faced a blast that left six officers wounded. The raid left the "
+                   "consul and three other Americans dead. There were 120 guns per 100 "
+                   "residents. Troops killed 9 rebels and wounded 30 more early Sunday.", nlp)
     assert facts["six officers"][:2] == ("WOUND", 6)
     assert facts["three other Americans"][:2] == ("KILL", 3)
     assert not any("residents" in t for t in facts)
-    assert facts["200"] == ("WOUND", 200, None)
+    assert facts["30"] == ("WOUND", 30, None)
 
 
 def test_who_did_it_is_not_who_it_was_done_to(nlp):
-    facts = _facts("Two gunmen had killed 21 people at the museum. Police hunted two men "
-                   "killing civilians. Story highlights: Two police officers also killed. A "
-                   "couple shot dead 14 people. The gunmen fled 3 miles and wounded others.", nlp)
+    facts = _facts("Two gunmen killed 21 people at a mall. Police hunted two men killing "
+                   "civilians. Headline: Three soldiers also killed, army says. A sniper shot "
+                   "dead 9 people. The gunmen fled 3 miles and wounded others.", nlp)
     assert facts["Two gunmen"][:2] == ("OTHER", 2) and facts["two men"][:2] == ("OTHER", 2)
     assert facts["21 people"][:2] == ("KILL", 21)
-    assert facts["Two police officers"][:2] == ("KILL", 2)
-    assert facts["14 people"][:2] == ("KILL", 14)
+    assert facts["Three soldiers"][:2] == ("KILL", 3)
+    assert facts["9 people"][:2] == ("KILL", 9)
     assert not any("miles" in t for t in facts)
     facts = _facts("The No. 2 Republican spoke.", nlp)
     assert facts == {}
