@@ -215,13 +215,13 @@ def report(path: str = DEFAULT_PATH, show_errors: bool = False) -> dict:
         result[split] = {"facts": score_facts(pick["facts"], articles, facts),
                          "dates": score_dates(pick["dates"], articles, dates)}
         f, d = result[split]["facts"], result[split]["dates"]
-        dates = (f"dates gold={d['gold']} (resolvable {d['resolvable']}) pred={d['predicted']} "
+        shown = (f"dates gold={d['gold']} (resolvable {d['resolvable']}) pred={d['predicted']} "
                  f"P={d['precision']:.3f} R={d['recall']:.3f} "
                  f"resolved-acc={d['resolved_accuracy']:.3f} "
                  f"granularity-acc={d['granularity_accuracy']:.3f}") if d["gold"] else "no dates"
         print(f"{split:>5}  facts gold={f['gold']} pred={f['predicted']} "
               f"P={f['precision']:.3f} R={f['recall']:.3f} value-only "
-              f"P={f['value_precision']:.3f} R={f['value_recall']:.3f} | {dates}")
+              f"P={f['value_precision']:.3f} R={f['value_recall']:.3f} | {shown}")
     if show_errors:
         for name in ("facts", "dates"):
             for kind, source_id, text, g, p in result["all"][name]["errors"]:
