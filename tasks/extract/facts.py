@@ -14,13 +14,18 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "displace": "DISPLACE",
               "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
               "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
-              "rescue": "RELEASE", "dead": "KILL",
+              "rescue": "RELEASE", "dead": "KILL", "stab": "WOUND", "apprehend": "ARREST",
+              "perish": "KILL", "assassinate": "KILL", "lynch": "KILL", "maim": "WOUND",
               "shot": "WOUND"}  # "among those shot", tagged as a noun
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
               "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
               "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
-              "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE"}
+              "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE",
+              "murder": "KILL", "homicide": "KILL", "release": "RELEASE",
+              "evacuation": "DISPLACE", "execution": "KILL", "massacre": "KILL",
+              "slaughter": "KILL", "assassination": "KILL", "detention": "ARREST",
+              "imprisonment": "ARREST", "rescue": "RELEASE"}
 # Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
 _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
            "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
@@ -31,19 +36,65 @@ _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman",
            "firefighter", "immigrant", "official", "senator", "candidate", "brother", "family",
            "inmate", "suspect", "teenager", "girl", "boy", "individual", "agent", "american",
            "foreigner", "servicewoman", "serviceman", "militiaman", "grader", "figure", "others",
-           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader"}
+           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader",
+           "demonstrator", "rioter", "looter", "dissident", "defendant", "nurse", "doctor",
+           "pilot", "crew", "marine", "trooper", "police", "spy", "rebel", "insurgent",
+           "terrorist", "jihadist", "extremist", "attacker", "assailant", "shooter", "occupier",
+           "mayor", "governor", "lawmaker", "legislator", "republican", "democrat", "delegate",
+           "supporter", "follower", "household", "farmer", "miner", "tourist", "visitor",
+           "pilgrim", "worshiper", "worshipper", "priest", "cleric", "player", "athlete", "fan",
+           "customer", "driver", "motorist", "pedestrian", "survivor", "witness", "juror",
+           "judge", "lawyer", "attorney", "prosecutor", "diplomat", "ambassador", "minister",
+           "reporter", "photographer", "scientist", "researcher", "expert", "executive",
+           "director", "owner", "donor", "contractor", "recruit", "paramedic", "medic",
+           "rescuer", "responder", "laborer", "personnel", "youth", "kid", "toddler", "infant",
+           "teen", "senior", "retiree", "applicant", "seeker", "deportee", "convict", "felon",
+           "offender", "criminal", "occupant", "tenant", "nominee", "protestor", "attendee",
+           "participant", "mourner", "pupil", "colleague", "coworker", "spouse", "husband",
+           "wife", "widow", "orphan", "sibling", "son", "daughter", "parent", "father",
+           "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
+           "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
+           "operative", "informant", "defector", "congregant", "spectator", "viewer",
+           "reader", "listener", "subscriber", "enrollee", "enrollment", "bystander",
+           "cyclist", "motorcyclist", "commuter", "traveler", "shopper", "diner", "coach",
+           "adviser", "advisor", "envoy", "editor", "blogger", "critic", "opponent", "loyalist",
+           "marcher", "parolee", "plaintiff", "accomplice", "expatriate", "homeowner", "rancher",
+           "clerk", "bodyguard", "deputy", "sheriff", "ranger", "physician", "surgeon",
+           "engineer", "technician", "newborn", "servicemember", "reservist", "commander",
+           "colonel", "captain", "sergeant", "lieutenant", "manager", "ceo", "founder",
+           "investor", "billionaire", "millionaire", "elector", "contender", "challenger",
+           "incumbent", "monk", "bishop", "imam", "rabbi", "missionary", "caregiver", "graduate",
+           "alumnus", "alumni", "intern", "trainee", "recipient", "beneficiary", "client",
+           "user", "separatist", "islamist", "smuggler", "trafficker", "peacekeeper", "observer",
+           "hiker", "climber", "swimmer", "asylee"}
+# Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
+_PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
+                 "fighter", "member", "officer", "leader", "-grader")
 # Counted nouns that are events: "150 airstrikes", "32 mass shootings".
 _EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "protest",
            "incident", "raid", "execution", "violation", "killing", "murder", "kill", "death",
-           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury"}
+           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury",
+           "homicide", "demonstration", "rally", "march", "riot", "stabbing", "explosion",
+           "blast", "ambush", "massacre", "hijacking", "beheading", "lynching", "bombardment",
+           "suicide", "overdose"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
+# Kind verbs whose subject is the one it happens to ("two people died").
+_INTRANSITIVE = {"die", "perish", "flee", "evacuate", "dead"}
+# Verbs by which a toll reaches a figure.
+_TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "grow", "top",
+               "surpass", "exceed", "be", "soar", "mount", "bring", "push", "raise"}
 # Nouns counting people, through which a walk from the counted noun passes ("a total of").
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
                "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
+# Groups of people: "a crowd of 5,000" counts people.
+_CROWDS = {"crowd", "group", "caravan", "delegation", "contingent", "mob", "throng", "gathering"}
 # Verbs said only of people (the guidelines' OTHER verbs): their elided object is people.
-_PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport"}
+_PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport", "hospitalize",
+                 "prosecute", "fire", "evacuate", "extradite", "pardon", "exonerate"}
+# Verbs said only of people, of their subject: "three resigned", "two testified".
+_PERSON_SUBJECT_VERBS = {"resign", "testify", "plead", "surrender", "defect", "vote", "survive"}
 # Prepositions that also introduce clauses ("after ... were killed").
 _SUBORDINATORS = {"after", "before", "since", "until", "when", "as"}
 _ATTRIBUTION_VERBS = {"say", "report", "tell", "confirm", "announce", "estimate", "state",
@@ -55,6 +106,11 @@ _QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at lea
                ("around", "about"), ("approximately", "about"), ("roughly", "about"),
                ("some", "about"), ("estimated", "about")]
 _NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing"}
+# Measures and durations, never counted people even in a kind's clause ("wounded 48 less than
+# three miles away").
+_UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter", "metre", "inch",
+                     "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
+                     "year", "decade", "century", "time", "point", "block", "round", "shot"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -63,6 +119,7 @@ _UNITS = {w: i for i, w in enumerate(
 _TENS = {w: 10 * i for i, w in enumerate(
     ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_NUMBER_WORDS = {*_UNITS, *_TENS} - {"zero", "one"}  # "One" as a noun is a pronoun
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 
 
@@ -79,6 +136,8 @@ def number_value(words: list[str]) -> int | None:
                 current = (current or 1) * _SCALES[part]
                 if _SCALES[part] >= 1000:
                     total, current = total + current, 0.0
+            elif part == "half":  # "a half-dozen"
+                current += 0.5
             elif part in ("and", "a", ""):
                 continue
             else:
@@ -88,50 +147,126 @@ def number_value(words: list[str]) -> int | None:
 
 
 def _number_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Runs of number tokens ("1,200", "two dozen") outside dates, money, percentages, ..."""
-    spans, i = [], 0
-    while i < len(doc):
-        tok = doc[i]
-        if tok.like_num and tok.ent_type_ not in _SKIP_ENTS and tok.pos_ == "NUM":
-            j = i + 1
-            while j < len(doc) and (doc[j].like_num or doc[j].lower_ in _SCALES
-                                    or _joins_number_words(doc, j)) and not (
-                    _YEAR.fullmatch(doc[j].text)):  # "one 2007 attack"
-                j += 1
-            if tok.lower_ in _SCALES and i > 0 and doc[i - 1].lower_ in ("a", "one"):
-                i -= 1  # "a million workers"
-            elif tok.lower_ in _SCALES:  # "several hundred": no value
-                i = j
-                continue
-            spans.append((i, j))
-            i = j
-        else:
-            i += 1
+    """Runs of number tokens ("1,200", "two dozen", "a half-dozen") outside dates, money,
+    percentages, ..."""
+    spans, end = [], 0
+    not_num = {doc.vocab.strings["dozen"], doc.vocab.strings["half"]}  # cheap first test
+    for tok in doc:
+        if tok.i < end or not (tok.like_num or tok.lower in not_num):
+            continue
+        i = tok.i
+        scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
+        if not (scale or tok.pos_ == "NUM" or (tok.pos_ == "NOUN" and tok.lower_ in _NUMBER_WORDS)
+                ) or _in_skipped_entity(doc, i):
+            continue
+        end = i + 1
+        while end < len(doc) and (doc[end].like_num or doc[end].lower_ in _SCALES
+                                  or _joins_number_words(doc, end)) and not (
+                _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
+            end += 1
+        if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
+            i -= 1  # "a million workers", "a dozen people"
+        elif scale and tok.lower_ != "half":  # "several hundred": no value
+            continue
+        spans.append((i, end))
     return spans
 
 
+def _in_skipped_entity(doc: Doc, i: int) -> bool:
+    """In a date, money, percentage, ... entity; but the tagger also calls a bare number a
+    date ("the toll stands at 45"): an entity of nothing but a non-year number is none."""
+    if doc[i].ent_type_ not in _SKIP_ENTS:
+        return False
+    start = i
+    while doc[start].ent_iob_ == "I":
+        start -= 1
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants" is no measurement
+        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1]))
+    if doc[i].ent_type_ not in ("DATE", "TIME"):
+        return True
+    return any(not t.like_num or _YEAR.fullmatch(t.text) for t in doc[start:end])
+
+
 def _joins_number_words(doc: Doc, j: int) -> bool:
-    """The hyphen of "ninety-three" when the tokenizer split it off."""
-    return (doc[j].text == "-" and not doc[j - 1].whitespace_ and not doc[j].whitespace_
-            and j + 1 < len(doc) and doc[j - 1].lower_ in _TENS and doc[j + 1].lower_ in _UNITS)
+    """The hyphen of "ninety-three", "two-dozen", "half-dozen" when the tokenizer split it
+    off."""
+    if not (0 < j < len(doc) - 1 and doc[j].text == "-" and not doc[j - 1].whitespace_
+            and not doc[j].whitespace_):
+        return False
+    before, after = doc[j - 1].lower_, doc[j + 1].lower_
+    return (before in _TENS and after in _UNITS) or (
+        after in _SCALES and (before == "half" or before in _UNITS or before in _TENS))
 
 
 def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
     before = doc[i - 1].lower_ if i > 0 else ""
     after = doc[j].lower_ if j < len(doc) else ""
     after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
-    return (bool(_YEAR.fullmatch(doc[i].text)) or before in {"$", "aged", "age", "no.", "#"}
+    return (bool(_YEAR.fullmatch(doc[i].text))
+            or before in {"$", "aged", "age", "no.", "#", "per"}  # "3 guns per 100 residents"
             or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
             or "year-old" in after  # ages: "voters 30 and older"
-            or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"}))
+            or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
+            or _is_age(doc, i, j) or _in_name(doc, i)
+            or (before in ("in", "-") and i > 1 and doc[i - 2].like_num)  # "1 in 5", "51-49"
+            or (before == "." and i > 1 and doc[i - 2].lower_ == "no"))  # "the No. 2 Republican"
+
+
+def _in_name(doc: Doc, i: int) -> bool:
+    """Digits that end a name: "SEAL Team 6", "Proposition 8", "Apollo 11"."""
+    return (doc[i].is_digit and i > 1 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title
+            and not doc[i - 1].is_sent_start and doc[i - 1].ent_type_ not in ("GPE", "NORP"))
+
+
+def _is_age(doc: Doc, i: int, j: int) -> bool:
+    """ "Tamerlan Tsarnaev, 26, was killed", "a woman, 32, in serious condition"."""
+    return (j == i + 1 and doc[i].is_digit and int(doc[i].text) < 120 and i > 1
+            and doc[i - 1].text == "," and doc[i - 2].pos_ in ("PROPN", "NOUN")
+            and (j == len(doc) or doc[j].is_punct))
 
 
 def _verb_kinds(verb: Token) -> list[str]:
     """Kinds said by a verb, its conjoined verbs and its predicative ("shot dead", "shot and
     killed")."""
-    words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd")
-                     and c.pos_ in ("VERB", "ADJ"))]
-    return [_VERB_KIND[w.lemma_.lower()] for w in words if w.lemma_.lower() in _VERB_KIND]
+    words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd", "xcomp")
+                     and c.pos_ in ("VERB", "ADJ") and not _own_arguments(c))]
+    return [k for w in words if (k := _phrase_kind(w) or _VERB_KIND.get(w.lemma_.lower()))]
+
+
+def _own_arguments(verb: Token) -> bool:
+    """ "Three were abducted and one was shot", "infected 3 million and killed 200,000": a
+    conjoined verb with a subject or object of its own says nothing of the first's."""
+    return verb.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                       for c in verb.children)
+
+
+def _phrase_kind(verb: Token) -> str | None:
+    """Kinds said by a verb with a word: "taken hostage", "held captive", "taken into
+    custody", "lost their lives", "fatally shot", "beaten to death", "gunned down", "rounded
+    up", "set free"."""
+    lemma = verb.lemma_.lower()
+    words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
+                                                 if c.dep_ == "prep" for g in c.children}
+    if lemma in ("take", "hold") and words & {"hostage", "captive"}:
+        return "KIDNAP"
+    if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
+            words & {"custody", "jail", "prison", "detention"}):
+        return "ARREST"  # "taken into custody", "15 remain in jail"
+    if lemma == "lose" and words & {"life", "lives"}:
+        return "KILL"
+    after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
+    if lemma == "shoot" and (words | {after}) & {"fatally", "dead"} or (
+            lemma == "gun" and "down" in words) or (
+            "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
+        return "KILL"
+    if lemma == "round" and "up" in words:
+        return "ARREST"
+    if lemma == "set" and "free" in words:
+        return "RELEASE"
+    return None
 
 
 def _first(kinds: list[str]) -> str | None:
@@ -145,7 +280,7 @@ def _first(kinds: list[str]) -> str | None:
 def _is_people(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     return (lemma in _PEOPLE or lemma in _EVENTS or tok.lower_ in _PEOPLE
-            or tok.ent_type_ == "NORP")
+            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(_PEOPLE_HEADS)))
 
 
 def _is_kind_noun(tok: Token) -> bool:
@@ -193,13 +328,17 @@ def _clause_kind(noun: Token) -> str | None:
     """Walk up from the counted noun to a kind word: the verb it is an argument of ("killing
     1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
     tok = noun
-    while tok.dep_ == "conj" and tok.head != tok:  # "20 children and six adults were shot"
+    # "20 children and six adults were shot"; people coordinated with a release: a misparse
+    while tok.dep_ == "conj" and tok.head != tok and not _is_kind_noun(tok.head):
         tok = tok.head
+    prev = tok
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
-                kind := _first(_verb_kinds(tok)) or _among_kind(tok)):
+                kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
         if tok != noun and _is_kind_noun(tok):
+            if prev.dep_ == "appos":  # people are no release: a misparse
+                return None
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
         if tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None:
             tok = verb
@@ -207,10 +346,36 @@ def _clause_kind(noun: Token) -> str | None:
         if tok.lower_ == "including" and _is_thing(tok.head):
             tok = _people_before(tok) or tok.head
             continue
-        if _ends_walk(tok, noun):
+        if _ends_walk(tok, noun) or _is_agent(tok, tok.head):
             break
-        tok = tok.head
+        prev, tok = tok, tok.head
     return None
+
+
+def _is_agent(tok: Token, verb: Token) -> bool:
+    """ "two gunmen killed 21 people", "gunmen who killed 21", "gunmen killing 21": the
+    counted did it to an object rather than had it done to them ("Two officers also killed",
+    a headline, is theirs)."""
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERB_KIND or (
+            verb.lemma_.lower() in _INTRANSITIVE) or not any(c.dep_ == "dobj"
+                                                             for c in verb.children):
+        return False
+    if tok.dep_ == "nsubj" and tok.head == verb:
+        return True
+    return verb.head == tok and (verb.dep_ == "relcl" and any(
+        c.dep_ == "nsubj" and c.tag_ in ("WDT", "WP") for c in verb.children)
+        or verb.dep_ == "acl" and verb.tag_ == "VBG")
+
+
+def _included_by(verb: Token) -> str | None:
+    """ "The dead included 12 officers", "those killed included three children"."""
+    if verb.lemma_ != "include":
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return None
+    return _NOUN_KIND.get(subj.lemma_.lower()) or _NOUN_KIND.get(subj.lower_) or _first(
+        [k for c in subj.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
 
 
 def _ends_walk(tok: Token, noun: Token) -> bool:
@@ -223,24 +388,56 @@ def _ends_walk(tok: Token, noun: Token) -> bool:
             or (tok != noun and _is_thing(tok)))
 
 
-def _kind(noun: Token) -> str | None:
+def _kind(noun: Token, num: Token) -> str | None:
     """The kind of a count of `noun` (the number itself when the noun is elided), or None
     when it is no count. The clause decides ("were released"), else a verb modifying the
-    noun ("four Americans killed"), else the noun itself ("250 hostages"); a killing said of
-    hostages wins over their being hostages. Other people and events are OTHER."""
+    noun ("four Americans killed"), else the noun itself ("250 hostages"): what happened to
+    hostages ("were freed", "were killed") wins over their being hostages. Other people and
+    events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    clause = _clause_kind(noun) or _first([k for c in noun.children if c.dep_ in (
-        "acl", "relcl", "amod") for k in _verb_kinds(c)])
+    clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)) or _first([
+        k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
+        for k in _verb_kinds(c)])
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
-    if not (own or people or noun.like_num or clause not in (None, "RELEASE")):
-        return None  # things are released too: "three documents", "Two polls"
-    if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured"
-        return own
-    if clause == "KILL" or (clause and not own):
+    elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
+    if not (own or people or elided or clause not in (None, "RELEASE")) or (
+            noun.lemma_.lower() in _UNITS_OF_MEASURE):
+        return None  # things are released too: "three documents", "Two polls"; "three miles"
+    if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
+        return own or "OTHER"
+    if clause:
         return clause
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _left_kind(noun: Token) -> str | None:
+    """ "gunfire that left six officers wounded" when the parser hung "wounded" elsewhere."""
+    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    while noun.dep_ == "conj":  # "left the ambassador and three other Americans dead"
+        noun = noun.head
+    if after is None or noun.dep_ != "dobj" or noun.head.lemma_.lower() != "leave":
+        return None
+    return _VERB_KIND.get(after.lower_) or _VERB_KIND.get(after.lemma_.lower())
+
+
+def _is_whole(noun: Token, num: Token) -> bool:
+    """`num` counts the group a part is taken from ("Nine of the 12 hostages were freed"):
+    what the clause says happened to the part did not happen to all of it."""
+    return num.head == noun and (noun.dep_ == "pobj" and noun.head.lower_ == "of"
+                                 and noun.head.head.like_num or _is_part_taken_from(num))
+
+
+def _is_part_taken_from(num: Token) -> bool:
+    """ "12 of 30 passengers", parsed as quantifiers of "30": this is the 30."""
+    return any(c.dep_ == "quantmod" and c.lower_ == "of" for c in num.children)
+
+
+def _part_of_number(num: Token) -> bool:
+    """ "12 of 30 passengers", parsed as quantifiers of "30": this is the 12."""
+    return (num.dep_ == "quantmod" and num.head.like_num and num.head.dep_ == "nummod"
+            and _is_part_taken_from(num.head))
 
 
 def _others_of_things(noun: Token) -> bool:
@@ -251,13 +448,16 @@ def _others_of_things(noun: Token) -> bool:
 def _is_personal(num: Token) -> bool:
     """An elided noun ("Six were charged") is people when a relative "who" or a verb said only
     of people (the guidelines' OTHER verbs) says so: "seven who are now indicted"."""
-    if not num.like_num or (num.dep_ == "pobj" and num.head.lower_ == "of") or any(
-            t.lower_ in ("percent", "%") for t in num.sent):
-        return False  # "a father of two who ...", "42 percent ..., compared to 32 who say"
+    if not num.like_num or any(t.lower_ in ("percent", "%") for t in num.sent):
+        return False  # "42 percent ..., compared to 32 who say"
+    if num.dep_ == "pobj" and num.head.lower_ == "of":  # "a crowd of 5,000", not "a father of
+        return num.head.head.lemma_.lower() in _CROWDS  # two who ..."
     if any(c.dep_ == "relcl" and any(g.lower_ in ("who", "whom") for g in c.children)
            for c in num.children):
         return True
-    return num.dep_ in ("nsubjpass", "dobj") and num.head.lemma_.lower() in _PERSON_VERBS
+    lemma = num.head.lemma_.lower()
+    return (num.dep_ in ("nsubjpass", "dobj") and lemma in _PERSON_VERBS
+            or num.dep_ == "nsubj" and lemma in _PERSON_SUBJECT_VERBS)
 
 
 def _attribution(doc: Doc, num: Token) -> str | None:
@@ -291,19 +491,32 @@ def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
 def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int] | None]:
     """The token whose kind decides (the number itself when nothing is counted in words, None
     when it is no count) and the object's token range."""
+    if _part_of_number(num):
+        return num.head.head, (num.head.i, num.head.head.i + 1)
+    if num.dep_ == "nummod" and num.head.i > num.i and num.head.ent_type_ in ("DATE", "TIME"):
+        return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = num.head  # "two or three men": the object starts after the last number word
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
         while first < noun.i and doc[first].pos_ == "CCONJ":
             first += 1
+        if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
+                noun.lower_ not in _NOMINAL_ADJECTIVES):
+            return noun, None  # "all 157 aboard", "30 more"
         return noun, (first, noun.i + 1)
     if num.dep_ == "nummod":
         return num.head, None  # "Guccifer 2.0"
     if num.dep_ == "appos" and num.head.pos_ == "NOUN" and doc[num.i - 1].is_punct:
+        if any(c.dep_ == "nummod" for c in num.head.children):
+            return num, None  # a part: "14 people were wounded — two critically"
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
     if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
         return doc[j], (j, j + 1)  # "31 dead", "3,700 injured"
-    of = next((c for c in num.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    # "24 percent – or 489,460 – of the 2.2 million people": also the percentage's partitive
+    owners = [num, num.head] if num.dep_ in ("conj", "appos") and num.head.lower_ in (
+        "percent", "%") else [num]
+    of = next((c for o in owners for c in o.children if c.dep_ == "prep" and c.lower_ == "of"),
+              None)
     pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of else None
     if pobj is None:
         return _out_of(num) or num, None
@@ -311,6 +524,37 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
                                        for c in pobj.children):
         return None, None  # a partitive is of a definite group: "Over 90 of middle class ..."
     return pobj, phrase(pobj)  # "three of the victims"
+
+
+def _toll_kind(num: Token) -> str | None:
+    """The kind of a figure a toll or number reaches ("the death toll rose to 45", "the number
+    of people arrested stands at 300", "the toll is 12", "bringing the number of enrollments
+    to 2.2 million"): deaths unless the toll says else."""
+    verb = num.head.head if num.dep_ == "pobj" and num.head.lower_ in ("to", "at") else (
+        num.head if num.dep_ in ("dobj", "attr") else None)
+    if verb is None or verb.lemma_.lower() not in _TOLL_VERBS:
+        return None
+    toll = next((c for c in verb.children if c.dep_ in ("nsubj", "dobj") and c != num and (
+        c.lemma_.lower() in ("toll", "number", "count", "tally", "total") or _is_kind_noun(c))),
+                None)
+    if toll is None:
+        return None
+    if _is_kind_noun(toll):  # "deaths climbed to 300"
+        return _NOUN_KIND.get(toll.lemma_.lower()) or _NOUN_KIND[toll.lower_]
+    words = [w for c in toll.children for w in (c, *c.children)
+             if c.dep_ in ("compound", "amod") or (c.dep_ == "prep" and c.lower_ == "of")]
+    kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower()))] + [
+        k for w in words if w.dep_ == "pobj" for c in w.children
+        if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)]
+    if kinds or toll.lemma_.lower() == "toll":
+        return kinds[0] if kinds else "KILL"
+    return "OTHER" if any(w.dep_ == "pobj" and _is_people(w) for w in words) else None
+
+
+def _of_a_group(noun: Token) -> bool:
+    """ "members of one family": the one is a group the counted people belong to."""
+    return (noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN"
+            and not noun.head.head.like_num and not _is_kind_noun(noun.head.head))
 
 
 def _out_of(num: Token) -> Token | None:
@@ -333,9 +577,11 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         value = number_value([t.text for t in doc[i:j]])
         num = doc[j - 1]
         noun, obj_range = _counted(doc, num, j)
-        kind = _kind(noun) if value is not None and noun is not None else None
-        if kind is None or (kind == "OTHER" and value < 2):  # "one person", "one member"
-            continue
+        kind = _kind(noun, num) if value is not None and noun is not None else None
+        if noun is num and (toll := _toll_kind(num)):
+            kind = toll
+        if kind is None or value < 2 and (kind == "OTHER" or _of_a_group(noun)):
+            continue  # "one person said", "12 members of one family"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
         qualifier, start_tok = "exact", i
         for words, name in _QUALIFIERS:
@@ -343,7 +589,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
                 qualifier, start_tok = name, i - len(words.split())
                 break
         # the span runs to a following counted noun ("two dozen people"), not a partitive's
-        end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num else j
+        end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num and not (
+            _part_of_number(num)) else j
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         rows.append({"fact_id": f"{article_id}:{start}", "article_id": article_id,
                      "kind": kind, "value": value, "qualifier": qualifier,
