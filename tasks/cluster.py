@@ -11,7 +11,8 @@ mention (with their publication years) do not overlap: undated reports of same-k
 the same actors ("Klitschko defends his title", "Microsoft patches IE") mostly differ there, and
 a soft factor survives the odd background year. Candidate pairs come from an inverted index over
 each article's most distinctive terms and entities (bounded per article); each article keeps its
-top-k exact similarities among them; clusters from average linkage over that sparse graph.
+top-k exact similarities among them, pairs outside both articles' few closest at a discount;
+clusters from average linkage over that sparse graph.
 """
 
 from __future__ import annotations
@@ -40,9 +41,11 @@ from tasks.schemas import conform
 N_FEATURES = 2**20          # hashed vocabulary: collisions are negligible at this size
 MAX_GAP_DAYS = 7            # dated articles further apart are never the same story
 TOP_K = 100                 # neighbours kept per article: ~k*N edges; above story sizes
+NEAR_K = 5                  # an article's closest few: pairs among them count in full...
+FAR_WEIGHT = 0.75           # ...other pairs at this share of their similarity
 MIN_EDGE = 0.05             # weaker pairs count as unrelated (similarity 0)
 YEAR_CLASH = 0.5            # similarity factor when two articles' year sets are disjoint
-THRESHOLD = 0.15            # average-linkage similarity needed to merge two clusters
+THRESHOLD = 0.12            # average-linkage similarity needed to merge two clusters
 TOP_TERMS = 30              # index keys per article: its most distinctive TF-IDF terms...
 TOP_KEY_ENTITIES = 10       # ...and its heaviest entities
 MAX_POSTINGS = 200          # keys shared more widely name no single event: not used as keys
@@ -164,8 +167,12 @@ def combine(text_sim: np.ndarray, *others: tuple[np.ndarray, np.ndarray]) -> np.
 def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix, days: np.ndarray,
                     years: sp.csr_matrix | None = None,
                     numbers: sp.csr_matrix | None = None) -> dict[tuple[int, int], float]:
-    """Each article's TOP_K most similar candidates (similarity > MIN_EDGE), symmetrised.
+    """Each article's TOP_K most similar candidates (similarity > MIN_EDGE), symmetrised; a pair
+    in which neither article is among the other's NEAR_K closest counts at FAR_WEIGHT.
 
+    The discount is relative to each article's own neighbourhood: two reports of one event are
+    each other's closest, while a same-kind event with the same actors (last year's arrest,
+    the previous patch) is close in absolute terms but ranks behind the event's own reports.
     Candidates come from an inverted index (`candidate_pairs`), so the exact similarity is
     computed for a bounded number of pairs per article rather than for every pair in a date
     window (whose density grows with the lake) or, for undated articles, every pair at all.
@@ -184,11 +191,14 @@ def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix, days: np.ndarray,
     src, dst, val = np.r_[rows, cols], np.r_[cols, rows], np.r_[sim, sim]
     order = np.lexsort((dst, -val, src))
     src, dst, val = src[order], dst[order], val[order]
-    first = np.searchsorted(src, src, "left")
-    top = np.arange(len(src)) - first < TOP_K
+    rank = np.arange(len(src)) - np.searchsorted(src, src, "left")
+    top = rank < TOP_K
+    lo, hi = np.minimum(src, dst)[top], np.maximum(src, dst)[top]
+    closest = rank[top] < NEAR_K
+    near = set(zip(lo[closest].tolist(), hi[closest].tolist(), strict=True))
     edges: dict[tuple[int, int], float] = {}
-    for i, j, s in zip(src[top].tolist(), dst[top].tolist(), val[top].tolist(), strict=True):
-        edges[min(i, j), max(i, j)] = s
+    for i, j, s in zip(lo.tolist(), hi.tolist(), val[top].tolist(), strict=True):
+        edges[i, j] = s if (i, j) in near else s * FAR_WEIGHT
     return edges
 
 

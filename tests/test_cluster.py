@@ -214,3 +214,23 @@ def test_different_figures_weaken_a_pair_and_missing_figures_do_not():
     without = neighbour_edges(text, entity_vectors([{}] * 4), days)
     assert with_numbers[0, 1] < without[0, 1] / 1.5
     assert with_numbers[0, 2] == pytest.approx(without[0, 2])
+
+
+def test_pairs_outside_both_nearest_lists_count_at_a_discount(monkeypatch):
+    import tasks.cluster as cluster
+
+    # Six reports each of two arrests of the same kind: every report's five nearest are its own
+    # story's other reports, so a pair across the two stories is in no nearest list.
+    variants = [("Tuesday", ""), ("Tuesday morning", " early"), ("on Tuesday", ""),
+                ("Tuesday", " today"), ("early Tuesday", ""), ("Tuesday", " again")]
+
+    def reports(who: str) -> list[str]:
+        return [f"{who} was arrested on suspicion of drunk driving {day}, police said; the team "
+                f"said it was aware of the arrest{extra}." for day, extra in variants]
+    texts = reports("Receiver Vincent Jackson") + reports("Lineman Jamal Williams")
+    text, ents, days = text_vectors(texts), entity_vectors([{}] * 12), np.full(12, np.nan)
+    edges = neighbour_edges(text, ents, days)
+    monkeypatch.setattr(cluster, "NEAR_K", len(texts))
+    full = neighbour_edges(text, ents, days)
+    assert edges[0, 1] == pytest.approx(full[0, 1])
+    assert edges[0, 6] == pytest.approx(cluster.FAR_WEIGHT * full[0, 6])
