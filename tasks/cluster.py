@@ -2,17 +2,16 @@
 
 Two articles report the same event when they use similar words, name the same entities, give the
 same figures and were published close together. Each pair's similarity is the mean of a TF-IDF
-text cosine, an entity cosine and a cosine of the numbers written in figures (each of the last
-two only when both articles have some: on ECB+ the mean beats any one alone and the geometric
-mean; same-kind events share vocabulary, same-actor events share entities, but two events rarely
-share their toll, magnitude, score or date), zeroed when both dates are known and
-further apart than `MAX_GAP_DAYS`, and scaled by `YEAR_CLASH` when the years the two articles
-mention (with their publication years) do not overlap: undated reports of same-kind events with
-the same actors ("Klitschko defends his title", "Microsoft patches IE") mostly differ there, and
-a soft factor survives the odd background year. Candidate pairs come from an inverted index over
-each article's most distinctive terms and entities (bounded per article); each article keeps its
-top-k exact similarities among them, pairs outside both articles' few closest at a discount;
-clusters from average linkage over that sparse graph.
+text cosine, an entity cosine and a cosine of the numbers written in figures, each of the last
+two only when both articles have some (same-kind events share vocabulary, same-actor events share
+entities, but two events rarely share their toll, magnitude, score or date), zeroed when both
+dates are known and further apart than `MAX_GAP_DAYS`, and scaled by `YEAR_CLASH` when the years
+the two articles mention (with their publication years) do not overlap: undated reports of
+same-kind events with the same actors ("Klitschko defends his title", "Microsoft patches IE")
+mostly differ there, and a soft factor survives the odd background year. Candidate pairs come
+from an inverted index over each article's most distinctive terms and entities (bounded per
+article); each article keeps its top-k exact similarities among them, pairs outside both
+articles' few closest at a discount; clusters from average linkage over that sparse graph.
 """
 
 from __future__ import annotations
@@ -99,11 +98,11 @@ def cluster_labels(articles: list[dict], threshold: float = THRESHOLD) -> list[i
     n = len(articles)
     if n == 0:
         return []
-    text = text_vectors([_text(a) for a in articles])
+    texts = [_text(a) for a in articles]
     ents = entity_vectors([a.get("entities") or {} for a in articles])
     days = np.array([_day(a.get("published_date")) for a in articles], dtype=np.float64)
-    numbers = number_vectors([_text(a) for a in articles])
-    edges = neighbour_edges(text, ents, days, year_vectors(articles), numbers)
+    edges = neighbour_edges(text_vectors(texts), ents, days, year_vectors(articles),
+                            number_vectors(texts))
     return average_linkage(n, edges, threshold)
 
 
