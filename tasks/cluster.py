@@ -1,15 +1,17 @@
 """Same-event story clustering over the whole lake.
 
-Two articles report the same event when they use similar words, name the same entities and were
-published close together. Each pair's similarity is the mean of a TF-IDF text cosine and an
-entity cosine (on ECB+ the mean beats either alone and their geometric mean: same-kind events
-share vocabulary, same-actor events share entities), zeroed when both dates are known and
-further apart than `MAX_GAP_DAYS`, and scaled by `YEAR_CLASH` when the years the two articles
-mention (with their publication years) do not overlap: undated reports of same-kind events with
-the same actors ("Klitschko defends his title", "Microsoft patches IE") mostly differ there, and
-a soft factor survives the odd background year. Candidate pairs come from an inverted index over
-each article's most distinctive terms and entities (bounded per article); each article keeps its
-top-k exact similarities among them; clusters from average linkage over that sparse graph.
+Two articles report the same event when they use similar words, name the same entities, give the
+same figures and were published close together. Each pair's similarity is the mean of a TF-IDF
+text cosine, an entity cosine and a cosine of the numbers written in figures, each of the last
+two only when both articles have some (same-kind events share vocabulary, same-actor events share
+entities, but two events rarely share their toll, magnitude, score or date), zeroed when both
+dates are known and further apart than `MAX_GAP_DAYS`, and scaled by `YEAR_CLASH` when the years
+the two articles mention (with their publication years) do not overlap: undated reports of
+same-kind events with the same actors ("Klitschko defends his title", "Microsoft patches IE")
+mostly differ there, and a soft factor survives the odd background year. Candidate pairs come
+from an inverted index over each article's most distinctive terms and entities (bounded per
+article); each article keeps its top-k exact similarities among them, pairs outside both
+articles' few closest at a discount; clusters from average linkage over that sparse graph.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime
 import hashlib
 import heapq
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -37,9 +40,11 @@ from tasks.schemas import conform
 N_FEATURES = 2**20          # hashed vocabulary: collisions are negligible at this size
 MAX_GAP_DAYS = 7            # dated articles further apart are never the same story
 TOP_K = 100                 # neighbours kept per article: ~k*N edges; above story sizes
+NEAR_K = 5                  # an article's closest few: pairs among them count in full...
+FAR_WEIGHT = 0.75           # ...other pairs at this share of their similarity
 MIN_EDGE = 0.05             # weaker pairs count as unrelated (similarity 0)
 YEAR_CLASH = 0.5            # similarity factor when two articles' year sets are disjoint
-THRESHOLD = 0.175           # average-linkage similarity needed to merge two clusters
+THRESHOLD = 0.12            # average-linkage similarity needed to merge two clusters
 TOP_TERMS = 30              # index keys per article: its most distinctive TF-IDF terms...
 TOP_KEY_ENTITIES = 10       # ...and its heaviest entities
 MAX_POSTINGS = 200          # keys shared more widely name no single event: not used as keys
@@ -93,10 +98,11 @@ def cluster_labels(articles: list[dict], threshold: float = THRESHOLD) -> list[i
     n = len(articles)
     if n == 0:
         return []
-    text = text_vectors([_text(a) for a in articles])
+    texts = [_text(a) for a in articles]
     ents = entity_vectors([a.get("entities") or {} for a in articles])
     days = np.array([_day(a.get("published_date")) for a in articles], dtype=np.float64)
-    edges = neighbour_edges(text, ents, days, year_vectors(articles))
+    edges = neighbour_edges(text_vectors(texts), ents, days, year_vectors(articles),
+                            number_vectors(texts))
     return average_linkage(n, edges, threshold)
 
 
@@ -123,6 +129,22 @@ def entity_vectors(entities: list[dict[str, int]]) -> sp.csr_matrix:
     return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
 
+# A number written in figures, not part of a word or of a longer number ("6.1", "100,000", "24").
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+
+
+def _numbers(text: str) -> list[str]:
+    return [n.replace(",", "") for n in _NUMBER.findall(text)]
+
+
+def number_vectors(texts: list[str]) -> sp.csr_matrix:
+    """L2-normalised binary rows of the numbers a text writes in figures, weighted by rarity
+    (a common "1" or the current year says little; a toll of 24 or a 6.1 magnitude does)."""
+    hashed = HashingVectorizer(n_features=N_FEATURES, analyzer=_numbers, alternate_sign=False,
+                               binary=True, norm=None).transform(texts)
+    return TfidfTransformer().fit_transform(hashed).tocsr()
+
+
 def year_vectors(articles: list[dict]) -> sp.csr_matrix:
     """Binary rows of the years an article mentions or was published in."""
     years = [{str(d.year): 1 for d in [*(a.get("mentioned_dates") or []), a.get("published_date")]
@@ -131,37 +153,51 @@ def year_vectors(articles: list[dict]) -> sp.csr_matrix:
     return matrix.tocsr() if matrix.shape[1] else sp.csr_matrix((len(articles), 1))
 
 
-def combine(text_sim: np.ndarray, ent_sim: np.ndarray, has_ents: np.ndarray) -> np.ndarray:
-    """Mean of text and entity cosine; text alone where a side has no entities."""
-    return np.where(has_ents, (text_sim + ent_sim) / 2, text_sim)
+def combine(text_sim: np.ndarray, *others: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Mean of the text cosine and each other (cosine, both articles have the feature) part; a
+    part one article lacks (no entities, no figures) is left out rather than counted as 0."""
+    total, count = text_sim.copy(), np.ones(len(text_sim))
+    for sim, present in others:
+        total += np.where(present, sim, 0.0)
+        count += present
+    return total / count
 
 
 def neighbour_edges(text: sp.csr_matrix, ents: sp.csr_matrix, days: np.ndarray,
-                    years: sp.csr_matrix | None = None) -> dict[tuple[int, int], float]:
-    """Each article's TOP_K most similar candidates (similarity > MIN_EDGE), symmetrised.
+                    years: sp.csr_matrix | None = None,
+                    numbers: sp.csr_matrix | None = None) -> dict[tuple[int, int], float]:
+    """Each article's TOP_K most similar candidates (similarity > MIN_EDGE), symmetrised; a pair
+    in which neither article is among the other's NEAR_K closest counts at FAR_WEIGHT.
 
+    The discount is relative to each article's own neighbourhood: two reports of one event are
+    each other's closest, while a same-kind event with the same actors (last year's arrest,
+    the previous patch) is close in absolute terms but ranks behind the event's own reports.
     Candidates come from an inverted index (`candidate_pairs`), so the exact similarity is
     computed for a bounded number of pairs per article rather than for every pair in a date
     window (whose density grows with the lake) or, for undated articles, every pair at all.
     """
     n = text.shape[0]
     years = years if years is not None else sp.csr_matrix((n, 1))
+    numbers = numbers if numbers is not None else sp.csr_matrix((n, 1))
     rows, cols = candidate_pairs(index_keys(text, ents), days)
     sim = np.empty(len(rows))
     for lo in range(0, len(rows), PAIR_CHUNK):
         r, c = rows[lo:lo + PAIR_CHUNK], cols[lo:lo + PAIR_CHUNK]
-        sim[lo:lo + PAIR_CHUNK] = _pair_similarity(text, ents, years, days, r, c)
+        sim[lo:lo + PAIR_CHUNK] = _pair_similarity(text, ents, years, numbers, days, r, c)
     keep = sim > MIN_EDGE
     rows, cols, sim = rows[keep], cols[keep], sim[keep]
     # Top-k per article over both directions; ties break on the other article's index.
     src, dst, val = np.r_[rows, cols], np.r_[cols, rows], np.r_[sim, sim]
     order = np.lexsort((dst, -val, src))
     src, dst, val = src[order], dst[order], val[order]
-    first = np.searchsorted(src, src, "left")
-    top = np.arange(len(src)) - first < TOP_K
+    rank = np.arange(len(src)) - np.searchsorted(src, src, "left")
+    top = rank < TOP_K
+    lo, hi = np.minimum(src, dst)[top], np.maximum(src, dst)[top]
+    closest = rank[top] < NEAR_K
+    near = set(zip(lo[closest].tolist(), hi[closest].tolist(), strict=True))
     edges: dict[tuple[int, int], float] = {}
-    for i, j, s in zip(src[top].tolist(), dst[top].tolist(), val[top].tolist(), strict=True):
-        edges[min(i, j), max(i, j)] = s
+    for i, j, s in zip(lo.tolist(), hi.tolist(), val[top].tolist(), strict=True):
+        edges[i, j] = s if (i, j) in near else s * FAR_WEIGHT
     return edges
 
 
@@ -235,14 +271,16 @@ def candidate_pairs(keys: sp.csr_matrix, days: np.ndarray) -> tuple[np.ndarray, 
 
 
 def _pair_similarity(text: sp.csr_matrix, ents: sp.csr_matrix, years: sp.csr_matrix,
-                     days: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+                     numbers: sp.csr_matrix, days: np.ndarray, rows: np.ndarray,
+                     cols: np.ndarray) -> np.ndarray:
     """The exact similarity of each pair (rows[p], cols[p])."""
     def dot(m: sp.csr_matrix) -> np.ndarray:
         return np.asarray(m[rows].multiply(m[cols]).sum(axis=1)).ravel()
-    has_ents = np.diff(ents.indptr) > 0
-    has_years = np.diff(years.indptr) > 0
-    sim = combine(dot(text), dot(ents), has_ents[rows] & has_ents[cols])
-    clash = (dot(years) == 0) & has_years[rows] & has_years[cols]
+    def both(m: sp.csr_matrix) -> np.ndarray:
+        has = np.diff(m.indptr) > 0
+        return has[rows] & has[cols]
+    sim = combine(dot(text), (dot(ents), both(ents)), (dot(numbers), both(numbers)))
+    clash = (dot(years) == 0) & both(years)
     sim[clash] *= YEAR_CLASH
     sim[np.abs(days[rows] - days[cols]) > MAX_GAP_DAYS] = 0.0   # NaN (undated) compares False
     return sim

@@ -15,6 +15,7 @@ from tasks.cluster import (
     cluster_stories,
     entity_vectors,
     neighbour_edges,
+    number_vectors,
     text_vectors,
     year_vectors,
 )
@@ -197,3 +198,39 @@ def test_candidate_index_is_bounded_and_keeps_same_event_pairs() -> None:
     days[601] = 30
     a, b = candidate_pairs(keys, days)
     assert (600, 601) not in set(zip(a.tolist(), b.tolist(), strict=True))
+
+
+def test_different_figures_weaken_a_pair_and_missing_figures_do_not():
+    # Two quakes of one kind: same words, different magnitude and toll; a third report of the
+    # first quake gives no figures at all, so the figures neither help nor hurt it.
+    texts = ["A magnitude 6.1 earthquake hit the province on Sunday, killing 24 people.",
+             "A magnitude 5.4 earthquake hit the province on Sunday, killing 3 people.",
+             "An earthquake hit the province on Sunday, killing dozens of people.",
+             "Markets closed higher on Friday after a quiet session."]
+    text, numbers = text_vectors(texts), number_vectors(texts)
+    assert number_vectors(["100,000 people and 6.1 magnitude"]).nnz == 2
+    days = np.full(len(texts), np.nan)
+    with_numbers = neighbour_edges(text, entity_vectors([{}] * 4), days, None, numbers)
+    without = neighbour_edges(text, entity_vectors([{}] * 4), days)
+    assert with_numbers[0, 1] < without[0, 1] / 1.5
+    assert with_numbers[0, 2] == pytest.approx(without[0, 2])
+
+
+def test_pairs_outside_both_nearest_lists_count_at_a_discount(monkeypatch):
+    import tasks.cluster as cluster
+
+    # Six reports each of two arrests of the same kind: every report's five nearest are its own
+    # story's other reports, so a pair across the two stories is in no nearest list.
+    variants = [("Tuesday", ""), ("Tuesday morning", " early"), ("on Tuesday", ""),
+                ("Tuesday", " today"), ("early Tuesday", ""), ("Tuesday", " again")]
+
+    def reports(who: str) -> list[str]:
+        return [f"{who} was arrested on suspicion of drunk driving {day}, police said; the team "
+                f"said it was aware of the arrest{extra}." for day, extra in variants]
+    texts = reports("Receiver Vincent Jackson") + reports("Lineman Jamal Williams")
+    text, ents, days = text_vectors(texts), entity_vectors([{}] * 12), np.full(12, np.nan)
+    edges = neighbour_edges(text, ents, days)
+    monkeypatch.setattr(cluster, "NEAR_K", len(texts))
+    full = neighbour_edges(text, ents, days)
+    assert edges[0, 1] == pytest.approx(full[0, 1])
+    assert edges[0, 6] == pytest.approx(cluster.FAR_WEIGHT * full[0, 6])
