@@ -285,6 +285,13 @@ def test_resolve_against_a_sunday(text, future, expected):
     assert resolve(text, date(2024, 8, 18), future) == expected
 
 
+@pytest.mark.parametrize("text,pub", [("Feb. 29", date(2020, 2, 22)),  # back to 2019: none
+                                      ("6000 years ago", date(2016, 12, 31)),
+                                      ("Feb. 30", date(2016, 12, 31))])
+def test_expressions_that_name_no_calendar_date_stay_unresolved(text, pub):
+    assert resolve(text, pub) == (None, "unknown")
+
+
 def test_relative_dates_stay_null_without_publication_date(nlp):
     rows = one("Blinken arrived on Sunday, days after talks in Doha last week. The war began "
                "on October 7, 2023.", nlp, published=None)["dates"]

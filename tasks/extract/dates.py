@@ -110,7 +110,15 @@ def _named_month(pub: date, month: int, modifier: str) -> date:
 
 
 def resolve(text: str, pub: date | None, future: bool = False) -> tuple[date | None, str]:
-    """(resolved_date, granularity) for one expression; relative ones need `pub`."""
+    """(resolved_date, granularity) for one expression; relative ones need `pub`. One that
+    names no calendar date ("Feb. 29" of a common year, "6000 years ago") stays unresolved."""
+    try:
+        return _resolve(text, pub, future)
+    except (ValueError, OverflowError):
+        return None, "unknown"
+
+
+def _resolve(text: str, pub: date | None, future: bool) -> tuple[date | None, str]:
     t = _SUFFIX.sub("", _PREFIX.sub("", " ".join(text.lower().split())))
     if t in ("week", "month", "year"):  # "by the end of the year"
         t = "this " + t
