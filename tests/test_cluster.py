@@ -234,3 +234,27 @@ def test_pairs_outside_both_nearest_lists_count_at_a_discount(monkeypatch):
     full = neighbour_edges(text, ents, days)
     assert edges[0, 1] == pytest.approx(full[0, 1])
     assert edges[0, 6] == pytest.approx(cluster.FAR_WEIGHT * full[0, 6])
+
+
+def test_eval_stories_command_scores_a_file_in_ecbplus_format(tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    events = {"1a": ["A magnitude 6.1 earthquake struck Aceh, killing 24 people.",
+                     "The 6.1 quake in Aceh killed 24 and flattened homes.",
+                     "Rescuers in Aceh dug for survivors after the deadly 6.1 tremor."],
+              "1b": ["Voters in Turkmenistan elected a new parliament.",
+                     "Turkmenistan's parliamentary election drew a high turnout.",
+                     "Observers criticised the Turkmenistan vote for parliament."]}
+    lines = [{"doc_id": f"{cluster}_{i}", "topic": 1, "cluster": cluster, "url": None,
+              "text": text} for cluster, texts in events.items() for i, text in enumerate(texts)]
+    path = tmp_path / "ecb.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines))
+    result = CliRunner().invoke(app, ["eval", "stories", "--path", str(path), "--augment"])
+    assert result.exit_code == 0, result.output
+    assert "6 documents, 1 topics" in result.output and "4x augmented" in result.output
+    b3_f1 = next(line for line in result.output.splitlines() if line.startswith("b3_f1"))
+    assert float(b3_f1.split()[1]) == 1.0  # two plainly different events, three reports each
