@@ -106,3 +106,21 @@ def test_paragraphs_are_sentence_breaks(nlp):
     doc = nlp("Blinken Arrives In Middle East\n\nThe talks resumed in Cairo on Monday.")
     assert [s.text.strip() for s in doc.sents] == ["Blinken Arrives In Middle East",
                                                    "The talks resumed in Cairo on Monday."]
+
+
+def test_a_speech_verb_after_a_partial_quote_without_a_comma_has_no_say(nlp):
+    rows = quotes("Maria Lopez said the ruling has “kept us all safe” on Friday before claiming "
+                  "that the courts are “failing American families.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Maria Lopez"] * 2
+
+
+def test_a_trailing_speaker_is_a_word_not_the_full_stop(nlp):
+    rows = quotes("“Better get ready for a long night of counting in the county,” tweeted "
+                  "another.", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("another", "tweet")]
+
+
+def test_pronoun_gender_from_the_first_name(nlp):
+    rows = quotes("Gina Rodriguez introduced Tom Baker at the rally. Baker thanked the crowd.\n\n"
+                  "“We can win this district if we knock on every door,” she said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/gina-rodriguez"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 
+from gender_guesser.detector import Detector
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
@@ -192,10 +194,13 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                  trailing: bool) -> tuple[str | None, Token | None]:
     """(cue, the speaker's head token) by the first pattern that applies."""
     words = [t for t in post if not t.is_punct]
-    if post_cue is not None:
+    if post_cue is not None and (trailing or post_cue[1] is not None or pre_cue is None):
         cue, subj = post_cue
         # a mangled parse of '"...," Gene Sperling, an adviser, said' leaves "said" subjectless
-        return cue, subj if subj is not None else _trailing_speaker(words)
+        # or takes a word of the quote for its subject
+        if subj is None or part.open_at <= subj.idx < part.close_at:
+            subj = _trailing_speaker(words)
+        return cue, subj
     opens_sentence = not any(t.is_alpha for t in pre)
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
                                                   words[0].tag_ in ("VBZ", "VBD")):
@@ -262,7 +267,7 @@ def _trailing_speaker(words: list[Token]) -> Token | None:
         return None
     head = first
     for tok in first.doc[first.i + 1:first.i + 6]:  # the end of a name: "Gene Sperling"
-        if tok.pos_ not in ("PROPN", "NOUN") and tok.text not in {"-", "."}:
+        if tok.pos_ not in ("PROPN", "NOUN") and tok.text != "-":
             break
         head = tok
     return head
@@ -379,27 +384,26 @@ def _is_subject(tok: Token, main: bool = False) -> bool:
     return not main or verb.dep_ == "ROOT" or "\n" in tok.doc[verb.head.i:verb.i].text
 
 
-_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "mr.": "m", "mr": "m",
-           "she": "f", "her": "f", "hers": "f", "herself": "f", "mrs.": "f", "ms.": "f",
-           "mrs": "f", "ms": "f"}
+_HONORIFICS = {"mr.": "m", "mr": "m", "mrs.": "f", "ms.": "f", "mrs": "f", "ms": "f"}
 _SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m", "herself": "f"}
 
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people as the article tells it: an honorific before the name, and the
-    pronouns of sentences about them alone ("Woods said she ...", "Trump ... his plan"):
-    a subject, possessive or reflexive pronoun after the only person named in a sentence, or
-    opening the next sentence that names nobody."""
+    """Gender of people: an honorific before the name, else a first name that is clearly a
+    man's or a woman's, else the pronouns of sentences about them alone ("Woods said she ...",
+    "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only person
+    named in a sentence, or opening the next sentence that names nobody. The pronoun votes
+    come last because a sentence naming one person often speaks of another."""
     votes: dict[str, list[str]] = {}
+    titled: dict[str, str] = {}
     people: dict[int, set[str]] = {}  # sentence start -> PERSON entities named in it
     for m in ents.mentions:
         if ents.labels.get(m.entity_id) != "PERSON":
             continue
         first = doc[m.tokens[0]]
         people.setdefault(first.sent.start, set()).add(m.entity_id)
-        if first.i > 0 and (g := _GENDER.get(doc[first.i - 1].lower_)) and \
-                doc[first.i - 1].lower_.startswith(("m", "ms")):
-            votes.setdefault(m.entity_id, []).extend([g, g])
+        if first.i > 0 and doc[first.i - 1].lower_ in _HONORIFICS:
+            titled[m.entity_id] = _HONORIFICS[doc[first.i - 1].lower_]
     sents = list(doc.sents)
     for k, sent in enumerate(sents):
         named = people.get(sent.start, set())
@@ -412,8 +416,20 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
         if nxt is not None and not people.get(nxt.start) and nxt[0].lower_ in ("he", "she"):
             tail.append(nxt[0])
         votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
-    return {eid: g for eid, v in votes.items() if v
+    told = {eid: g for eid, v in votes.items() if v
             and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
+    for row in ents.rows:
+        words = row["name"].split()
+        if row["label"] == "PERSON" and len(words) > 1:
+            guess = _first_names().get_gender(words[0])
+            if guess in ("male", "female"):
+                told[row["entity_id"]] = guess[0]
+    return told | titled
+
+
+@cache
+def _first_names() -> Detector:
+    return Detector(case_sensitive=False)
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
