@@ -124,3 +124,19 @@ def test_pronoun_gender_from_the_first_name(nlp):
     rows = quotes("Gina Rodriguez introduced Tom Baker at the rally. Baker thanked the crowd.\n\n"
                   "“We can win this district if we knock on every door,” she said.", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/gina-rodriguez"]
+
+
+def test_a_clause_that_brings_in_a_quote_speaks_for_its_subject(nlp):
+    rows = quotes("Maria Lopez issued a statement on Monday, “We will keep fighting for the "
+                  "workers of this city.”\n\nLopez shot back, “I suppose I could have stayed "
+                  "home, but I chose to run.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Maria Lopez", "issue"),
+                                                        ("Lopez", "shoot")]
+
+
+def test_a_speech_verb_under_a_noun_or_preposition_speaks_for_the_main_subject(nlp):
+    rows = quotes("Senator Tom Baker rallied his supporters by warning that “the future of the "
+                  "state is at stake” in the vote.\n\nThe union sent an email to members "
+                  "stating, “The strike will go ahead as planned next week.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Tom Baker", "warn"),
+                                                        ("The union", "state")]

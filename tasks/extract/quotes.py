@@ -100,12 +100,12 @@ def _parts(body: str) -> list[_Part]:
 _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
 
 
-def _cue(tokens: list[Token]) -> _Found:
+def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X."""
     for tok in tokens:
         if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower(), subject(tok)
+            return tok.lemma_.lower(), _clause_subject(tok, quoted)
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
@@ -143,12 +143,14 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
     starts = doc.to_array("IDX").tolist()  # token -> character offset
     lines = [m.span() for m in re.finditer(r"[^\n]+", body)]
     ctx = _Context(doc, ents, _outside_quotes(ents.mentions, parts))
+    quoted = {i for p in parts
+              for i in range(bisect_left(starts, p.open_at), bisect_left(starts, p.close_at))}
     rows: list[dict] = []
     chains: dict[int, list[dict]] = {}
     last_in_paragraph: dict[int, dict] = {}
     for part in parts:
         post, pre = _windows(doc, body, starts, part, lines[part.paragraph])
-        post_cue, pre_cue = _cue(post), _cue(pre)
+        post_cue, pre_cue = _cue(post, quoted), _cue(pre, quoted)
         # '"...," he said' and '"...?" Trump went on': the attribution follows
         trailing = "," in body[part.end:part.close_at + 1] or bool(post and post[0].text == ",") \
             or body[part.end - 1] in "?!"
@@ -162,7 +164,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                "text": body[part.start:part.end], "start": part.start, "end": part.end,
                "speaker": None, "speaker_entity_id": None, "cue": None, "kind": "direct"}
         line = lines[part.paragraph]
-        cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing)
+        cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing,
+                                quoted)
         if who is not None and _quoted(who.idx, parts):
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         prior = last_in_paragraph.get(part.paragraph)
@@ -191,14 +194,17 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
 
 def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
                  post: list[Token], pre: list[Token], post_cue: _Found, pre_cue: _Found,
-                 trailing: bool) -> tuple[str | None, Token | None]:
+                 trailing: bool, quoted: set[int]) -> tuple[str | None, Token | None]:
     """(cue, the speaker's head token) by the first pattern that applies."""
     words = [t for t in post if not t.is_punct]
-    if post_cue is not None and (trailing or post_cue[1] is not None or pre_cue is None):
+    # a cue after the quote frames it when set off by a comma and naming someone; else it
+    # may start a clause of its own ('said ... "kept us safe" on Friday before claiming')
+    if post_cue is not None and (pre_cue is None or trailing and (post_cue[1] is not None or (
+            words and words[0].pos_ in ("PROPN", "PRON", "DET", "VERB", "AUX", "NOUN")))):
         cue, subj = post_cue
         # a mangled parse of '"...," Gene Sperling, an adviser, said' leaves "said" subjectless
         # or takes a word of the quote for its subject
-        if subj is None or part.open_at <= subj.idx < part.close_at:
+        if subj is None or subj.i in quoted:
             subj = _trailing_speaker(words)
         return cue, subj
     opens_sentence = not any(t.is_alpha for t in pre)
@@ -215,8 +221,10 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         people = [t for t in pre if t.ent_type_ == "PERSON"]
         return (verb.lemma_.lower() if verb is not None else None), (
             subj if subj is not None else (people[0] if people else None))
-    # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject.
+    # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject,
+    # and so does one the clause otherwise brings in ('Trump issued a statement, "..."').
     first = bisect_left(starts, part.start)
+    other: tuple[str | None, Token | None] = (None, None)
     if first < len(doc):
         for verb in doc[first].ancestors:
             if part.open_at <= verb.idx < part.close_at or verb.idx < line[0]:
@@ -224,18 +232,24 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
             if verb.idx >= line[1]:
                 break
             if verb.pos_ == "VERB" and verb.lemma_.lower() in _FRAMES:
-                return verb.lemma_.lower(), _clause_subject(verb)
-    return None, None
+                return verb.lemma_.lower(), _clause_subject(verb, quoted)
+            if verb.pos_ == "VERB" and other[1] is None:
+                subj = _clause_subject(verb, quoted)
+                if subj is not None and subj.i not in quoted:
+                    other = verb.lemma_.lower(), subj
+    return other
 
 
-def _clause_subject(verb: Token) -> Token | None:
-    """subject(), also through "by warning that", "a statement describing" and the like."""
+def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
+    """subject(), also through "by warning that", "a statement describing" and the like; a
+    verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
     for _ in range(3):
         if (subj := subject(verb)) is not None:
             return subj
-        while verb.dep_ in ("pcomp", "pobj", "prep", "acl", "dobj") and verb.head is not verb:
+        while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj") and \
+                verb.head is not verb:
             verb = verb.head
-            if verb.pos_ in ("VERB", "AUX"):
+            if verb.pos_ in ("VERB", "AUX") and verb.i not in quoted:
                 break
         else:
             return None
