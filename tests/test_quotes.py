@@ -140,3 +140,11 @@ def test_a_speech_verb_under_a_noun_or_preposition_speaks_for_the_main_subject(n
                   "stating, “The strike will go ahead as planned next week.”", nlp)
     assert [(q["speaker"], q["cue"]) for q in rows] == [("Tom Baker", "warn"),
                                                         ("The union", "state")]
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_quote_below(nlp):
+    rows = quotes("Former state senator Kelli Ward called for an inquiry on Monday. Ward stated:"
+                  "\n\n“The department is no longer about justice for all. It is about politics.”"
+                  "\n\nLopez posted a long message on her page:\n\n“We have decided to leave the "
+                  "coalition at the end of this month.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Ward", "state"), ("Lopez", "post")]

@@ -171,6 +171,9 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
+        if who is None and prior is None and part.open_at == line[0] and part.paragraph and \
+                body[:line[0]].rstrip().endswith(":"):
+            cue, who = _introduced(doc, starts, lines[part.paragraph - 1], quoted)
         if who is not None:
             row["cue"] = cue
             row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
@@ -270,6 +273,18 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
         if tok.pos_ == "VERB" and tok.lemma_.lower() in CUES and (subj := subject(tok)):
             return tok.lemma_.lower(), subj
     return None, None
+
+
+def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[int]
+                ) -> tuple[str | None, Token | None]:
+    """'Dr. Ward stated:' closing the paragraph before one that opens with a quote."""
+    sent = doc[bisect_left(starts, line[1]) - 1].sent
+    tokens = [t for t in reversed(sent) if t.idx >= line[0] and t.i not in quoted]
+    if (found := _cue(tokens, quoted)) is not None and found[1] is not None:
+        return found
+    verb = next((t for t in tokens if t.pos_ == "VERB" and t.dep_ == "ROOT"), None)
+    subj = _clause_subject(verb, quoted) if verb is not None else None
+    return (verb.lemma_.lower(), subj) if subj is not None and verb is not None else (None, None)
 
 
 def _trailing_speaker(words: list[Token]) -> Token | None:
