@@ -148,3 +148,13 @@ def test_a_paragraph_ending_in_a_colon_introduces_the_quote_below(nlp):
                   "\n\nLopez posted a long message on her page:\n\n“We have decided to leave the "
                   "coalition at the end of this month.”", nlp)
     assert [(q["speaker"], q["cue"]) for q in rows] == [("Ward", "state"), ("Lopez", "post")]
+
+
+def test_a_partial_quote_under_a_speech_verb_that_follows_a_preposition(nlp):
+    rows = quotes("Lopez answered the tweet by calling Baker “dopey” and moved on.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("dopey", "Lopez")]
+
+
+def test_a_left_quote_mark_can_close_a_quote(nlp):
+    rows = quotes("Senator Tom Baker called the group “abhorrent“ in a tweet on Sunday.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("abhorrent", "Tom Baker")]

@@ -75,7 +75,9 @@ def _parts(body: str) -> list[_Part]:
             pos, ch = mark.start(), mark.group()
             if ch != "“" and _INCHES.search(body, max(0, pos - 6), pos):
                 continue  # 6’2”: a height, not a closing mark
-            opening = ch == "“" or (ch == '"' and open_at is None) or (
+            # “abhorrent“: a left mark after an open quote and before no word closes it
+            opening = (ch == "“" and (open_at is None or body[pos + 1:pos + 2].isalnum())) or (
+                ch == '"' and open_at is None) or (
                 ch == "”" and open_at is None and body[pos + 1:pos + 2].isalnum())
             if opening:
                 chain = pending_chain if first and pending_chain is not None and \
@@ -316,10 +318,10 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
         for above in tok.ancestors:
             if first <= above.i < last:
                 continue
+            if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
+                return True  # also the verb under a preposition itself: "by calling him "..."
             if above.dep_ in ("pcomp", "agent"):
                 break
-            if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
-                return True
     sent = doc[min(first, len(doc) - 1)].sent
     return any(tok.lower_ == "according" for tok in sent)
 
