@@ -158,3 +158,9 @@ def test_a_partial_quote_under_a_speech_verb_that_follows_a_preposition(nlp):
 def test_a_left_quote_mark_can_close_a_quote(nlp):
     rows = quotes("Senator Tom Baker called the group “abhorrent“ in a tweet on Sunday.", nlp)
     assert [(q["text"], q["speaker"]) for q in rows] == [("abhorrent", "Tom Baker")]
+
+
+def test_a_participle_after_a_quote_does_not_outrank_the_cue_before_it(nlp):
+    rows = quotes("Cruz said last week that Lopez represents “big city values,” stating during "
+                  "the debate that they are “far from the heartland.”", nlp)
+    assert rows[0]["speaker"] == "Cruz"

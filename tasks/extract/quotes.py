@@ -202,17 +202,20 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                  trailing: bool, quoted: set[int]) -> tuple[str | None, Token | None]:
     """(cue, the speaker's head token) by the first pattern that applies."""
     words = [t for t in post if not t.is_punct]
+    opens_sentence = not any(t.is_alpha for t in pre)
     # a cue after the quote frames it when set off by a comma and naming someone; else it
-    # may start a clause of its own ('said ... "kept us safe" on Friday before claiming')
+    # may start a clause of its own ('said ... "kept us safe" on Friday before claiming') or
+    # go on from the one before ('X said that Y represents "...," stating during the debate')
     if post_cue is not None and (pre_cue is None or trailing and (post_cue[1] is not None or (
-            words and words[0].pos_ in ("PROPN", "PRON", "DET", "VERB", "AUX", "NOUN")))):
+            words and words[0].pos_ in ("PROPN", "PRON", "DET", "VERB", "AUX", "NOUN")))
+            and (pre_cue is None or pre_cue[1] is None or opens_sentence or words and
+                 words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN"))):
         cue, subj = post_cue
         # a mangled parse of '"...," Gene Sperling, an adviser, said' leaves "said" subjectless
         # or takes a word of the quote for its subject
         if subj is None or subj.i in quoted:
             subj = _trailing_speaker(words)
         return cue, subj
-    opens_sentence = not any(t.is_alpha for t in pre)
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
                                                   words[0].tag_ in ("VBZ", "VBD")):
         # '"...," mused the host' or '"...," Trump from his desk': any verb, or none
