@@ -164,3 +164,12 @@ def test_a_participle_after_a_quote_does_not_outrank_the_cue_before_it(nlp):
     rows = quotes("Cruz said last week that Lopez represents “big city values,” stating during "
                   "the debate that they are “far from the heartland.”", nlp)
     assert rows[0]["speaker"] == "Cruz"
+
+
+def test_the_subject_of_the_sentence_before_or_of_the_clause_before_a_colon(nlp):
+    rows = quotes("Iowa State University's Dianne Bystrom agreed. “Mainstream candidates are "
+                  "running out of time to find an answer.”\n\nMaria Lopez has since apologized "
+                  "for what happened: “I should have used a different account for my work.”",
+                  nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Dianne Bystrom", "agree"),
+                                                        ("Maria Lopez", "apologize")]

@@ -224,8 +224,11 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     if pre_cue is not None:
         return pre_cue
     if pre and pre[0].text == ":":  # 'Republican pollster Daron Shaw: "..."'
-        verb = next((t for t in pre if t.pos_ == "VERB"), None)
-        subj = subject(verb) if verb is not None else None
+        # the main verb: 'Clinton apologized for what happened: "..."' is not what's
+        inside = {t.i for t in pre}
+        verb = next((t for t in pre if t.pos_ == "VERB" and (
+            t.dep_ == "ROOT" or t.head.i not in inside)), None)
+        subj = _clause_subject(verb, quoted) if verb is not None else None
         people = [t for t in pre if t.ent_type_ == "PERSON"]
         return (verb.lemma_.lower() if verb is not None else None), (
             subj if subj is not None else (people[0] if people else None))
@@ -277,6 +280,10 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
     for tok in prev:
         if tok.pos_ == "VERB" and tok.lemma_.lower() in CUES and (subj := subject(tok)):
             return tok.lemma_.lower(), subj
+    # 'Iowa State's Dianne Bystrom agreed. "..."': a person who is the sentence's subject
+    subj = subject(prev.root) if prev.root.pos_ == "VERB" else None
+    if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in _PRONOUNS):
+        return prev.root.lemma_.lower(), subj
     return None, None
 
 
