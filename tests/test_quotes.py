@@ -173,3 +173,12 @@ def test_the_subject_of_the_sentence_before_or_of_the_clause_before_a_colon(nlp)
                   nlp)
     assert [(q["speaker"], q["cue"]) for q in rows] == [("Dianne Bystrom", "agree"),
                                                         ("Maria Lopez", "apologize")]
+
+
+def test_first_person_speech_without_marks_is_an_unmarked_quote(nlp):
+    rows = quotes("Maria Lopez spoke in Ohio on Monday. I will not run for the seat again, Lopez "
+                  "said on Monday. We are going to win, she added. The plan is dead, she said. "
+                  "I think it is over, a source said. I think it is over, he said.", nlp)
+    assert [(q["text"], q["speaker_entity_id"], q["cue"], q["kind"]) for q in rows] == [
+        ("I will not run for the seat again", "person/maria-lopez", "say", "unmarked"),
+        ("We are going to win", "person/maria-lopez", "add", "unmarked")]

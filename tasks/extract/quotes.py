@@ -50,6 +50,7 @@ _GROUPS = {"group", "movement", "organization", "organisation", "party", "militi
            "government", "ministry", "faction", "coalition"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _PRONOUNS = {"he", "she"}
+_FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
 _WINDOW = 30    # tokens searched for a cue on either side of a quote
 
@@ -140,8 +141,6 @@ def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[in
 def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list[dict]:
     """Quote rows (without run_id); `body` is doc.text."""
     parts = _parts(body)
-    if not parts:
-        return []
     starts = doc.to_array("IDX").tolist()  # token -> character offset
     lines = [m.span() for m in re.finditer(r"[^\n]+", body)]
     ctx = _Context(doc, ents, _outside_quotes(ents.mentions, parts))
@@ -194,6 +193,35 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         for row in chain:
             if source is not None and row["speaker"] is None:
                 _copy_speaker(source, row)
+    unmarked = _unmarked(doc, body, article_id, ctx, quoted)
+    return sorted(rows + unmarked, key=lambda row: row["start"]) if unmarked else rows
+
+
+def _unmarked(doc: Doc, body: str, article_id: str, ctx: _Context, quoted: set[int]
+              ) -> list[dict]:
+    """'I will not run again, Lopez said.': first-person words without quote marks before a
+    trailing cue whose subject is a name, or he/she standing for a known person."""
+    rows = []
+    for sent in doc.sents:
+        root = sent.root
+        if root.lemma_.lower() not in CUES or root.pos_ != "VERB" or any(
+                t.i in quoted or t.text in _MARK_TOKENS for t in sent):
+            continue
+        said = next((c for c in root.children if c.dep_ == "ccomp" and c.i < root.i), None)
+        subj = subject(root)
+        comma = root.i - 1 if subj is None else subj.left_edge.i - 1
+        if said is None or subj is None or subj.i < said.i or comma <= sent.start or \
+                doc[comma].text != "," or said.left_edge.i != sent.start or not any(
+                    t.lower_ in _FIRST_PERSON and t.tag_ == "PRP" for t in doc[sent.start:comma]):
+            continue
+        speaker, entity = ctx.speaker(subj, sent.start_char)
+        if entity is None and subj.ent_type_ != "PERSON":
+            continue  # the speaker is not clear ("he" with no one to stand for, "a source")
+        start, end = sent.start_char, doc[comma].idx
+        rows.append({"quote_id": f"{article_id}:{start}", "article_id": article_id,
+                     "text": body[start:end], "start": start, "end": end, "speaker": speaker,
+                     "speaker_entity_id": entity, "cue": root.lemma_.lower(),
+                     "kind": "unmarked"})
     return rows
 
 
