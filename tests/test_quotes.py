@@ -182,3 +182,10 @@ def test_first_person_speech_without_marks_is_an_unmarked_quote(nlp):
     assert [(q["text"], q["speaker_entity_id"], q["cue"], q["kind"]) for q in rows] == [
         ("I will not run for the seat again", "person/maria-lopez", "say", "unmarked"),
         ("We are going to win", "person/maria-lopez", "add", "unmarked")]
+
+
+def test_a_description_of_a_person_names_the_person_in_the_story(nlp):
+    rows = quotes("Donald Trump held a rally in Ohio on Monday. “We are going to win this state "
+                  "big,” the Republican nominee said.", nlp)
+    assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
+        ("the Republican nominee", "person/donald-trump")]

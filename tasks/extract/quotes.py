@@ -46,6 +46,12 @@ _DESCRIBED = {
     "diplomat": ("secretary of state", "ambassador", "envoy", "foreign minister"),
     "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
 }
+# Head nouns of a description that can only be a person ("the GOP front-runner").
+_PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
+                 "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
+                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
+                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
+                 "mayor", "speaker", "tycoon"}
 _GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
            "government", "ministry", "faction", "coalition"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
@@ -403,9 +409,12 @@ class _Context:
 
     def described(self, words: Span, before: int) -> str | None:
         """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
-        fits = _DESCRIBED.get(words[-1].lower_)
-        if fits is None or words[0].lower_ != "the":
+        if words[0].lower_ != "the":
             return None
+        fits = _DESCRIBED.get(words[-1].lower_)
+        if fits is None:  # 'the Republican nominee': the person the story is about just now
+            found = self.antecedent("", before) if words[-1].lower_ in _PERSON_NOUNS else None
+            return found.entity_id if found is not None else None
         roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
                  if row["label"] == "PERSON"}
         end = bisect_left(self.outside_starts, before)
@@ -427,13 +436,13 @@ class _Context:
         subject of a main clause; else one who was any subject; else the latest named."""
         if self.genders is None:
             self.genders = _genders(self.doc, self.ents)
-        want = "m" if pronoun == "he" else "f"
+        want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
         end = bisect_left(self.outside_starts, before)
         named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
         spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
         people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
                   if self.ents.labels.get(m.entity_id) == "PERSON"
-                  and self.genders.get(m.entity_id, want) == want]
+                  and (not want or self.genders.get(m.entity_id, want) == want)]
         ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
