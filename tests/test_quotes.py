@@ -189,3 +189,17 @@ def test_a_description_of_a_person_names_the_person_in_the_story(nlp):
                   "big,” the Republican nominee said.", nlp)
     assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
         ("the Republican nominee", "person/donald-trump")]
+
+
+def test_a_capitalised_name_someone_gives_is_a_quote_but_a_title_is_not(nlp):
+    rows = quotes("Within minutes, Lopez called Baker “Little Tom” several times.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("Little Tom", "Lopez")]
+    assert quotes("His campaign ran a short film called “Tenemos Familias” on television.",
+                  nlp) == []
+
+
+def test_speech_goes_on_in_the_same_voice_after_two_paragraphs_of_narration(nlp):
+    rows = quotes("“We will win this state in November,” Maria Lopez said.\n\nThe rally drew a "
+                  "large crowd.\n\nMany came from far away.\n\n“And we will keep fighting for "
+                  "every single vote here.”", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/maria-lopez"] * 2

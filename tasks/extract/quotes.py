@@ -37,6 +37,7 @@ _FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "la
                   "quote", "cite", "see", "view", "consider", "promise", "mention", "dismiss",
                   "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount",
                   "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
+_NAMING = {"call", "refer", "dub", "label", "brand", "nickname", "name", "term"}
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
 _DESCRIBED = {
     "leader": ("prime minister", "president", "leader", "premier", "chancellor", "king"),
@@ -187,7 +188,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         elif prior is not None:  # later part of a split quote, or more words of the same speaker
             _copy_speaker(prior, row)
         elif rows and rows[-1]["speaker"] is not None and part.open_at == line[0] and any(
-                last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2)):
+                last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2, 3)):
             # a paragraph of speech soon after an attributed one goes on in the same voice
             _copy_speaker(rows[-1], row)
         chains.setdefault(part.chain, []).append(row)
@@ -352,22 +353,24 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
     """A short quote that is a partial quotation ("claimed the comments were "deceptive""),
     not a scare quote or a title: its words sit in the content of a verb of saying, reached
     without passing a clause under a preposition ("accused Biden of giving Israel the "green
-    light"" is the writer's phrase; "described him as "volatile"" is not), and not every word
-    is capitalised ("Meet the Press")."""
+    light"" is the writer's phrase; "described him as "volatile"" is not). When every word is
+    capitalised it is a title ("Meet the Press") unless someone gives it as a name ("called
+    Rubio "Little Marco"", not "a film called "Tenemos Familias"")."""
     words = body[part.start:part.end].split()
-    if all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words):
-        return False
+    titled = all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words)
     first, last = bisect_left(starts, part.start), bisect_left(starts, part.end)
     for tok in doc[first:last]:
         for above in tok.ancestors:
             if first <= above.i < last:
                 continue
             if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
-                return True  # also the verb under a preposition itself: "by calling him "..."
+                # also the verb under a preposition itself: "by calling him "...""
+                return not titled or above.lemma_.lower() in _NAMING and any(
+                    c.dep_ == "nsubj" for c in above.children)
             if above.dep_ in ("pcomp", "agent"):
                 break
     sent = doc[min(first, len(doc) - 1)].sent
-    return any(tok.lower_ == "according" for tok in sent)
+    return not titled and any(tok.lower_ == "according" for tok in sent)
 
 
 @dataclass
