@@ -1,4 +1,5 @@
-"""Direct quotations in straight or curly double quotes, with speaker and reporting verb."""
+"""Quotations with speaker and reporting verb: direct ones in straight or curly double quotes,
+and first-person speech reproduced without marks ("I will not run, Lopez said": unmarked)."""
 
 from __future__ import annotations
 
@@ -241,10 +242,11 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     # a cue after the quote frames it when set off by a comma and naming someone; else it
     # may start a clause of its own ('said ... "kept us safe" on Friday before claiming') or
     # go on from the one before ('X said that Y represents "...," stating during the debate')
-    if post_cue is not None and (pre_cue is None or trailing and (post_cue[1] is not None or (
-            words and words[0].pos_ in ("PROPN", "PRON", "DET", "VERB", "AUX", "NOUN")))
-            and (pre_cue is None or pre_cue[1] is None or opens_sentence or words and
-                 words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN"))):
+    names_next = bool(words) and words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN")
+    verb_next = bool(words) and words[0].pos_ in ("VERB", "AUX")
+    if post_cue is not None and (pre_cue is None or trailing and (
+            post_cue[1] is not None or names_next or verb_next) and (
+            pre_cue[1] is None or opens_sentence or names_next)):
         cue, subj = post_cue
         # a mangled parse of '"...," Gene Sperling, an adviser, said' leaves "said" subjectless
         # or takes a word of the quote for its subject
@@ -259,7 +261,8 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     if pre_cue is not None:
         return pre_cue
     if pre and pre[0].text == ":":  # 'Republican pollster Daron Shaw: "..."'
-        # the main verb: 'Clinton apologized for what happened: "..."' is not what's
+        # the top verb before the colon ('Clinton apologized for what happened:'), not the
+        # nearest
         inside = {t.i for t in pre}
         verb = next((t for t in pre if t.pos_ == "VERB" and (
             t.dep_ == "ROOT" or t.head.i not in inside)), None)
@@ -330,8 +333,9 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
     if (found := _cue(tokens, quoted)) is not None and found[1] is not None:
         return found
     verb = next((t for t in tokens if t.pos_ == "VERB" and t.dep_ == "ROOT"), None)
-    subj = _clause_subject(verb, quoted) if verb is not None else None
-    return (verb.lemma_.lower(), subj) if subj is not None and verb is not None else (None, None)
+    if verb is None or (subj := _clause_subject(verb, quoted)) is None:
+        return None, None
+    return verb.lemma_.lower(), subj
 
 
 def _trailing_speaker(words: list[Token]) -> Token | None:
