@@ -106,3 +106,100 @@ def test_paragraphs_are_sentence_breaks(nlp):
     doc = nlp("Blinken Arrives In Middle East\n\nThe talks resumed in Cairo on Monday.")
     assert [s.text.strip() for s in doc.sents] == ["Blinken Arrives In Middle East",
                                                    "The talks resumed in Cairo on Monday."]
+
+
+def test_a_speech_verb_after_a_partial_quote_without_a_comma_has_no_say(nlp):
+    rows = quotes("Maria Lopez said the ruling has “kept us all safe” on Friday before claiming "
+                  "that the courts are “failing American families.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Maria Lopez"] * 2
+
+
+def test_a_trailing_speaker_is_a_word_not_the_full_stop(nlp):
+    rows = quotes("“Better get ready for a long night of counting in the county,” tweeted "
+                  "another.", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("another", "tweet")]
+
+
+def test_pronoun_gender_from_the_first_name(nlp):
+    rows = quotes("Gina Rodriguez introduced Tom Baker at the rally. Baker thanked the crowd.\n\n"
+                  "“We can win this district if we knock on every door,” she said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/gina-rodriguez"]
+
+
+def test_a_clause_that_brings_in_a_quote_speaks_for_its_subject(nlp):
+    rows = quotes("Maria Lopez issued a statement on Monday, “We will keep fighting for the "
+                  "workers of this city.”\n\nLopez shot back, “I suppose I could have stayed "
+                  "home, but I chose to run.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Maria Lopez", "issue"),
+                                                        ("Lopez", "shoot")]
+
+
+def test_a_speech_verb_under_a_noun_or_preposition_speaks_for_the_main_subject(nlp):
+    rows = quotes("Senator Tom Baker rallied his supporters by warning that “the future of the "
+                  "state is at stake” in the vote.\n\nThe union sent an email to members "
+                  "stating, “The strike will go ahead as planned next week.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Tom Baker", "warn"),
+                                                        ("The union", "state")]
+
+
+def test_a_paragraph_ending_in_a_colon_introduces_the_quote_below(nlp):
+    rows = quotes("Former state senator Kelli Ward called for an inquiry on Monday. Ward stated:"
+                  "\n\n“The department is no longer about justice for all. It is about politics.”"
+                  "\n\nLopez posted a long message on her page:\n\n“We have decided to leave the "
+                  "coalition at the end of this month.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Ward", "state"), ("Lopez", "post")]
+
+
+def test_a_partial_quote_under_a_speech_verb_that_follows_a_preposition(nlp):
+    rows = quotes("Lopez answered the tweet by calling Baker “dopey” and moved on.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("dopey", "Lopez")]
+
+
+def test_a_left_quote_mark_can_close_a_quote(nlp):
+    rows = quotes("Senator Tom Baker called the group “abhorrent“ in a tweet on Sunday.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("abhorrent", "Tom Baker")]
+
+
+def test_a_participle_after_a_quote_does_not_outrank_the_cue_before_it(nlp):
+    rows = quotes("Cruz said last week that Lopez represents “big city values,” stating during "
+                  "the debate that they are “far from the heartland.”", nlp)
+    assert rows[0]["speaker"] == "Cruz"
+
+
+def test_the_subject_of_the_sentence_before_or_of_the_clause_before_a_colon(nlp):
+    rows = quotes("Iowa State University's Dianne Bystrom agreed. “Mainstream candidates are "
+                  "running out of time to find an answer.”\n\nMaria Lopez has since apologized "
+                  "for what happened: “I should have used a different account for my work.”",
+                  nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Dianne Bystrom", "agree"),
+                                                        ("Maria Lopez", "apologize")]
+
+
+def test_first_person_speech_without_marks_is_an_unmarked_quote(nlp):
+    rows = quotes("Maria Lopez spoke in Ohio on Monday. I will not run for the seat again, Lopez "
+                  "said on Monday. We are going to win, she added. The plan is dead, she said. "
+                  "I think it is over, a source said. I think it is over, he said.", nlp)
+    assert [(q["text"], q["speaker_entity_id"], q["cue"], q["kind"]) for q in rows] == [
+        ("I will not run for the seat again", "person/maria-lopez", "say", "unmarked"),
+        ("We are going to win", "person/maria-lopez", "add", "unmarked")]
+
+
+def test_a_description_of_a_person_names_the_person_in_the_story(nlp):
+    rows = quotes("Donald Trump held a rally in Ohio on Monday. “We are going to win this state "
+                  "big,” the Republican nominee said.", nlp)
+    assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
+        ("the Republican nominee", "person/donald-trump")]
+
+
+def test_a_capitalised_name_someone_gives_is_a_quote_but_a_title_is_not(nlp):
+    rows = quotes("Within minutes, Lopez called Baker “Little Tom” several times.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("Little Tom", "Lopez")]
+    assert quotes("His campaign ran a short film called “Tenemos Familias” on television.",
+                  nlp) == []
+
+
+def test_speech_goes_on_in_the_same_voice_after_two_paragraphs_of_narration(nlp):
+    rows = quotes("“We will win this state in November,” Maria Lopez said.\n\nThe rally drew a "
+                  "large crowd.\n\nMany came from far away.\n\n“And we will keep fighting for "
+                  "every single vote here.”", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/maria-lopez"] * 2

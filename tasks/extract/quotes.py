@@ -1,11 +1,14 @@
-"""Direct quotations in straight or curly double quotes, with speaker and reporting verb."""
+"""Quotations with speaker and reporting verb: direct ones in straight or curly double quotes,
+and first-person speech reproduced without marks ("I will not run, Lopez said": unmarked)."""
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cache
 
+from gender_guesser.detector import Detector
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
@@ -35,6 +38,7 @@ _FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "la
                   "quote", "cite", "see", "view", "consider", "promise", "mention", "dismiss",
                   "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount",
                   "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
+_NAMING = {"call", "refer", "dub", "label", "brand", "nickname", "name", "term"}
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
 _DESCRIBED = {
     "leader": ("prime minister", "president", "leader", "premier", "chancellor", "king"),
@@ -44,10 +48,17 @@ _DESCRIBED = {
     "diplomat": ("secretary of state", "ambassador", "envoy", "foreign minister"),
     "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
 }
+# Head nouns of a description that can only be a person ("the GOP front-runner").
+_PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
+                 "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
+                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
+                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
+                 "mayor", "speaker", "tycoon"}
 _GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
            "government", "ministry", "faction", "coalition"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _PRONOUNS = {"he", "she"}
+_FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
 _WINDOW = 30    # tokens searched for a cue on either side of a quote
 
@@ -73,7 +84,9 @@ def _parts(body: str) -> list[_Part]:
             pos, ch = mark.start(), mark.group()
             if ch != "“" and _INCHES.search(body, max(0, pos - 6), pos):
                 continue  # 6’2”: a height, not a closing mark
-            opening = ch == "“" or (ch == '"' and open_at is None) or (
+            # “abhorrent“: a left mark after an open quote and before no word closes it
+            opening = (ch == "“" and (open_at is None or body[pos + 1:pos + 2].isalnum())) or (
+                ch == '"' and open_at is None) or (
                 ch == "”" and open_at is None and body[pos + 1:pos + 2].isalnum())
             if opening:
                 chain = pending_chain if first and pending_chain is not None and \
@@ -98,12 +111,12 @@ def _parts(body: str) -> list[_Part]:
 _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
 
 
-def _cue(tokens: list[Token]) -> _Found:
+def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X."""
     for tok in tokens:
         if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower(), subject(tok)
+            return tok.lemma_.lower(), _clause_subject(tok, quoted)
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
@@ -136,17 +149,17 @@ def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[in
 def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list[dict]:
     """Quote rows (without run_id); `body` is doc.text."""
     parts = _parts(body)
-    if not parts:
-        return []
     starts = doc.to_array("IDX").tolist()  # token -> character offset
     lines = [m.span() for m in re.finditer(r"[^\n]+", body)]
     ctx = _Context(doc, ents, _outside_quotes(ents.mentions, parts))
+    quoted = {i for p in parts
+              for i in range(bisect_left(starts, p.open_at), bisect_left(starts, p.close_at))}
     rows: list[dict] = []
     chains: dict[int, list[dict]] = {}
     last_in_paragraph: dict[int, dict] = {}
     for part in parts:
         post, pre = _windows(doc, body, starts, part, lines[part.paragraph])
-        post_cue, pre_cue = _cue(post), _cue(pre)
+        post_cue, pre_cue = _cue(post, quoted), _cue(pre, quoted)
         # '"...," he said' and '"...?" Trump went on': the attribution follows
         trailing = "," in body[part.end:part.close_at + 1] or bool(post and post[0].text == ",") \
             or body[part.end - 1] in "?!"
@@ -160,19 +173,23 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                "text": body[part.start:part.end], "start": part.start, "end": part.end,
                "speaker": None, "speaker_entity_id": None, "cue": None, "kind": "direct"}
         line = lines[part.paragraph]
-        cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing)
+        cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing,
+                                quoted)
         if who is not None and _quoted(who.idx, parts):
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
+        if who is None and prior is None and part.open_at == line[0] and part.paragraph and \
+                body[:line[0]].rstrip().endswith(":"):
+            cue, who = _introduced(doc, starts, lines[part.paragraph - 1], quoted)
         if who is not None:
             row["cue"] = cue
             row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
         elif prior is not None:  # later part of a split quote, or more words of the same speaker
             _copy_speaker(prior, row)
         elif rows and rows[-1]["speaker"] is not None and part.open_at == line[0] and any(
-                last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2)):
+                last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2, 3)):
             # a paragraph of speech soon after an attributed one goes on in the same voice
             _copy_speaker(rows[-1], row)
         chains.setdefault(part.chain, []).append(row)
@@ -184,19 +201,58 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         for row in chain:
             if source is not None and row["speaker"] is None:
                 _copy_speaker(source, row)
+    unmarked = _unmarked(doc, body, article_id, ctx, quoted)
+    return sorted(rows + unmarked, key=lambda row: row["start"]) if unmarked else rows
+
+
+def _unmarked(doc: Doc, body: str, article_id: str, ctx: _Context, quoted: set[int]
+              ) -> list[dict]:
+    """'I will not run again, Lopez said.': first-person words without quote marks before a
+    trailing cue whose subject is a name, or he/she standing for a known person."""
+    rows = []
+    for sent in doc.sents:
+        root = sent.root
+        if root.lemma_.lower() not in CUES or root.pos_ != "VERB" or any(
+                t.i in quoted or t.text in _MARK_TOKENS for t in sent):
+            continue
+        said = next((c for c in root.children if c.dep_ == "ccomp" and c.i < root.i), None)
+        subj = subject(root)
+        comma = root.i - 1 if subj is None else subj.left_edge.i - 1
+        if said is None or subj is None or subj.i < said.i or comma <= sent.start or \
+                doc[comma].text != "," or said.left_edge.i != sent.start or not any(
+                    t.lower_ in _FIRST_PERSON and t.tag_ == "PRP" for t in doc[sent.start:comma]):
+            continue
+        speaker, entity = ctx.speaker(subj, sent.start_char)
+        if entity is None and subj.ent_type_ != "PERSON":
+            continue  # the speaker is not clear ("he" with no one to stand for, "a source")
+        start, end = sent.start_char, doc[comma].idx
+        rows.append({"quote_id": f"{article_id}:{start}", "article_id": article_id,
+                     "text": body[start:end], "start": start, "end": end, "speaker": speaker,
+                     "speaker_entity_id": entity, "cue": root.lemma_.lower(),
+                     "kind": "unmarked"})
     return rows
 
 
 def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
                  post: list[Token], pre: list[Token], post_cue: _Found, pre_cue: _Found,
-                 trailing: bool) -> tuple[str | None, Token | None]:
+                 trailing: bool, quoted: set[int]) -> tuple[str | None, Token | None]:
     """(cue, the speaker's head token) by the first pattern that applies."""
     words = [t for t in post if not t.is_punct]
-    if post_cue is not None:
+    opens_sentence = not any(t.is_alpha for t in pre)
+    # a cue after the quote frames it when set off by a comma and naming someone; else it
+    # may start a clause of its own ('said ... "kept us safe" on Friday before claiming') or
+    # go on from the one before ('X said that Y represents "...," stating during the debate')
+    names_next = bool(words) and words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN")
+    verb_next = bool(words) and words[0].pos_ in ("VERB", "AUX")
+    if post_cue is not None and (pre_cue is None or trailing and (
+            post_cue[1] is not None or names_next or verb_next) and (
+            pre_cue[1] is None or opens_sentence or names_next)):
         cue, subj = post_cue
         # a mangled parse of '"...," Gene Sperling, an adviser, said' leaves "said" subjectless
-        return cue, subj if subj is not None else _trailing_speaker(words)
-    opens_sentence = not any(t.is_alpha for t in pre)
+        # or takes a word of the quote for its subject
+        if subj is None or subj.i in quoted:
+            subj = _trailing_speaker(words)
+        return cue, subj
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
                                                   words[0].tag_ in ("VBZ", "VBD")):
         # '"...," mused the host' or '"...," Trump from his desk': any verb, or none
@@ -205,13 +261,19 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     if pre_cue is not None:
         return pre_cue
     if pre and pre[0].text == ":":  # 'Republican pollster Daron Shaw: "..."'
-        verb = next((t for t in pre if t.pos_ == "VERB"), None)
-        subj = subject(verb) if verb is not None else None
+        # the top verb before the colon ('Clinton apologized for what happened:'), not the
+        # nearest
+        inside = {t.i for t in pre}
+        verb = next((t for t in pre if t.pos_ == "VERB" and (
+            t.dep_ == "ROOT" or t.head.i not in inside)), None)
+        subj = _clause_subject(verb, quoted) if verb is not None else None
         people = [t for t in pre if t.ent_type_ == "PERSON"]
         return (verb.lemma_.lower() if verb is not None else None), (
             subj if subj is not None else (people[0] if people else None))
-    # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject.
+    # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject,
+    # and so does one the clause otherwise brings in ('Trump issued a statement, "..."').
     first = bisect_left(starts, part.start)
+    other: tuple[str | None, Token | None] = (None, None)
     if first < len(doc):
         for verb in doc[first].ancestors:
             if part.open_at <= verb.idx < part.close_at or verb.idx < line[0]:
@@ -219,18 +281,24 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
             if verb.idx >= line[1]:
                 break
             if verb.pos_ == "VERB" and verb.lemma_.lower() in _FRAMES:
-                return verb.lemma_.lower(), _clause_subject(verb)
-    return None, None
+                return verb.lemma_.lower(), _clause_subject(verb, quoted)
+            if verb.pos_ == "VERB" and other[1] is None:
+                subj = _clause_subject(verb, quoted)
+                if subj is not None and subj.i not in quoted:
+                    other = verb.lemma_.lower(), subj
+    return other
 
 
-def _clause_subject(verb: Token) -> Token | None:
-    """subject(), also through "by warning that", "a statement describing" and the like."""
+def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
+    """subject(), also through "by warning that", "a statement describing" and the like; a
+    verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
     for _ in range(3):
         if (subj := subject(verb)) is not None:
             return subj
-        while verb.dep_ in ("pcomp", "pobj", "prep", "acl", "dobj") and verb.head is not verb:
+        while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj") and \
+                verb.head is not verb:
             verb = verb.head
-            if verb.pos_ in ("VERB", "AUX"):
+            if verb.pos_ in ("VERB", "AUX") and verb.i not in quoted:
                 break
         else:
             return None
@@ -250,7 +318,24 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
     for tok in prev:
         if tok.pos_ == "VERB" and tok.lemma_.lower() in CUES and (subj := subject(tok)):
             return tok.lemma_.lower(), subj
+    # 'Iowa State's Dianne Bystrom agreed. "..."': a person who is the sentence's subject
+    subj = subject(prev.root) if prev.root.pos_ == "VERB" else None
+    if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in _PRONOUNS):
+        return prev.root.lemma_.lower(), subj
     return None, None
+
+
+def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[int]
+                ) -> tuple[str | None, Token | None]:
+    """'Dr. Ward stated:' closing the paragraph before one that opens with a quote."""
+    sent = doc[bisect_left(starts, line[1]) - 1].sent
+    tokens = [t for t in reversed(sent) if t.idx >= line[0] and t.i not in quoted]
+    if (found := _cue(tokens, quoted)) is not None and found[1] is not None:
+        return found
+    verb = next((t for t in tokens if t.pos_ == "VERB" and t.dep_ == "ROOT"), None)
+    if verb is None or (subj := _clause_subject(verb, quoted)) is None:
+        return None, None
+    return verb.lemma_.lower(), subj
 
 
 def _trailing_speaker(words: list[Token]) -> Token | None:
@@ -262,7 +347,7 @@ def _trailing_speaker(words: list[Token]) -> Token | None:
         return None
     head = first
     for tok in first.doc[first.i + 1:first.i + 6]:  # the end of a name: "Gene Sperling"
-        if tok.pos_ not in ("PROPN", "NOUN") and tok.text not in {"-", "."}:
+        if tok.pos_ not in ("PROPN", "NOUN") and tok.text != "-":
             break
         head = tok
     return head
@@ -272,22 +357,24 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
     """A short quote that is a partial quotation ("claimed the comments were "deceptive""),
     not a scare quote or a title: its words sit in the content of a verb of saying, reached
     without passing a clause under a preposition ("accused Biden of giving Israel the "green
-    light"" is the writer's phrase; "described him as "volatile"" is not), and not every word
-    is capitalised ("Meet the Press")."""
+    light"" is the writer's phrase; "described him as "volatile"" is not). When every word is
+    capitalised it is a title ("Meet the Press") unless someone gives it as a name ("called
+    Rubio "Little Marco"", not "a film called "Tenemos Familias"")."""
     words = body[part.start:part.end].split()
-    if all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words):
-        return False
+    titled = all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words)
     first, last = bisect_left(starts, part.start), bisect_left(starts, part.end)
     for tok in doc[first:last]:
         for above in tok.ancestors:
             if first <= above.i < last:
                 continue
+            if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
+                # also the verb under a preposition itself: "by calling him "...""
+                return not titled or above.lemma_.lower() in _NAMING and any(
+                    c.dep_ == "nsubj" for c in above.children)
             if above.dep_ in ("pcomp", "agent"):
                 break
-            if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
-                return True
     sent = doc[min(first, len(doc) - 1)].sent
-    return any(tok.lower_ == "according" for tok in sent)
+    return not titled and any(tok.lower_ == "according" for tok in sent)
 
 
 @dataclass
@@ -329,9 +416,12 @@ class _Context:
 
     def described(self, words: Span, before: int) -> str | None:
         """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
-        fits = _DESCRIBED.get(words[-1].lower_)
-        if fits is None or words[0].lower_ != "the":
+        if words[0].lower_ != "the":
             return None
+        fits = _DESCRIBED.get(words[-1].lower_)
+        if fits is None:  # 'the Republican nominee': the person the story is about just now
+            found = self.antecedent("", before) if words[-1].lower_ in _PERSON_NOUNS else None
+            return found.entity_id if found is not None else None
         roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
                  if row["label"] == "PERSON"}
         end = bisect_left(self.outside_starts, before)
@@ -353,13 +443,13 @@ class _Context:
         subject of a main clause; else one who was any subject; else the latest named."""
         if self.genders is None:
             self.genders = _genders(self.doc, self.ents)
-        want = "m" if pronoun == "he" else "f"
+        want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
         end = bisect_left(self.outside_starts, before)
         named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
         spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
         people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
                   if self.ents.labels.get(m.entity_id) == "PERSON"
-                  and self.genders.get(m.entity_id, want) == want]
+                  and (not want or self.genders.get(m.entity_id, want) == want)]
         ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
@@ -379,27 +469,26 @@ def _is_subject(tok: Token, main: bool = False) -> bool:
     return not main or verb.dep_ == "ROOT" or "\n" in tok.doc[verb.head.i:verb.i].text
 
 
-_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "mr.": "m", "mr": "m",
-           "she": "f", "her": "f", "hers": "f", "herself": "f", "mrs.": "f", "ms.": "f",
-           "mrs": "f", "ms": "f"}
+_HONORIFICS = {"mr.": "m", "mr": "m", "mrs.": "f", "ms.": "f", "mrs": "f", "ms": "f"}
 _SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m", "herself": "f"}
 
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people as the article tells it: an honorific before the name, and the
-    pronouns of sentences about them alone ("Woods said she ...", "Trump ... his plan"):
-    a subject, possessive or reflexive pronoun after the only person named in a sentence, or
-    opening the next sentence that names nobody."""
+    """Gender of people: an honorific before the name, else a first name that is clearly a
+    man's or a woman's, else the pronouns of sentences about them alone ("Woods said she ...",
+    "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only person
+    named in a sentence, or opening the next sentence that names nobody. The pronoun votes
+    come last because a sentence naming one person often speaks of another."""
     votes: dict[str, list[str]] = {}
+    titled: dict[str, str] = {}
     people: dict[int, set[str]] = {}  # sentence start -> PERSON entities named in it
     for m in ents.mentions:
         if ents.labels.get(m.entity_id) != "PERSON":
             continue
         first = doc[m.tokens[0]]
         people.setdefault(first.sent.start, set()).add(m.entity_id)
-        if first.i > 0 and (g := _GENDER.get(doc[first.i - 1].lower_)) and \
-                doc[first.i - 1].lower_.startswith(("m", "ms")):
-            votes.setdefault(m.entity_id, []).extend([g, g])
+        if first.i > 0 and doc[first.i - 1].lower_ in _HONORIFICS:
+            titled[m.entity_id] = _HONORIFICS[doc[first.i - 1].lower_]
     sents = list(doc.sents)
     for k, sent in enumerate(sents):
         named = people.get(sent.start, set())
@@ -412,8 +501,20 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
         if nxt is not None and not people.get(nxt.start) and nxt[0].lower_ in ("he", "she"):
             tail.append(nxt[0])
         votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
-    return {eid: g for eid, v in votes.items() if v
+    told = {eid: g for eid, v in votes.items() if v
             and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
+    for row in ents.rows:
+        words = row["name"].split()
+        if row["label"] == "PERSON" and len(words) > 1:
+            guess = _first_names().get_gender(words[0])
+            if guess in ("male", "female"):
+                told[row["entity_id"]] = guess[0]
+    return told | titled
+
+
+@cache
+def _first_names() -> Detector:
+    return Detector(case_sensitive=False)
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
