@@ -120,12 +120,6 @@ def test_a_trailing_speaker_is_a_word_not_the_full_stop(nlp):
     assert [(q["speaker"], q["cue"]) for q in rows] == [("another", "tweet")]
 
 
-def test_pronoun_gender_from_the_first_name(nlp):
-    rows = quotes("Gina Rodriguez introduced Tom Baker at the rally. Baker thanked the crowd.\n\n"
-                  "“We can win this district if we knock on every door,” she said.", nlp)
-    assert [q["speaker_entity_id"] for q in rows] == ["person/gina-rodriguez"]
-
-
 def test_a_clause_that_brings_in_a_quote_speaks_for_its_subject(nlp):
     rows = quotes("Maria Lopez issued a statement on Monday, “We will keep fighting for the "
                   "workers of this city.”\n\nLopez shot back, “I suppose I could have stayed "
@@ -176,9 +170,9 @@ def test_the_subject_of_the_sentence_before_or_of_the_clause_before_a_colon(nlp)
 
 
 def test_first_person_speech_without_marks_is_an_unmarked_quote(nlp):
-    rows = quotes("Maria Lopez spoke in Ohio on Monday. I will not run for the seat again, Lopez "
-                  "said on Monday. We are going to win, she added. The plan is dead, she said. "
-                  "I think it is over, a source said. I think it is over, he said.", nlp)
+    rows = quotes("Maria Lopez spoke in Ohio on Monday. I will not run for the seat again, Ms. "
+                  "Lopez said on Monday. We are going to win, she added. The plan is dead, she "
+                  "said. I think it is over, a source said. I think it is over, he said.", nlp)
     assert [(q["text"], q["speaker_entity_id"], q["cue"], q["kind"]) for q in rows] == [
         ("I will not run for the seat again", "person/maria-lopez", "say", "unmarked"),
         ("We are going to win", "person/maria-lopez", "add", "unmarked")]

@@ -15,10 +15,8 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
 
 import jellyfish
-from gender_guesser.detector import Detector
 
 from tasks.extract.entities import lake_names
 
@@ -42,26 +40,17 @@ def _spelt_alike(a: str, b: str) -> bool:
                       jellyfish.damerau_levenshtein_distance(a, b) <= max(1, len(a) // 4))
 
 
-@lru_cache(maxsize=1)
-def _first_names() -> Detector:
-    return Detector(case_sensitive=False)
-
-
-def _gender(first_name: str) -> str:
-    return _first_names().get_gender(first_name).removeprefix("mostly_")
-
-
 def same_person(a: str, b: str) -> bool:
     """Two full names that are spellings of one name: as many words, each spelt alike, the
-    first one also when it is a short form of the other (Sami/Samir, Matt/Matthew), and
-    not a man's and a woman's first name (John/Joan)."""
+    first one also when it is a short form of the other (Sami/Samir, Matt/Matthew). A man's
+    and a woman's first name spelt alike (John/Joan) still pass: no first-name list under a
+    licence that fits ours."""
     wa, wb = _words(a), _words(b)
     if len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb):
         return False
     (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
     return ((_spelt_alike(first_a, first_b)
              or (len(first_a) >= 4 and first_b.startswith(first_a)))
-            and {_gender(first_a), _gender(first_b)} != {"male", "female"}
             and all(map(_spelt_alike, rest_a, rest_b)))
 
 

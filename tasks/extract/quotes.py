@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import cache
 
-from gender_guesser.detector import Detector
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
@@ -474,8 +472,8 @@ _SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m", "herself
 
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people: an honorific before the name, else a first name that is clearly a
-    man's or a woman's, else the pronouns of sentences about them alone ("Woods said she ...",
+    """Gender of people: an honorific before the name, else the pronouns of sentences about
+    them alone ("Woods said she ...",
     "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only person
     named in a sentence, or opening the next sentence that names nobody. The pronoun votes
     come last because a sentence naming one person often speaks of another."""
@@ -503,18 +501,7 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
         votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
     told = {eid: g for eid, v in votes.items() if v
             and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
-    for row in ents.rows:
-        words = row["name"].split()
-        if row["label"] == "PERSON" and len(words) > 1:
-            guess = _first_names().get_gender(words[0])
-            if guess in ("male", "female"):
-                told[row["entity_id"]] = guess[0]
     return told | titled
-
-
-@cache
-def _first_names() -> Detector:
-    return Detector(case_sensitive=False)
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
