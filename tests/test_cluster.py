@@ -258,3 +258,22 @@ def test_eval_stories_command_scores_a_file_in_ecbplus_format(tmp_path) -> None:
     assert "6 documents, 1 topics" in result.output and "4x augmented" in result.output
     b3_f1 = next(line for line in result.output.splitlines() if line.startswith("b3_f1"))
     assert float(b3_f1.split()[1]) == 1.0  # two plainly different events, three reports each
+
+
+def test_scale_check_times_clustering_at_each_size(tmp_path) -> None:
+    import gzip
+    import json
+
+    from evaluation.stories import report_scale, score_scale
+
+    towns = ["Leeds", "Derby", "Bath", "York", "Hull", "Ely"]
+    rows = [{"id": i, "title": f"Flood in {towns[i % 6]}", "date": f"2020-05-{1 + i % 6:02d}",
+             "source": f"outlet {i % 3}",
+             "text": f"Floods hit {towns[i % 6]} on Monday and {10 + i % 6} homes were lost."}
+            for i in range(24)]
+    corpus = tmp_path / "c.jsonl.gz"
+    with gzip.open(corpus, "wt", encoding="utf-8") as f:
+        f.write("\n".join(json.dumps(r) for r in rows))
+    scale = score_scale(str(corpus), sizes=(6, 24))
+    assert scale[6]["stories"] == 6 and scale[24]["stories"] == 6  # one flood a town
+    assert "24 / 6:" in report_scale(scale)
