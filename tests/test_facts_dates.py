@@ -341,3 +341,22 @@ def test_ages_and_rates_are_not_dates(nlp):
     rows = one("The 40-year-old man, 39, earned hourly wages for 30 minutes on Monday.",
                nlp)["dates"]
     assert [d["text"] for d in rows] == ["Monday"]
+
+
+def test_lives_claimed_and_displaced_as_a_nominal_adjective(nlp):
+    facts = _facts("The fire claimed 32 young lives. The war left another 1.5 million displaced "
+                   "and 20 critically injured.", nlp)
+    assert facts["32 young lives"] == ("KILL", 32, "young lives")
+    assert facts["1.5 million displaced"] == ("DISPLACE", 1500000, "displaced")
+    assert facts["20 critically injured"] == ("WOUND", 20, "injured")
+
+
+def test_gapping_relative_partitives_and_not_one(nlp):
+    facts = _facts("One person has been killed and at least 12 others injured in the attack. "
+                   "The 40 hostages, 12 of whom were freed on Monday, were held in a cave. "
+                   "The agency kept 40 files, 12 of which were released. Not one of those "
+                   "arrested was charged.", nlp)
+    assert facts["at least 12 others"] == ("WOUND", 12, "others")
+    assert facts["40 hostages"] == ("KIDNAP", 40, "hostages")  # the part was freed, not all
+    assert facts["12"] == ("RELEASE", 12, "hostages")
+    assert "one" not in facts and len(facts) == 4

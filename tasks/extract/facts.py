@@ -23,9 +23,9 @@ _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "K
               "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
               "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE",
               "murder": "KILL", "homicide": "KILL", "release": "RELEASE",
-              "evacuation": "DISPLACE", "execution": "KILL", "massacre": "KILL",
-              "slaughter": "KILL", "assassination": "KILL", "detention": "ARREST",
-              "imprisonment": "ARREST", "rescue": "RELEASE"}
+              "evacuation": "DISPLACE", "displaced": "DISPLACE", "execution": "KILL",
+              "massacre": "KILL", "slaughter": "KILL", "assassination": "KILL",
+              "detention": "ARREST", "imprisonment": "ARREST", "rescue": "RELEASE"}
 # Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
 _PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
            "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
@@ -105,7 +105,7 @@ _QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at lea
                ("nearly", "nearly"), ("almost", "nearly"), ("over", "over"), ("about", "about"),
                ("around", "about"), ("approximately", "about"), ("roughly", "about"),
                ("some", "about"), ("estimated", "about")]
-_NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing"}
+_NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing", "displaced"}
 # Measures and durations, never counted people even in a kind's clause ("wounded 48 less than
 # three miles away").
 _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter", "metre", "inch",
@@ -183,8 +183,9 @@ def _in_skipped_entity(doc: Doc, i: int) -> bool:
     end = i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
-    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants" is no measurement
-        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1]))
+    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants", "1.5 million displaced"
+        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1])
+                    or _nominal_adjective(doc, end) is not None)
     if doc[i].ent_type_ not in ("DATE", "TIME"):
         return True
     return any(not t.like_num or _YEAR.fullmatch(t.text) for t in doc[start:end])
@@ -245,8 +246,8 @@ def _own_arguments(verb: Token) -> bool:
 
 def _phrase_kind(verb: Token) -> str | None:
     """Kinds said by a verb with a word: "taken hostage", "held captive", "taken into
-    custody", "lost their lives", "fatally shot", "beaten to death", "gunned down", "rounded
-    up", "set free"."""
+    custody", "lost their lives", "claimed 32 lives", "fatally shot", "beaten to death",
+    "gunned down", "rounded up", "set free"."""
     lemma = verb.lemma_.lower()
     words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
                                                  if c.dep_ == "prep" for g in c.children}
@@ -255,8 +256,8 @@ def _phrase_kind(verb: Token) -> str | None:
     if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
             words & {"custody", "jail", "prison", "detention"}):
         return "ARREST"  # "taken into custody", "15 remain in jail"
-    if lemma == "lose" and words & {"life", "lives"}:
-        return "KILL"
+    if lemma in ("lose", "claim", "take", "cost") and words & {"life", "lives"}:
+        return "KILL"  # "claimed 32 lives", "took 40 lives"
     after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
     if lemma == "shoot" and (words | {after}) & {"fatally", "dead"} or (
             lemma == "gun" and "down" in words) or (
@@ -395,9 +396,15 @@ def _kind(noun: Token, num: Token) -> str | None:
     hostages ("were freed", "were killed") wins over their being hostages. Other people and
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)) or _first([
-        k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
-        for k in _verb_kinds(c)])
+    modifier = _first([k for c in noun.children if c.dep_ in ("acl", "relcl", "amod")
+                       and not _is_agent(noun, c) and not _said_of_a_part(c)
+                       for k in _verb_kinds(c)])
+    if (noun.dep_ == "conj" or noun.like_num) and modifier:
+        # gapping: "one was killed and 12 others injured"; "Four killed, 20 wounded"
+        clause: str | None = modifier
+    else:
+        clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)
+                  ) or modifier
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
     if not (own or people or elided or clause not in (None, "RELEASE")) or (
@@ -410,6 +417,19 @@ def _kind(noun: Token, num: Token) -> str | None:
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _said_of_a_part(relcl: Token) -> bool:
+    """ "12 officers, five of whom were killed": the clause is said of the five only."""
+    return relcl.dep_ == "relcl" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.like_num and any(
+            g.lower_ == "of" for g in c.children) for c in relcl.children)
+
+
+def _relative_antecedent(num: Token) -> Token | None:
+    """The people "whom"/"which" stands for in "12 officers, five of whom were killed"."""
+    verb = num.head
+    return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") else None
 
 
 def _left_kind(noun: Token) -> str | None:
@@ -497,6 +517,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = num.head  # "two or three men": the object starts after the last number word
+        while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN":
+            noun = noun.head  # the number hung on a modifier: "32 queer lives"
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
         while first < noun.i and doc[first].pos_ == "CCONJ":
             first += 1
@@ -510,8 +532,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         if any(c.dep_ == "nummod" for c in num.head.children):
             return num, None  # a part: "14 people were wounded — two critically"
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
-    if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
-        return doc[j], (j, j + 1)  # "31 dead", "3,700 injured"
+    if (adjective := _nominal_adjective(doc, j)) is not None:
+        return adjective, (adjective.i, adjective.i + 1)  # "31 dead", "3,700 injured"
     # "24 percent – or 489,460 – of the 2.2 million people": also the percentage's partitive
     owners = [num, num.head] if num.dep_ in ("conj", "appos") and num.head.lower_ in (
         "percent", "%") else [num]
@@ -523,7 +545,20 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     if pobj.pos_ != "PRON" and not any(c.dep_ in ("det", "poss", "nummod")
                                        for c in pobj.children):
         return None, None  # a partitive is of a definite group: "Over 90 of middle class ..."
+    if pobj.lower_ in ("whom", "which") and (antecedent := _relative_antecedent(num)):
+        if not _is_people(antecedent):
+            return None, None  # "40 documents, 12 of which were released"
+        lefts = [c.left_edge.i for c in antecedent.lefts if c.dep_ in ("amod", "compound")]
+        return num, (min(lefts, default=antecedent.i), antecedent.i + 1)
     return pobj, phrase(pobj)  # "three of the victims"
+
+
+def _nominal_adjective(doc: Doc, j: int) -> Token | None:
+    """A nominal adjective right after the number, maybe past an adverb ("1.5 million
+    internally displaced", "20 critically injured")."""
+    if j + 1 < len(doc) and doc[j].pos_ == "ADV" and doc[j].lower_.endswith("ly"):
+        j += 1
+    return doc[j] if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES else None
 
 
 def _toll_kind(num: Token) -> str | None:
@@ -580,8 +615,9 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
             kind = toll
-        if kind is None or value < 2 and (kind == "OTHER" or _of_a_group(noun)):
-            continue  # "one person said", "12 members of one family"
+        if kind is None or value < 2 and (kind == "OTHER" or _of_a_group(noun) or (
+                i > 0 and doc[i - 1].lower_ == "not")):
+            continue  # "one person said", "12 members of one family", "not one was hurt"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
         qualifier, start_tok = "exact", i
         for words, name in _QUALIFIERS:
