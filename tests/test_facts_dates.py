@@ -360,3 +360,10 @@ def test_gapping_relative_partitives_and_not_one(nlp):
     assert facts["40 hostages"] == ("KIDNAP", 40, "hostages")  # the part was freed, not all
     assert facts["12"] == ("RELEASE", 12, "hostages")
     assert "one" not in facts and len(facts) == 4
+
+
+def test_agents_sharing_a_later_conjuncts_object(nlp):
+    facts = _facts("The court spared four gang members who kidnapped and murdered a police "
+                   "officer. The blast left at least 50 dead and 53 others wounded.", nlp)
+    assert facts["four gang members"] == ("OTHER", 4, "gang members")
+    assert facts["53 others"] == ("WOUND", 53, "others")

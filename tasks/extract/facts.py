@@ -358,9 +358,10 @@ def _is_agent(tok: Token, verb: Token) -> bool:
     counted did it to an object rather than had it done to them ("Two officers also killed",
     a headline, is theirs)."""
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERB_KIND or (
-            verb.lemma_.lower() in _INTRANSITIVE) or not any(c.dep_ == "dobj"
-                                                             for c in verb.children):
-        return False
+            verb.lemma_.lower() in _INTRANSITIVE) or not any(
+                c.dep_ == "dobj" for v in (verb, *verb.conjuncts) if v.i >= verb.i
+                for c in v.children):
+        return False  # a later conjunct's object is shared: "who kidnapped and murdered him"
     if tok.dep_ == "nsubj" and tok.head == verb:
         return True
     return verb.head == tok and (verb.dep_ == "relcl" and any(
