@@ -367,3 +367,13 @@ def test_agents_sharing_a_later_conjuncts_object(nlp):
                    "officer. The blast left at least 50 dead and 53 others wounded.", nlp)
     assert facts["four gang members"] == ("OTHER", 4, "gang members")
     assert facts["53 others"] == ("WOUND", 53, "others")
+
+
+def test_plural_relative_after_including_and_partitive_of_a_nominal_adjective(nlp):
+    facts = _facts("The ceremony marked the return of four Americans, including Ambassador Chris "
+                   "Stevens, who were killed in Benghazi. Twenty-three of the 53 wounded "
+                   "remained hospitalized. The attack killed 12 people, including a child, who "
+                   "was buried on Sunday.", nlp)
+    assert facts["four Americans"] == ("KILL", 4, "Americans")
+    assert facts["Twenty-three"] == ("WOUND", 23, "wounded")
+    assert facts["12 people"] == ("KILL", 12, "people")

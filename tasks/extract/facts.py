@@ -397,9 +397,9 @@ def _kind(noun: Token, num: Token) -> str | None:
     hostages ("were freed", "were killed") wins over their being hostages. Other people and
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    modifier = _first([k for c in noun.children if c.dep_ in ("acl", "relcl", "amod")
-                       and not _is_agent(noun, c) and not _said_of_a_part(c)
-                       for k in _verb_kinds(c)])
+    modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun))
+                       if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
+                       and not _said_of_a_part(c) for k in _verb_kinds(c)])
     if (noun.dep_ == "conj" or noun.like_num) and modifier:
         # gapping: "one was killed and 12 others injured"; "Four killed, 20 wounded"
         clause: str | None = modifier
@@ -418,6 +418,18 @@ def _kind(noun: Token, num: Token) -> str | None:
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _plural_relative_past_including(noun: Token) -> list[Token]:
+    """ "four Americans, including Ambassador Stevens, who were killed": the parser hangs the
+    relative clause on the nearest name, but its plural verb agrees with the people."""
+    if noun.tag_ not in ("NNS", "NNPS"):
+        return []
+    return [r for c in noun.children if c.dep_ == "prep" and c.lower_ == "including"
+            for g in c.children if g.dep_ == "pobj" and g.tag_ in ("NN", "NNP")
+            for r in g.children if r.dep_ == "relcl" and any(
+                a.dep_ in ("aux", "auxpass") and a.lower_ in ("were", "are", "have")
+                for a in r.children)]
 
 
 def _said_of_a_part(relcl: Token) -> bool:
@@ -551,6 +563,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
             return None, None  # "40 documents, 12 of which were released"
         lefts = [c.left_edge.i for c in antecedent.lefts if c.dep_ in ("amod", "compound")]
         return num, (min(lefts, default=antecedent.i), antecedent.i + 1)
+    if pobj.like_num and (adjective := _nominal_adjective(doc, pobj.i + 1)) is not None:
+        return pobj, (adjective.i, adjective.i + 1)  # "23 of the 53 wounded"
     return pobj, phrase(pobj)  # "three of the victims"
 
 
