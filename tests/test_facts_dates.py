@@ -377,3 +377,11 @@ def test_plural_relative_after_including_and_partitive_of_a_nominal_adjective(nl
     assert facts["four Americans"] == ("KILL", 4, "Americans")
     assert facts["Twenty-three"] == ("WOUND", 23, "wounded")
     assert facts["12 people"] == ("KILL", 12, "people")
+
+
+def test_hundred_and_fifty_and_taken_to_hospital(nlp):
+    facts = _facts("Two hundred and fifty people were evacuated. Six of them were taken to "
+                   "hospitals. Seven were rushed to the hospital with burns.", nlp)
+    assert facts["Two hundred and fifty people"] == ("DISPLACE", 250, "people")
+    assert facts["Six"] == ("OTHER", 6, "them")
+    assert facts["Seven"] == ("OTHER", 7, None)

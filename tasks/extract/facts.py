@@ -161,7 +161,8 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         end = i + 1
         while end < len(doc) and (doc[end].like_num or doc[end].lower_ in _SCALES
-                                  or _joins_number_words(doc, end)) and not (
+                                  or _joins_number_words(doc, end) or _joins_scale(doc, end)
+                                  ) and not (
                 _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
             end += 1
         if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
@@ -170,6 +171,12 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         spans.append((i, end))
     return spans
+
+
+def _joins_scale(doc: Doc, j: int) -> bool:
+    """The "and" of "two hundred and fifty"."""
+    return (0 < j < len(doc) - 1 and doc[j].lower_ == "and" and doc[j - 1].lower_ in _SCALES
+            and doc[j + 1].lower_.split("-")[0] in (*_UNITS, *_TENS))
 
 
 def _in_skipped_entity(doc: Doc, i: int) -> bool:
@@ -263,6 +270,9 @@ def _phrase_kind(verb: Token) -> str | None:
             lemma == "gun" and "down" in words) or (
             "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
         return "KILL"
+    if lemma in ("take", "rush", "airlift", "fly", "transport", "admit") and (
+            words & {"hospital", "hospitals"}):
+        return "OTHER"  # people, though neither wounded nor killed in words: "taken to hospital"
     if lemma == "round" and "up" in words:
         return "ARREST"
     if lemma == "set" and "free" in words:
@@ -626,6 +636,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             continue
         value = number_value([t.text for t in doc[i:j]])
         num = doc[j - 1]
+        while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
+            num = num.head
         noun, obj_range = _counted(doc, num, j)
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
