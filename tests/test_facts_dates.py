@@ -385,3 +385,10 @@ def test_hundred_and_fifty_and_taken_to_hospital(nlp):
     assert facts["Two hundred and fifty people"] == ("DISPLACE", 250, "people")
     assert facts["Six"] == ("OTHER", 6, "them")
     assert facts["Seven"] == ("OTHER", 7, None)
+
+
+def test_capitalised_number_words_and_treated_in_hospital(nlp):
+    facts = _facts("Eleven people were confirmed to have died, and the authorities said 43 were "
+                   "being treated in hospital.", nlp)
+    assert facts["Eleven people"] == ("KILL", 11, "people")
+    assert facts["43"] == ("OTHER", 43, None)

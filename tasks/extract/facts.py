@@ -156,7 +156,8 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         i = tok.i
         scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
-        if not (scale or tok.pos_ == "NUM" or (tok.pos_ == "NOUN" and tok.lower_ in _NUMBER_WORDS)
+        if not (scale or tok.pos_ == "NUM" or tok.lower_ in _NUMBER_WORDS and (
+                tok.pos_ in ("NOUN", "ADJ") or tok.dep_ == "nummod")  # "Eleven people" as NNP
                 ) or _in_skipped_entity(doc, i):
             continue
         end = i + 1
@@ -270,7 +271,7 @@ def _phrase_kind(verb: Token) -> str | None:
             lemma == "gun" and "down" in words) or (
             "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
         return "KILL"
-    if lemma in ("take", "rush", "airlift", "fly", "transport", "admit") and (
+    if lemma in ("take", "rush", "airlift", "fly", "transport", "admit", "treat") and (
             words & {"hospital", "hospitals"}):
         return "OTHER"  # people, though neither wounded nor killed in words: "taken to hospital"
     if lemma == "round" and "up" in words:
