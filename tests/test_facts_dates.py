@@ -392,3 +392,10 @@ def test_capitalised_number_words_and_treated_in_hospital(nlp):
                    "being treated in hospital.", nlp)
     assert facts["Eleven people"] == ("KILL", 11, "people")
     assert facts["43"] == ("OTHER", 43, None)
+
+
+def test_a_medical_evacuation_displaces_no_one(nlp):
+    facts = _facts("Eighteen troops were medically evacuated to Germany, and 300 residents were "
+                   "evacuated from the town.", nlp)
+    assert facts["Eighteen troops"][:2] == ("OTHER", 18)
+    assert facts["300 residents"][:2] == ("DISPLACE", 300)

@@ -271,6 +271,8 @@ def _phrase_kind(verb: Token) -> str | None:
             lemma == "gun" and "down" in words) or (
             "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
         return "KILL"
+    if lemma == "evacuate" and "medically" in words:
+        return "OTHER"  # a medical evacuation displaces no one
     if lemma in ("take", "rush", "airlift", "fly", "transport", "admit", "treat") and (
             words & {"hospital", "hospitals"}):
         return "OTHER"  # people, though neither wounded nor killed in words: "taken to hospital"
