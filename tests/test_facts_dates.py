@@ -399,3 +399,12 @@ def test_a_medical_evacuation_displaces_no_one(nlp):
                    "evacuated from the town.", nlp)
     assert facts["Eighteen troops"][:2] == ("OTHER", 18)
     assert facts["300 residents"][:2] == ("DISPLACE", 300)
+
+
+def test_more_people_nouns_and_many_of_a_singular_noun(nlp):
+    facts = _facts("The court has nine justices. Officials released 344 noncriminals. A 911 "
+                   "caller told police that 300 staff were evacuated.", nlp)
+    assert facts["nine justices"] == ("OTHER", 9, "justices")
+    assert facts["344 noncriminals"] == ("RELEASE", 344, "noncriminals")
+    assert facts["300 staff"] == ("DISPLACE", 300, "staff")
+    assert "911 caller" not in facts

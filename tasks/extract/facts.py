@@ -6,6 +6,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from tasks.extract.counts_lexicon import EVENTS, PEOPLE, PEOPLE_HEADS
 from tasks.extract.syntax import phrase, subject
 
 _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KILL",
@@ -26,57 +27,6 @@ _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "K
               "evacuation": "DISPLACE", "displaced": "DISPLACE", "execution": "KILL",
               "massacre": "KILL", "slaughter": "KILL", "assassination": "KILL",
               "detention": "ARREST", "imprisonment": "ARREST", "rescue": "RELEASE"}
-# Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
-_PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
-           "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
-           "student", "member", "staff", "patient", "journalist", "prisoner", "casualty",
-           "victim", "combatant", "settler", "voter", "passenger", "baby", "adult", "guard",
-           "employee", "staffer", "aide", "gunman", "hero", "volunteer", "veteran", "educator",
-           "activist", "minor", "citizen", "national", "guest", "cop", "sailor", "cadet",
-           "firefighter", "immigrant", "official", "senator", "candidate", "brother", "family",
-           "inmate", "suspect", "teenager", "girl", "boy", "individual", "agent", "american",
-           "foreigner", "servicewoman", "serviceman", "militiaman", "grader", "figure", "others",
-           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader",
-           "demonstrator", "rioter", "looter", "dissident", "defendant", "nurse", "doctor",
-           "pilot", "crew", "marine", "trooper", "police", "spy", "rebel", "insurgent",
-           "terrorist", "jihadist", "extremist", "attacker", "assailant", "shooter", "occupier",
-           "mayor", "governor", "lawmaker", "legislator", "republican", "democrat", "delegate",
-           "supporter", "follower", "household", "farmer", "miner", "tourist", "visitor",
-           "pilgrim", "worshiper", "worshipper", "priest", "cleric", "player", "athlete", "fan",
-           "customer", "driver", "motorist", "pedestrian", "survivor", "witness", "juror",
-           "judge", "lawyer", "attorney", "prosecutor", "diplomat", "ambassador", "minister",
-           "reporter", "photographer", "scientist", "researcher", "expert", "executive",
-           "director", "owner", "donor", "contractor", "recruit", "paramedic", "medic",
-           "rescuer", "responder", "laborer", "personnel", "youth", "kid", "toddler", "infant",
-           "teen", "senior", "retiree", "applicant", "seeker", "deportee", "convict", "felon",
-           "offender", "criminal", "occupant", "tenant", "nominee", "protestor", "attendee",
-           "participant", "mourner", "pupil", "colleague", "coworker", "spouse", "husband",
-           "wife", "widow", "orphan", "sibling", "son", "daughter", "parent", "father",
-           "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
-           "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
-           "operative", "informant", "defector", "congregant", "spectator", "viewer",
-           "reader", "listener", "subscriber", "enrollee", "enrollment", "bystander",
-           "cyclist", "motorcyclist", "commuter", "traveler", "shopper", "diner", "coach",
-           "adviser", "advisor", "envoy", "editor", "blogger", "critic", "opponent", "loyalist",
-           "marcher", "parolee", "plaintiff", "accomplice", "expatriate", "homeowner", "rancher",
-           "clerk", "bodyguard", "deputy", "sheriff", "ranger", "physician", "surgeon",
-           "engineer", "technician", "newborn", "servicemember", "reservist", "commander",
-           "colonel", "captain", "sergeant", "lieutenant", "manager", "ceo", "founder",
-           "investor", "billionaire", "millionaire", "elector", "contender", "challenger",
-           "incumbent", "monk", "bishop", "imam", "rabbi", "missionary", "caregiver", "graduate",
-           "alumnus", "alumni", "intern", "trainee", "recipient", "beneficiary", "client",
-           "user", "separatist", "islamist", "smuggler", "trafficker", "peacekeeper", "observer",
-           "hiker", "climber", "swimmer", "asylee"}
-# Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
-_PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
-                 "fighter", "member", "officer", "leader", "-grader")
-# Counted nouns that are events: "150 airstrikes", "32 mass shootings".
-_EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "protest",
-           "incident", "raid", "execution", "violation", "killing", "murder", "kill", "death",
-           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury",
-           "homicide", "demonstration", "rally", "march", "riot", "stabbing", "explosion",
-           "blast", "ambush", "massacre", "hijacking", "beheading", "lynching", "bombardment",
-           "suicide", "overdose"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
@@ -293,8 +243,8 @@ def _first(kinds: list[str]) -> str | None:
 
 def _is_people(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
-    return (lemma in _PEOPLE or lemma in _EVENTS or tok.lower_ in _PEOPLE
-            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(_PEOPLE_HEADS)))
+    return (lemma in PEOPLE or lemma in EVENTS or tok.lower_ in PEOPLE
+            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(PEOPLE_HEADS)))
 
 
 def _is_kind_noun(tok: Token) -> bool:
@@ -351,7 +301,7 @@ def _clause_kind(noun: Token) -> str | None:
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
         if tok != noun and _is_kind_noun(tok):
-            if prev.dep_ == "appos":  # people are no release: a misparse
+            if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
                 return None
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
         if tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None:
@@ -631,6 +581,17 @@ def _out_of(num: Token) -> Token | None:
     return whole if whole.pos_ == "NOUN" and _is_people(whole) else None
 
 
+# Nouns singular in form that count people: "300 staff", "12 police".
+_SINGULAR_GROUPS = {"police", "staff", "personnel", "crew", "people", "youth", "clergy",
+                    "faculty"}
+
+
+def _singular_noun(noun: Token, num: Token) -> bool:
+    """Many of a singular noun are no count of it: "a 911 caller", "the 2020 campaign"."""
+    return (noun.i > num.i and noun.tag_ in ("NN", "NNP") and not noun.like_num
+            and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more")
+
+
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
     """Fact rows (without run_id); `body` is doc.text."""
     rows = []
@@ -645,7 +606,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
             kind = toll
-        if kind is None or value < 2 and (kind == "OTHER" or _of_a_group(noun) or (
+        if kind is None or value >= 2 and _singular_noun(noun, num) or value < 2 and (
+                kind == "OTHER" or _of_a_group(noun) or (
                 i > 0 and doc[i - 1].lower_ == "not")):
             continue  # "one person said", "12 members of one family", "not one was hurt"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
