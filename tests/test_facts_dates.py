@@ -408,3 +408,9 @@ def test_more_people_nouns_and_many_of_a_singular_noun(nlp):
     assert facts["344 noncriminals"] == ("RELEASE", 344, "noncriminals")
     assert facts["300 staff"] == ("DISPLACE", 300, "staff")
     assert "911 caller" not in facts
+
+
+def test_object_after_an_inner_partitive(nlp):
+    facts = _facts("He said that more than 139 Palestinians had been killed, more than 70 of "
+                   "them civilians, and more than 900 were injured.", nlp)
+    assert facts["more than 70 of them civilians"] == ("KILL", 70, "civilians")

@@ -498,6 +498,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
         while first < noun.i and doc[first].pos_ == "CCONJ":
             first += 1
+        if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
+            first = doc[first].right_edge.i + 1  # "more than 70 of them civilians"
         if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
                 noun.lower_ not in _NOMINAL_ADJECTIVES):
             return noun, None  # "all 157 aboard", "30 more"
