@@ -414,3 +414,10 @@ def test_object_after_an_inner_partitive(nlp):
     facts = _facts("He said that more than 139 Palestinians had been killed, more than 70 of "
                    "them civilians, and more than 900 were injured.", nlp)
     assert facts["more than 70 of them civilians"] == ("KILL", 70, "civilians")
+
+
+def test_ages_after_age_glued_letters_and_infections_are_no_counts(nlp):
+    facts = _facts("The dictator died in bed at a ripe old age: 90. Lawmakers say 5G networks "
+                   "and 12 senators were briefed. The model assumed about 10 million infections "
+                   "and killed 40 people.", nlp)
+    assert set(facts) == {"12 senators", "40 people"}

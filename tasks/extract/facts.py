@@ -60,7 +60,8 @@ _NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing", "displaced"}
 # three miles away").
 _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter", "metre", "inch",
                      "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
-                     "year", "decade", "century", "time", "point", "block", "round", "shot"}
+                     "year", "decade", "century", "time", "point", "block", "round", "shot",
+                     "case", "infection"}  # disease cases are no counts of people
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -170,6 +171,8 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
             or _is_age(doc, i, j) or _in_name(doc, i)
+            or (before in (":", "of") and i > 1 and doc[i - 2].lower_ == "age")  # "age of 89"
+            or (j < len(doc) and not doc[j - 1].whitespace_ and doc[j].is_alpha)  # "5G", "3D"
             or (before in ("in", "-") and i > 1 and doc[i - 2].like_num)  # "1 in 5", "51-49"
             or (before == "." and i > 1 and doc[i - 2].lower_ == "no"))  # "the No. 2 Republican"
 
