@@ -421,3 +421,12 @@ def test_ages_after_age_glued_letters_and_infections_are_no_counts(nlp):
                    "and 12 senators were briefed. The model assumed about 10 million infections "
                    "and killed 40 people.", nlp)
     assert set(facts) == {"12 senators", "40 people"}
+
+
+def test_ordinal_words_negated_clauses_and_one_as_a_pronoun(nlp):
+    facts = _facts("The attack killed 20 first-graders and six educators. The two main suspects "
+                   "were not among those arrested. The video, and a second similar one also "
+                   "released on Wednesday, remain online.", nlp)
+    assert facts["20 first-graders"] == ("KILL", 20, "first-graders")
+    assert facts["two main suspects"][:2] == ("OTHER", 2)
+    assert "one" not in facts

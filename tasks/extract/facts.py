@@ -112,7 +112,8 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
                 ) or _in_skipped_entity(doc, i):
             continue
         end = i + 1
-        while end < len(doc) and (doc[end].like_num or doc[end].lower_ in _SCALES
+        while end < len(doc) and (doc[end].like_num and not _is_ordinal_word(doc[end])
+                                  or doc[end].lower_ in _SCALES
                                   or _joins_number_words(doc, end) or _joins_scale(doc, end)
                                   ) and not (
                 _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
@@ -123,6 +124,11 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         spans.append((i, end))
     return spans
+
+
+def _is_ordinal_word(tok: Token) -> bool:
+    """spaCy's like_num is true of "first", "second": "20 first-graders" is 20."""
+    return tok.is_alpha and number_value([tok.text]) is None
 
 
 def _joins_scale(doc: Doc, j: int) -> bool:
@@ -300,6 +306,8 @@ def _clause_kind(noun: Token) -> str | None:
         tok = tok.head
     prev = tok
     for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX", "ADJ") and any(c.dep_ == "neg" for c in tok.children):
+            return None  # "were not among those arrested", "were not hurt"
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
@@ -498,7 +506,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         noun = num.head  # "two or three men": the object starts after the last number word
         while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN":
             noun = noun.head  # the number hung on a modifier: "32 queer lives"
-        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
+        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
+                    default=j)
         while first < noun.i and doc[first].pos_ == "CCONJ":
             first += 1
         if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
@@ -613,8 +622,10 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             kind = toll
         if kind is None or value >= 2 and _singular_noun(noun, num) or value < 2 and (
                 kind == "OTHER" or _of_a_group(noun) or (
-                i > 0 and doc[i - 1].lower_ == "not")):
-            continue  # "one person said", "12 members of one family", "not one was hurt"
+                i > 0 and doc[i - 1].lower_ == "not") or (
+                noun is num and i > 0 and doc[i - 1].pos_ in ("DET", "ADJ"))):
+            continue  # "one person said", "12 members of one family", "not one was hurt",
+            # "a similar one released"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
         qualifier, start_tok = "exact", i
         for words, name in _QUALIFIERS:
