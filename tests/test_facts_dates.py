@@ -430,3 +430,8 @@ def test_ordinal_words_negated_clauses_and_one_as_a_pronoun(nlp):
     assert facts["20 first-graders"] == ("KILL", 20, "first-graders")
     assert facts["two main suspects"][:2] == ("OTHER", 2)
     assert "one" not in facts
+
+
+def test_faiths_and_peoples_tagged_as_names(nlp):
+    facts = _facts("In the camps, 3 million Uighur Muslims are under surveillance.", nlp)
+    assert facts["3 million Uighur Muslims"] == ("OTHER", 3000000, "Uighur Muslims")

@@ -83,3 +83,7 @@ PEOPLE |= {
     "granddaughter", "grandson", "nephew", "niece", "cousin", "uncle", "aunt", "twin",
     "fiance", "fiancee", "girlfriend", "boyfriend", "stepson", "stepdaughter", "stepfather",
     "stepmother", "descendant", "ancestor", "heir", "homeless"}
+# Faiths and peoples the tagger often leaves out of NORP ("Uighur Muslims" as a PERSON).
+PEOPLE |= {"muslim", "christian", "jew", "hindu", "sikh", "buddhist", "catholic", "protestant",
+           "evangelical", "mormon", "shiite", "sunni", "uighur", "uyghur", "kurd", "yazidi",
+           "rohingya", "arab", "latino", "latina", "hispanic", "blacks", "whites"}

@@ -253,6 +253,7 @@ def _first(kinds: list[str]) -> str | None:
 def _is_people(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
     return (lemma in PEOPLE or lemma in EVENTS or tok.lower_ in PEOPLE
+            or tok.tag_ == "NNPS" and tok.lower_[:-1] in PEOPLE  # "Muslims" tagged a name
             or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(PEOPLE_HEADS)))
 
 
