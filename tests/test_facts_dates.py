@@ -341,3 +341,97 @@ def test_ages_and_rates_are_not_dates(nlp):
     rows = one("The 40-year-old man, 39, earned hourly wages for 30 minutes on Monday.",
                nlp)["dates"]
     assert [d["text"] for d in rows] == ["Monday"]
+
+
+def test_lives_claimed_and_displaced_as_a_nominal_adjective(nlp):
+    facts = _facts("The fire claimed 32 young lives. The war left another 1.5 million displaced "
+                   "and 20 critically injured.", nlp)
+    assert facts["32 young lives"] == ("KILL", 32, "young lives")
+    assert facts["1.5 million displaced"] == ("DISPLACE", 1500000, "displaced")
+    assert facts["20 critically injured"] == ("WOUND", 20, "injured")
+
+
+def test_gapping_relative_partitives_and_not_one(nlp):
+    facts = _facts("One person has been killed and at least 12 others injured in the attack. "
+                   "The 40 hostages, 12 of whom were freed on Monday, were held in a cave. "
+                   "The agency kept 40 files, 12 of which were released. Not one of those "
+                   "arrested was charged.", nlp)
+    assert facts["at least 12 others"] == ("WOUND", 12, "others")
+    assert facts["40 hostages"] == ("KIDNAP", 40, "hostages")  # the part was freed, not all
+    assert facts["12"] == ("RELEASE", 12, "hostages")
+    assert "one" not in facts and len(facts) == 4
+
+
+def test_agents_sharing_a_later_conjuncts_object(nlp):
+    facts = _facts("The court spared four gang members who kidnapped and murdered a police "
+                   "officer. The blast left at least 50 dead and 53 others wounded.", nlp)
+    assert facts["four gang members"] == ("OTHER", 4, "gang members")
+    assert facts["53 others"] == ("WOUND", 53, "others")
+
+
+def test_plural_relative_after_including_and_partitive_of_a_nominal_adjective(nlp):
+    facts = _facts("The ceremony marked the return of four Americans, including Ambassador Chris "
+                   "Stevens, who were killed in Benghazi. Twenty-three of the 53 wounded "
+                   "remained hospitalized. The attack killed 12 people, including a child, who "
+                   "was buried on Sunday.", nlp)
+    assert facts["four Americans"] == ("KILL", 4, "Americans")
+    assert facts["Twenty-three"] == ("WOUND", 23, "wounded")
+    assert facts["12 people"] == ("KILL", 12, "people")
+
+
+def test_hundred_and_fifty_and_taken_to_hospital(nlp):
+    facts = _facts("Two hundred and fifty people were evacuated. Six of them were taken to "
+                   "hospitals. Seven were rushed to the hospital with burns.", nlp)
+    assert facts["Two hundred and fifty people"] == ("DISPLACE", 250, "people")
+    assert facts["Six"] == ("OTHER", 6, "them")
+    assert facts["Seven"] == ("OTHER", 7, None)
+
+
+def test_capitalised_number_words_and_treated_in_hospital(nlp):
+    facts = _facts("Eleven people were confirmed to have died, and the authorities said 43 were "
+                   "being treated in hospital.", nlp)
+    assert facts["Eleven people"] == ("KILL", 11, "people")
+    assert facts["43"] == ("OTHER", 43, None)
+
+
+def test_a_medical_evacuation_displaces_no_one(nlp):
+    facts = _facts("Eighteen troops were medically evacuated to Germany, and 300 residents were "
+                   "evacuated from the town.", nlp)
+    assert facts["Eighteen troops"][:2] == ("OTHER", 18)
+    assert facts["300 residents"][:2] == ("DISPLACE", 300)
+
+
+def test_more_people_nouns_and_many_of_a_singular_noun(nlp):
+    facts = _facts("The court has nine justices. Officials released 344 noncriminals. A 911 "
+                   "caller told police that 300 staff were evacuated.", nlp)
+    assert facts["nine justices"] == ("OTHER", 9, "justices")
+    assert facts["344 noncriminals"] == ("RELEASE", 344, "noncriminals")
+    assert facts["300 staff"] == ("DISPLACE", 300, "staff")
+    assert "911 caller" not in facts
+
+
+def test_object_after_an_inner_partitive(nlp):
+    facts = _facts("He said that more than 139 Palestinians had been killed, more than 70 of "
+                   "them civilians, and more than 900 were injured.", nlp)
+    assert facts["more than 70 of them civilians"] == ("KILL", 70, "civilians")
+
+
+def test_ages_after_age_glued_letters_and_infections_are_no_counts(nlp):
+    facts = _facts("The dictator died in bed at a ripe old age: 90. Lawmakers say 5G networks "
+                   "and 12 senators were briefed. The model assumed about 10 million infections "
+                   "and killed 40 people.", nlp)
+    assert set(facts) == {"12 senators", "40 people"}
+
+
+def test_ordinal_words_negated_clauses_and_one_as_a_pronoun(nlp):
+    facts = _facts("The attack killed 20 first-graders and six educators. The two main suspects "
+                   "were not among those arrested. The video, and a second similar one also "
+                   "released on Wednesday, remain online.", nlp)
+    assert facts["20 first-graders"] == ("KILL", 20, "first-graders")
+    assert facts["two main suspects"][:2] == ("OTHER", 2)
+    assert "one" not in facts
+
+
+def test_faiths_and_peoples_tagged_as_names(nlp):
+    facts = _facts("In the camps, 3 million Uighur Muslims are under surveillance.", nlp)
+    assert facts["3 million Uighur Muslims"] == ("OTHER", 3000000, "Uighur Muslims")

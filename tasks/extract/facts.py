@@ -6,6 +6,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from tasks.extract.counts_lexicon import EVENTS, PEOPLE, PEOPLE_HEADS
 from tasks.extract.syntax import phrase, subject
 
 _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KILL",
@@ -23,60 +24,9 @@ _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "K
               "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
               "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE",
               "murder": "KILL", "homicide": "KILL", "release": "RELEASE",
-              "evacuation": "DISPLACE", "execution": "KILL", "massacre": "KILL",
-              "slaughter": "KILL", "assassination": "KILL", "detention": "ARREST",
-              "imprisonment": "ARREST", "rescue": "RELEASE"}
-# Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
-_PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
-           "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
-           "student", "member", "staff", "patient", "journalist", "prisoner", "casualty",
-           "victim", "combatant", "settler", "voter", "passenger", "baby", "adult", "guard",
-           "employee", "staffer", "aide", "gunman", "hero", "volunteer", "veteran", "educator",
-           "activist", "minor", "citizen", "national", "guest", "cop", "sailor", "cadet",
-           "firefighter", "immigrant", "official", "senator", "candidate", "brother", "family",
-           "inmate", "suspect", "teenager", "girl", "boy", "individual", "agent", "american",
-           "foreigner", "servicewoman", "serviceman", "militiaman", "grader", "figure", "others",
-           "other", "refugee", "hostage", "detainee", "evacuee", "teacher", "leader",
-           "demonstrator", "rioter", "looter", "dissident", "defendant", "nurse", "doctor",
-           "pilot", "crew", "marine", "trooper", "police", "spy", "rebel", "insurgent",
-           "terrorist", "jihadist", "extremist", "attacker", "assailant", "shooter", "occupier",
-           "mayor", "governor", "lawmaker", "legislator", "republican", "democrat", "delegate",
-           "supporter", "follower", "household", "farmer", "miner", "tourist", "visitor",
-           "pilgrim", "worshiper", "worshipper", "priest", "cleric", "player", "athlete", "fan",
-           "customer", "driver", "motorist", "pedestrian", "survivor", "witness", "juror",
-           "judge", "lawyer", "attorney", "prosecutor", "diplomat", "ambassador", "minister",
-           "reporter", "photographer", "scientist", "researcher", "expert", "executive",
-           "director", "owner", "donor", "contractor", "recruit", "paramedic", "medic",
-           "rescuer", "responder", "laborer", "personnel", "youth", "kid", "toddler", "infant",
-           "teen", "senior", "retiree", "applicant", "seeker", "deportee", "convict", "felon",
-           "offender", "criminal", "occupant", "tenant", "nominee", "protestor", "attendee",
-           "participant", "mourner", "pupil", "colleague", "coworker", "spouse", "husband",
-           "wife", "widow", "orphan", "sibling", "son", "daughter", "parent", "father",
-           "mother", "sister", "relative", "friend", "neighbor", "fugitive", "captive",
-           "perpetrator", "bomber", "hijacker", "kidnapper", "commando", "sniper", "seal",
-           "operative", "informant", "defector", "congregant", "spectator", "viewer",
-           "reader", "listener", "subscriber", "enrollee", "enrollment", "bystander",
-           "cyclist", "motorcyclist", "commuter", "traveler", "shopper", "diner", "coach",
-           "adviser", "advisor", "envoy", "editor", "blogger", "critic", "opponent", "loyalist",
-           "marcher", "parolee", "plaintiff", "accomplice", "expatriate", "homeowner", "rancher",
-           "clerk", "bodyguard", "deputy", "sheriff", "ranger", "physician", "surgeon",
-           "engineer", "technician", "newborn", "servicemember", "reservist", "commander",
-           "colonel", "captain", "sergeant", "lieutenant", "manager", "ceo", "founder",
-           "investor", "billionaire", "millionaire", "elector", "contender", "challenger",
-           "incumbent", "monk", "bishop", "imam", "rabbi", "missionary", "caregiver", "graduate",
-           "alumnus", "alumni", "intern", "trainee", "recipient", "beneficiary", "client",
-           "user", "separatist", "islamist", "smuggler", "trafficker", "peacekeeper", "observer",
-           "hiker", "climber", "swimmer", "asylee"}
-# Heads of compounds written as one word: "schoolgirls", "policemen", "co-workers".
-_PEOPLE_HEADS = ("man", "men", "woman", "women", "girl", "boy", "child", "children", "worker",
-                 "fighter", "member", "officer", "leader", "-grader")
-# Counted nouns that are events: "150 airstrikes", "32 mass shootings".
-_EVENTS = {"attack", "strike", "airstrike", "shooting", "assault", "bombing", "protest",
-           "incident", "raid", "execution", "violation", "killing", "murder", "kill", "death",
-           "clash", "arrest", "abduction", "kidnapping", "fatality", "casualty", "injury",
-           "homicide", "demonstration", "rally", "march", "riot", "stabbing", "explosion",
-           "blast", "ambush", "massacre", "hijacking", "beheading", "lynching", "bombardment",
-           "suicide", "overdose"}
+              "evacuation": "DISPLACE", "displaced": "DISPLACE", "execution": "KILL",
+              "massacre": "KILL", "slaughter": "KILL", "assassination": "KILL",
+              "detention": "ARREST", "imprisonment": "ARREST", "rescue": "RELEASE"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
@@ -105,12 +55,13 @@ _QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at lea
                ("nearly", "nearly"), ("almost", "nearly"), ("over", "over"), ("about", "about"),
                ("around", "about"), ("approximately", "about"), ("roughly", "about"),
                ("some", "about"), ("estimated", "about")]
-_NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing"}
+_NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing", "displaced"}
 # Measures and durations, never counted people even in a kind's clause ("wounded 48 less than
 # three miles away").
 _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter", "metre", "inch",
                      "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
-                     "year", "decade", "century", "time", "point", "block", "round", "shot"}
+                     "year", "decade", "century", "time", "point", "block", "round", "shot",
+                     "case", "infection"}  # disease cases are no counts of people
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -156,12 +107,15 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         i = tok.i
         scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
-        if not (scale or tok.pos_ == "NUM" or (tok.pos_ == "NOUN" and tok.lower_ in _NUMBER_WORDS)
+        if not (scale or tok.pos_ == "NUM" or tok.lower_ in _NUMBER_WORDS and (
+                tok.pos_ in ("NOUN", "ADJ") or tok.dep_ == "nummod")  # "Eleven people" as NNP
                 ) or _in_skipped_entity(doc, i):
             continue
         end = i + 1
-        while end < len(doc) and (doc[end].like_num or doc[end].lower_ in _SCALES
-                                  or _joins_number_words(doc, end)) and not (
+        while end < len(doc) and (doc[end].like_num and not _is_ordinal_word(doc[end])
+                                  or doc[end].lower_ in _SCALES
+                                  or _joins_number_words(doc, end) or _joins_scale(doc, end)
+                                  ) and not (
                 _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
             end += 1
         if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
@@ -170,6 +124,17 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             continue
         spans.append((i, end))
     return spans
+
+
+def _is_ordinal_word(tok: Token) -> bool:
+    """spaCy's like_num is true of "first", "second": "20 first-graders" is 20."""
+    return tok.is_alpha and number_value([tok.text]) is None
+
+
+def _joins_scale(doc: Doc, j: int) -> bool:
+    """The "and" of "two hundred and fifty"."""
+    return (0 < j < len(doc) - 1 and doc[j].lower_ == "and" and doc[j - 1].lower_ in _SCALES
+            and doc[j + 1].lower_.split("-")[0] in (*_UNITS, *_TENS))
 
 
 def _in_skipped_entity(doc: Doc, i: int) -> bool:
@@ -183,8 +148,9 @@ def _in_skipped_entity(doc: Doc, i: int) -> bool:
     end = i + 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
-    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants" is no measurement
-        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1]))
+    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants", "1.5 million displaced"
+        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1])
+                    or _nominal_adjective(doc, end) is not None)
     if doc[i].ent_type_ not in ("DATE", "TIME"):
         return True
     return any(not t.like_num or _YEAR.fullmatch(t.text) for t in doc[start:end])
@@ -211,6 +177,8 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
             or _is_age(doc, i, j) or _in_name(doc, i)
+            or (before in (":", "of") and i > 1 and doc[i - 2].lower_ == "age")  # "age of 89"
+            or (j < len(doc) and not doc[j - 1].whitespace_ and doc[j].is_alpha)  # "5G", "3D"
             or (before in ("in", "-") and i > 1 and doc[i - 2].like_num)  # "1 in 5", "51-49"
             or (before == "." and i > 1 and doc[i - 2].lower_ == "no"))  # "the No. 2 Republican"
 
@@ -245,8 +213,8 @@ def _own_arguments(verb: Token) -> bool:
 
 def _phrase_kind(verb: Token) -> str | None:
     """Kinds said by a verb with a word: "taken hostage", "held captive", "taken into
-    custody", "lost their lives", "fatally shot", "beaten to death", "gunned down", "rounded
-    up", "set free"."""
+    custody", "lost their lives", "claimed 32 lives", "fatally shot", "beaten to death",
+    "gunned down", "rounded up", "set free"."""
     lemma = verb.lemma_.lower()
     words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
                                                  if c.dep_ == "prep" for g in c.children}
@@ -255,13 +223,18 @@ def _phrase_kind(verb: Token) -> str | None:
     if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
             words & {"custody", "jail", "prison", "detention"}):
         return "ARREST"  # "taken into custody", "15 remain in jail"
-    if lemma == "lose" and words & {"life", "lives"}:
-        return "KILL"
+    if lemma in ("lose", "claim", "take", "cost") and words & {"life", "lives"}:
+        return "KILL"  # "claimed 32 lives", "took 40 lives"
     after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
     if lemma == "shoot" and (words | {after}) & {"fatally", "dead"} or (
             lemma == "gun" and "down" in words) or (
             "death" in words and lemma not in ("sentence", "condemn")):  # "beaten to death"
         return "KILL"
+    if lemma == "evacuate" and "medically" in words:
+        return "OTHER"  # a medical evacuation displaces no one
+    if lemma in ("take", "rush", "airlift", "fly", "transport", "admit", "treat") and (
+            words & {"hospital", "hospitals"}):
+        return "OTHER"  # people, though neither wounded nor killed in words: "taken to hospital"
     if lemma == "round" and "up" in words:
         return "ARREST"
     if lemma == "set" and "free" in words:
@@ -279,8 +252,9 @@ def _first(kinds: list[str]) -> str | None:
 
 def _is_people(tok: Token) -> bool:
     lemma = tok.lemma_.lower()
-    return (lemma in _PEOPLE or lemma in _EVENTS or tok.lower_ in _PEOPLE
-            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(_PEOPLE_HEADS)))
+    return (lemma in PEOPLE or lemma in EVENTS or tok.lower_ in PEOPLE
+            or tok.tag_ == "NNPS" and tok.lower_[:-1] in PEOPLE  # "Muslims" tagged a name
+            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(PEOPLE_HEADS)))
 
 
 def _is_kind_noun(tok: Token) -> bool:
@@ -333,11 +307,13 @@ def _clause_kind(noun: Token) -> str | None:
         tok = tok.head
     prev = tok
     for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX", "ADJ") and any(c.dep_ == "neg" for c in tok.children):
+            return None  # "were not among those arrested", "were not hurt"
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
         if tok != noun and _is_kind_noun(tok):
-            if prev.dep_ == "appos":  # people are no release: a misparse
+            if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
                 return None
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
         if tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None:
@@ -357,9 +333,10 @@ def _is_agent(tok: Token, verb: Token) -> bool:
     counted did it to an object rather than had it done to them ("Two officers also killed",
     a headline, is theirs)."""
     if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERB_KIND or (
-            verb.lemma_.lower() in _INTRANSITIVE) or not any(c.dep_ == "dobj"
-                                                             for c in verb.children):
-        return False
+            verb.lemma_.lower() in _INTRANSITIVE) or not any(
+                c.dep_ == "dobj" for v in (verb, *verb.conjuncts) if v.i >= verb.i
+                for c in v.children):
+        return False  # a later conjunct's object is shared: "who kidnapped and murdered him"
     if tok.dep_ == "nsubj" and tok.head == verb:
         return True
     return verb.head == tok and (verb.dep_ == "relcl" and any(
@@ -395,9 +372,15 @@ def _kind(noun: Token, num: Token) -> str | None:
     hostages ("were freed", "were killed") wins over their being hostages. Other people and
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)) or _first([
-        k for c in noun.children if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
-        for k in _verb_kinds(c)])
+    modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun))
+                       if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
+                       and not _said_of_a_part(c) for k in _verb_kinds(c)])
+    if (noun.dep_ == "conj" or noun.like_num) and modifier:
+        # gapping: "one was killed and 12 others injured"; "Four killed, 20 wounded"
+        clause: str | None = modifier
+    else:
+        clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)
+                  ) or modifier
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
     if not (own or people or elided or clause not in (None, "RELEASE")) or (
@@ -410,6 +393,31 @@ def _kind(noun: Token, num: Token) -> str | None:
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _plural_relative_past_including(noun: Token) -> list[Token]:
+    """ "four Americans, including Ambassador Stevens, who were killed": the parser hangs the
+    relative clause on the nearest name, but its plural verb agrees with the people."""
+    if noun.tag_ not in ("NNS", "NNPS"):
+        return []
+    return [r for c in noun.children if c.dep_ == "prep" and c.lower_ == "including"
+            for g in c.children if g.dep_ == "pobj" and g.tag_ in ("NN", "NNP")
+            for r in g.children if r.dep_ == "relcl" and any(
+                a.dep_ in ("aux", "auxpass") and a.lower_ in ("were", "are", "have")
+                for a in r.children)]
+
+
+def _said_of_a_part(relcl: Token) -> bool:
+    """ "12 officers, five of whom were killed": the clause is said of the five only."""
+    return relcl.dep_ == "relcl" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.like_num and any(
+            g.lower_ == "of" for g in c.children) for c in relcl.children)
+
+
+def _relative_antecedent(num: Token) -> Token | None:
+    """The people "whom"/"which" stands for in "12 officers, five of whom were killed"."""
+    verb = num.head
+    return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") else None
 
 
 def _left_kind(noun: Token) -> str | None:
@@ -497,9 +505,14 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = num.head  # "two or three men": the object starts after the last number word
-        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num), default=j)
+        while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN":
+            noun = noun.head  # the number hung on a modifier: "32 queer lives"
+        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
+                    default=j)
         while first < noun.i and doc[first].pos_ == "CCONJ":
             first += 1
+        if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
+            first = doc[first].right_edge.i + 1  # "more than 70 of them civilians"
         if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
                 noun.lower_ not in _NOMINAL_ADJECTIVES):
             return noun, None  # "all 157 aboard", "30 more"
@@ -510,8 +523,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         if any(c.dep_ == "nummod" for c in num.head.children):
             return num, None  # a part: "14 people were wounded — two critically"
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
-    if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES:
-        return doc[j], (j, j + 1)  # "31 dead", "3,700 injured"
+    if (adjective := _nominal_adjective(doc, j)) is not None:
+        return adjective, (adjective.i, adjective.i + 1)  # "31 dead", "3,700 injured"
     # "24 percent – or 489,460 – of the 2.2 million people": also the percentage's partitive
     owners = [num, num.head] if num.dep_ in ("conj", "appos") and num.head.lower_ in (
         "percent", "%") else [num]
@@ -523,7 +536,22 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     if pobj.pos_ != "PRON" and not any(c.dep_ in ("det", "poss", "nummod")
                                        for c in pobj.children):
         return None, None  # a partitive is of a definite group: "Over 90 of middle class ..."
+    if pobj.lower_ in ("whom", "which") and (antecedent := _relative_antecedent(num)):
+        if not _is_people(antecedent):
+            return None, None  # "40 documents, 12 of which were released"
+        lefts = [c.left_edge.i for c in antecedent.lefts if c.dep_ in ("amod", "compound")]
+        return num, (min(lefts, default=antecedent.i), antecedent.i + 1)
+    if pobj.like_num and (adjective := _nominal_adjective(doc, pobj.i + 1)) is not None:
+        return pobj, (adjective.i, adjective.i + 1)  # "23 of the 53 wounded"
     return pobj, phrase(pobj)  # "three of the victims"
+
+
+def _nominal_adjective(doc: Doc, j: int) -> Token | None:
+    """A nominal adjective right after the number, maybe past an adverb ("1.5 million
+    internally displaced", "20 critically injured")."""
+    if j + 1 < len(doc) and doc[j].pos_ == "ADV" and doc[j].lower_.endswith("ly"):
+        j += 1
+    return doc[j] if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES else None
 
 
 def _toll_kind(num: Token) -> str | None:
@@ -568,6 +596,17 @@ def _out_of(num: Token) -> Token | None:
     return whole if whole.pos_ == "NOUN" and _is_people(whole) else None
 
 
+# Nouns singular in form that count people: "300 staff", "12 police".
+_SINGULAR_GROUPS = {"police", "staff", "personnel", "crew", "people", "youth", "clergy",
+                    "faculty"}
+
+
+def _singular_noun(noun: Token, num: Token) -> bool:
+    """Many of a singular noun are no count of it: "a 911 caller", "the 2020 campaign"."""
+    return (noun.i > num.i and noun.tag_ in ("NN", "NNP") and not noun.like_num
+            and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more")
+
+
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
     """Fact rows (without run_id); `body` is doc.text."""
     rows = []
@@ -576,12 +615,18 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             continue
         value = number_value([t.text for t in doc[i:j]])
         num = doc[j - 1]
+        while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
+            num = num.head
         noun, obj_range = _counted(doc, num, j)
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
             kind = toll
-        if kind is None or value < 2 and (kind == "OTHER" or _of_a_group(noun)):
-            continue  # "one person said", "12 members of one family"
+        if kind is None or value >= 2 and _singular_noun(noun, num) or value < 2 and (
+                kind == "OTHER" or _of_a_group(noun) or (
+                i > 0 and doc[i - 1].lower_ == "not") or (
+                noun is num and i > 0 and doc[i - 1].pos_ in ("DET", "ADJ"))):
+            continue  # "one person said", "12 members of one family", "not one was hurt",
+            # "a similar one released"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
         qualifier, start_tok = "exact", i
         for words, name in _QUALIFIERS:
