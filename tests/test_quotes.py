@@ -197,3 +197,10 @@ def test_speech_goes_on_in_the_same_voice_after_two_paragraphs_of_narration(nlp)
                   "large crowd.\n\nMany came from far away.\n\n“And we will keep fighting for "
                   "every single vote here.”", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/maria-lopez"] * 2
+
+
+def test_a_thing_that_says_something_yields_to_the_person_reporting_it(nlp):
+    rows = quotes("Senator Paul Becker said on Monday that the new platform should reiterate the "
+                  "party's support for its “oldest and closest allies,” in his view.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [
+        ("oldest and closest allies", "Paul Becker")]

@@ -54,6 +54,11 @@ _PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator
                  "mayor", "speaker", "tycoon"}
 _GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
            "government", "ministry", "faction", "coalition"}
+# Abstract nouns ("the rejection", "the move", "the platform"), less bodies that speak.
+_THING = re.compile(r"(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platform|promise|tone|"
+                    r"stance|plan|bill|idea|issue|policy|law|rule|deal|change|record)$")
+_BODIES = _GROUPS | {"administration", "commission", "association", "foundation", "department",
+                     "committee", "agency", "institution", "union", "campaign"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _PRONOUNS = {"he", "she"}
 _FIRST_PERSON = {"i", "me", "we", "us"}
@@ -112,9 +117,17 @@ _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is fo
 def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X."""
+    first: _Found = None
     for tok in tokens:
         if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower(), _clause_subject(tok, quoted)
+            found = tok.lemma_.lower(), _clause_subject(tok, quoted)
+            # 'X said that the platform should reiterate "..."': a thing does not speak, the
+            # one who reports it does
+            if _speaks(found[1]):
+                return found
+            first = first or found
+    if first is not None:
+        return first
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
@@ -272,6 +285,7 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     # and so does one the clause otherwise brings in ('Trump issued a statement, "..."').
     first = bisect_left(starts, part.start)
     other: tuple[str | None, Token | None] = (None, None)
+    framed: tuple[str | None, Token | None] | None = None
     if first < len(doc):
         for verb in doc[first].ancestors:
             if part.open_at <= verb.idx < part.close_at or verb.idx < line[0]:
@@ -279,12 +293,29 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
             if verb.idx >= line[1]:
                 break
             if verb.pos_ == "VERB" and verb.lemma_.lower() in _FRAMES:
-                return verb.lemma_.lower(), _clause_subject(verb, quoted)
+                found = verb.lemma_.lower(), _clause_subject(verb, quoted)
+                if _speaks(found[1]):
+                    return found
+                framed = framed or found
+                continue
             if verb.pos_ == "VERB" and other[1] is None:
                 subj = _clause_subject(verb, quoted)
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
-    return other
+    return framed or other
+
+
+def _speaks(head: Token | None) -> bool:
+    """Whether a subject can be a speaker: a name, a personal pronoun or a noun not known as
+    a thing (no "the platform", "it", "the move")."""
+    if head is None:
+        return False
+    if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.pos_ == "PROPN":
+        return True
+    if head.pos_ == "PRON":
+        return head.lower_ not in ("it", "that", "this", "what", "which")
+    lemma = head.lemma_.lower()
+    return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma))
 
 
 def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
