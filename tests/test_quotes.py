@@ -204,3 +204,10 @@ def test_a_thing_that_says_something_yields_to_the_person_reporting_it(nlp):
                   "party's support for its “oldest and closest allies,” in his view.", nlp)
     assert [(q["text"], q["speaker"]) for q in rows] == [
         ("oldest and closest allies", "Paul Becker")]
+
+
+def test_a_gendered_title_tells_which_person_she_is(nlp):
+    rows = quotes("Dana Kole met Chris Park, a spokesman for the mayor, in Reno on Friday. Chris "
+                  "Park left early.\n\n“We have nothing more to add on this matter,” she said.",
+                  nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/dana-kole"]

@@ -499,15 +499,21 @@ def _is_subject(tok: Token, main: bool = False) -> bool:
 
 
 _HONORIFICS = {"mr.": "m", "mr": "m", "mrs.": "f", "ms.": "f", "mrs": "f", "ms": "f"}
-_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m", "herself": "f"}
+_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m",
+                     "herself": "f"}
+# Gendered words in a person's titles or appositives ("spokeswoman", "his wife, Ann Lee")
+_ROLE_GENDER = re.compile(
+    r"\b(?:(?P<f>(?:spokes|chair|congress|business|council|anchor)?woman|actress|wife|"
+    r"mother|daughter|sister|first lady|queen|widow)|(?P<m>(?:spokes|chair|congress|business|"
+    r"council|anchor)man|actor|husband|father|son|brother|king|widower))\b")
 
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people: an honorific before the name, else the pronouns of sentences about
-    them alone ("Woods said she ...",
-    "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only person
-    named in a sentence, or opening the next sentence that names nobody. The pronoun votes
-    come last because a sentence naming one person often speaks of another."""
+    """Gender of people: an honorific before the name, else a gendered title or appositive
+    ("spokeswoman", "his wife"), else the pronouns of sentences about them alone ("Woods said
+    she ...", "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only
+    person named in a sentence, or opening the next sentence that names nobody. The pronoun
+    votes come last because a sentence naming one person often speaks of another."""
     votes: dict[str, list[str]] = {}
     titled: dict[str, str] = {}
     people: dict[int, set[str]] = {}  # sentence start -> PERSON entities named in it
@@ -532,7 +538,13 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
         votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
     told = {eid: g for eid, v in votes.items() if v
             and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
-    return told | titled
+    roled = {}
+    for row in ents.rows:
+        found = {k for role in row["roles"] for hit in _ROLE_GENDER.finditer(role.lower())
+                 for k, v in hit.groupdict().items() if v}
+        if len(found) == 1 and row["label"] == "PERSON":
+            roled[row["entity_id"]] = found.pop()
+    return told | roled | titled
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
