@@ -211,3 +211,12 @@ def test_a_gendered_title_tells_which_person_she_is(nlp):
                   "Park left early.\n\n“We have nothing more to add on this matter,” she said.",
                   nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/dana-kole"]
+
+
+def test_a_nested_attribution_gives_the_outer_source(nlp):
+    rows = quotes("“We will appeal this ruling as soon as we can,” said Tom Reyes, a lawyer for "
+                  "the firm, reports the Daily Courier.", nlp)
+    assert [q["speaker"] for q in rows] == ["Daily Courier"]
+    rows = quotes("Tom Reyes said the ruling was “a complete waste of everyone's time,” "
+                  "according to the Daily Courier.", nlp)
+    assert [q["speaker"] for q in rows] == ["Daily Courier"]

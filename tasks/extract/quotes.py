@@ -188,6 +188,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                                 quoted)
         if who is not None and _quoted(who.idx, parts):
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
+        if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
+            cue, who = outer
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
@@ -316,6 +318,31 @@ def _speaks(head: Token | None) -> bool:
         return head.lower_ not in ("it", "that", "this", "what", "which")
     lemma = head.lemma_.lower()
     return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma))
+
+
+def _reported_by(tokens: list[Token], quoted: set[int], who: Token
+                 ) -> tuple[str, Token] | None:
+    """'"...," said Day, reports USA Today' and 'Day said, according to CNN': the outer source
+    of a nested attribution is the one the quote is given on."""
+    for tok in tokens:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            cue = "according to"
+        elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i:
+            # (a report before the speaker sets the scene: 'X reported, his wife whispered')
+            outer = subject(tok)
+            if outer is None or outer.i == who.i:  # inverted, '..., reports USA Today'
+                outer = next((c for c in tok.children if c.dep_ in (
+                    "dobj", "attr", "npadvmod") and c.pos_ == "PROPN"
+                    and c.ent_type_ not in ("DATE", "TIME")), None)
+            cue = "report"
+        else:
+            continue
+        # "according to its analysis": the speaker's own source, not another
+        if outer is not None and outer.i not in quoted and outer.i != who.i and not any(
+                c.dep_ == "poss" and c.pos_ == "PRON" for c in outer.children):
+            return cue, outer
+    return None
 
 
 def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
