@@ -220,3 +220,10 @@ def test_a_nested_attribution_gives_the_outer_source(nlp):
     rows = quotes("Tom Reyes said the ruling was “a complete waste of everyone's time,” "
                   "according to the Daily Courier.", nlp)
     assert [q["speaker"] for q in rows] == ["Daily Courier"]
+
+
+def test_a_pronoun_next_to_a_name_is_no_evidence_of_its_gender(nlp):
+    # "she" is the mayor, not Park: counting it as Park's gender would rule Park out for "he"
+    rows = quotes("Sam Park said she was the best mayor the town ever had. Sam Park said she "
+                  "would win again.\n\n“She will win this race in November,” he said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/sam-park"]

@@ -126,8 +126,6 @@ def _is_subject(tok: Token, main: bool = False) -> bool:
 
 
 _HONORIFICS = {"mr.": "m", "mr": "m", "mrs.": "f", "ms.": "f", "mrs": "f", "ms": "f"}
-_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m",
-                     "herself": "f"}
 # Gendered words in a person's titles or appositives ("spokeswoman", "his wife, Ann Lee")
 _ROLE_GENDER = re.compile(
     r"\b(?:(?P<f>(?:spokes|chair|congress|business|council|anchor)?woman|actress|wife|"
@@ -136,39 +134,20 @@ _ROLE_GENDER = re.compile(
 
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people: an honorific before the name, else a gendered title or appositive
-    ("spokeswoman", "his wife"), else the pronouns of sentences about them alone ("Woods said
-    she ...", "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only
-    person named in a sentence, or opening the next sentence that names nobody. The pronoun
-    votes come last because a sentence naming one person often speaks of another."""
-    votes: dict[str, list[str]] = {}
+    """Gender of people from what the article says of them outright: an honorific before any
+    mention ("Mrs. Clinton"), else a gendered title or appositive ("spokeswoman", "his wife").
+    Pronouns near a name are no evidence: counting them ("Lee said she ...") got the gender
+    wrong often enough, in sentences about two people, to lose more pronouns than it won."""
     titled: dict[str, str] = {}
-    people: dict[int, set[str]] = {}  # sentence start -> PERSON entities named in it
     for m in ents.mentions:
-        if ents.labels.get(m.entity_id) != "PERSON":
-            continue
         first = doc[m.tokens[0]]
-        people.setdefault(first.sent.start, set()).add(m.entity_id)
-        if first.i > 0 and doc[first.i - 1].lower_ in _HONORIFICS:
+        if ents.labels.get(m.entity_id) == "PERSON" and first.i > 0 and \
+                doc[first.i - 1].lower_ in _HONORIFICS:
             titled[m.entity_id] = _HONORIFICS[doc[first.i - 1].lower_]
-    sents = list(doc.sents)
-    for k, sent in enumerate(sents):
-        named = people.get(sent.start, set())
-        if len(named) != 1:
-            continue
-        [eid] = named
-        nxt = sents[k + 1] if k + 1 < len(sents) else None
-        tail = [t for t in sent if t.lower_ in _SUBJECT_PRONOUNS and t.tag_ != "PRP"
-                or t.lower_ in ("he", "she")]
-        if nxt is not None and not people.get(nxt.start) and nxt[0].lower_ in ("he", "she"):
-            tail.append(nxt[0])
-        votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
-    told = {eid: g for eid, v in votes.items() if v
-            and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
     roled = {}
     for row in ents.rows:
         found = {k for role in row["roles"] for hit in _ROLE_GENDER.finditer(role.lower())
                  for k, v in hit.groupdict().items() if v}
         if len(found) == 1 and row["label"] == "PERSON":
             roled[row["entity_id"]] = found.pop()
-    return told | roled | titled
+    return roled | titled
