@@ -227,3 +227,11 @@ def test_a_pronoun_next_to_a_name_is_no_evidence_of_its_gender(nlp):
     rows = quotes("Sam Park said she was the best mayor the town ever had. Sam Park said she "
                   "would win again.\n\n“She will win this race in November,” he said.", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/sam-park"]
+
+
+def test_which_subjects_can_speak(nlp):
+    from tasks.extract.quotes import _speaks
+
+    doc = nlp("The king met the minister. The rejection of the plan hurt it.")
+    assert _speaks(doc[1]) and _speaks(doc[4])  # king, minister
+    assert not _speaks(doc[7]) and not _speaks(doc[12])  # rejection, it

@@ -39,7 +39,7 @@ _FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "la
                   "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
 _NAMING = {"call", "refer", "dub", "label", "brand", "nickname", "name", "term"}
 # Abstract nouns ("the rejection", "the move", "the platform"), less bodies that speak.
-_THING = re.compile(r"(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platform|promise|tone|"
+_THING = re.compile(r"\w{3}(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platform|promise|tone|"
                     r"stance|plan|bill|idea|issue|policy|law|rule|deal|change|record)$")
 _BODIES = GROUPS | {"administration", "commission", "association", "foundation", "department",
                     "committee", "agency", "institution", "union", "campaign"}
