@@ -197,3 +197,41 @@ def test_speech_goes_on_in_the_same_voice_after_two_paragraphs_of_narration(nlp)
                   "large crowd.\n\nMany came from far away.\n\n“And we will keep fighting for "
                   "every single vote here.”", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/maria-lopez"] * 2
+
+
+def test_a_thing_that_says_something_yields_to_the_person_reporting_it(nlp):
+    rows = quotes("Senator Paul Becker said on Monday that the new platform should reiterate the "
+                  "party's support for its “oldest and closest allies,” in his view.", nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [
+        ("oldest and closest allies", "Paul Becker")]
+
+
+def test_a_gendered_title_tells_which_person_she_is(nlp):
+    rows = quotes("Dana Kole met Chris Park, a spokesman for the mayor, in Reno on Friday. Chris "
+                  "Park left early.\n\n“We have nothing more to add on this matter,” she said.",
+                  nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/dana-kole"]
+
+
+def test_a_nested_attribution_gives_the_outer_source(nlp):
+    rows = quotes("“We will appeal this ruling as soon as we can,” said Tom Reyes, a lawyer for "
+                  "the firm, reports the Daily Courier.", nlp)
+    assert [q["speaker"] for q in rows] == ["Daily Courier"]
+    rows = quotes("Tom Reyes said the ruling was “a complete waste of everyone's time,” "
+                  "according to the Daily Courier.", nlp)
+    assert [q["speaker"] for q in rows] == ["Daily Courier"]
+
+
+def test_a_pronoun_next_to_a_name_is_no_evidence_of_its_gender(nlp):
+    # "she" is the mayor, not Park: counting it as Park's gender would rule Park out for "he"
+    rows = quotes("Sam Park said she was the best mayor the town ever had. Sam Park said she "
+                  "would win again.\n\n“She will win this race in November,” he said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/sam-park"]
+
+
+def test_which_subjects_can_speak(nlp):
+    from tasks.extract.quotes import _speaks
+
+    doc = nlp("The king met the minister. The rejection of the plan hurt it.")
+    assert _speaks(doc[1]) and _speaks(doc[4])  # king, minister
+    assert not _speaks(doc[7]) and not _speaks(doc[12])  # rejection, it

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from tasks.extract.entities import Entities, Mention
-from tasks.extract.syntax import phrase, subject
+from tasks.extract.speakers import GROUPS, PRONOUNS, Speakers
+from tasks.extract.syntax import subject
 
 _MARK = re.compile(r'["“”]')
 _INCHES = re.compile(r"\d[’']\d{0,2}$")
@@ -37,25 +38,12 @@ _FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "la
                   "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount",
                   "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
 _NAMING = {"call", "refer", "dub", "label", "brand", "nickname", "name", "term"}
-# Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
-_DESCRIBED = {
-    "leader": ("prime minister", "president", "leader", "premier", "chancellor", "king"),
-    "premier": ("prime minister", "premier"), "president": ("president",),
-    "minister": ("minister",), "secretary": ("secretary",), "chancellor": ("chancellor",),
-    "envoy": ("envoy", "secretary of state", "ambassador"),
-    "diplomat": ("secretary of state", "ambassador", "envoy", "foreign minister"),
-    "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
-}
-# Head nouns of a description that can only be a person ("the GOP front-runner").
-_PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
-                 "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
-                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
-                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
-                 "mayor", "speaker", "tycoon"}
-_GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
-           "government", "ministry", "faction", "coalition"}
+# Abstract nouns ("the rejection", "the move", "the platform"), less bodies that speak.
+_THING = re.compile(r"\w{3}(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platform|promise|tone|"
+                    r"stance|plan|bill|idea|issue|policy|law|rule|deal|change|record)$")
+_BODIES = GROUPS | {"administration", "commission", "association", "foundation", "department",
+                    "committee", "agency", "institution", "union", "campaign"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
-_PRONOUNS = {"he", "she"}
 _FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
 _WINDOW = 30    # tokens searched for a cue on either side of a quote
@@ -112,9 +100,17 @@ _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is fo
 def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X."""
+    first: _Found = None
     for tok in tokens:
         if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower(), _clause_subject(tok, quoted)
+            found = tok.lemma_.lower(), _clause_subject(tok, quoted)
+            # 'X said that the platform should reiterate "..."': a thing does not speak, the
+            # one who reports it does
+            if _speaks(found[1]):
+                return found
+            first = first or found
+    if first is not None:
+        return first
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
@@ -149,7 +145,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
     parts = _parts(body)
     starts = doc.to_array("IDX").tolist()  # token -> character offset
     lines = [m.span() for m in re.finditer(r"[^\n]+", body)]
-    ctx = _Context(doc, ents, _outside_quotes(ents.mentions, parts))
+    ctx = Speakers(doc, ents, _outside_quotes(ents.mentions, parts))
     quoted = {i for p in parts
               for i in range(bisect_left(starts, p.open_at), bisect_left(starts, p.close_at))}
     rows: list[dict] = []
@@ -175,6 +171,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                                 quoted)
         if who is not None and _quoted(who.idx, parts):
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
+        if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
+            cue, who = outer
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
@@ -203,7 +201,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
     return sorted(rows + unmarked, key=lambda row: row["start"]) if unmarked else rows
 
 
-def _unmarked(doc: Doc, body: str, article_id: str, ctx: _Context, quoted: set[int]
+def _unmarked(doc: Doc, body: str, article_id: str, ctx: Speakers, quoted: set[int]
               ) -> list[dict]:
     """'I will not run again, Lopez said.': first-person words without quote marks before a
     trailing cue whose subject is a name, or he/she standing for a known person."""
@@ -272,6 +270,7 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     # and so does one the clause otherwise brings in ('Trump issued a statement, "..."').
     first = bisect_left(starts, part.start)
     other: tuple[str | None, Token | None] = (None, None)
+    framed: tuple[str | None, Token | None] | None = None
     if first < len(doc):
         for verb in doc[first].ancestors:
             if part.open_at <= verb.idx < part.close_at or verb.idx < line[0]:
@@ -279,12 +278,54 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
             if verb.idx >= line[1]:
                 break
             if verb.pos_ == "VERB" and verb.lemma_.lower() in _FRAMES:
-                return verb.lemma_.lower(), _clause_subject(verb, quoted)
+                found = verb.lemma_.lower(), _clause_subject(verb, quoted)
+                if _speaks(found[1]):
+                    return found
+                framed = framed or found
+                continue
             if verb.pos_ == "VERB" and other[1] is None:
                 subj = _clause_subject(verb, quoted)
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
-    return other
+    return framed or other
+
+
+def _speaks(head: Token | None) -> bool:
+    """Whether a subject can be a speaker: a name, a personal pronoun or a noun not known as
+    a thing (no "the platform", "it", "the move")."""
+    if head is None:
+        return False
+    if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.pos_ == "PROPN":
+        return True
+    if head.pos_ == "PRON":
+        return head.lower_ not in ("it", "that", "this", "what", "which")
+    lemma = head.lemma_.lower()
+    return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma))
+
+
+def _reported_by(tokens: list[Token], quoted: set[int], who: Token
+                 ) -> tuple[str, Token] | None:
+    """'"...," said Day, reports USA Today' and 'Day said, according to CNN': the outer source
+    of a nested attribution is the one the quote is given on."""
+    for tok in tokens:
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
+            outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            cue = "according to"
+        elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i:
+            # (a report before the speaker sets the scene: 'X reported, his wife whispered')
+            outer = subject(tok)
+            if outer is None or outer.i == who.i:  # inverted, '..., reports USA Today'
+                outer = next((c for c in tok.children if c.dep_ in (
+                    "dobj", "attr", "npadvmod") and c.pos_ == "PROPN"
+                    and c.ent_type_ not in ("DATE", "TIME")), None)
+            cue = "report"
+        else:
+            continue
+        # "according to its analysis": the speaker's own source, not another
+        if outer is not None and outer.i not in quoted and outer.i != who.i and not any(
+                c.dep_ == "poss" and c.pos_ == "PRON" for c in outer.children):
+            return cue, outer
+    return None
 
 
 def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
@@ -318,7 +359,7 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
             return tok.lemma_.lower(), subj
     # 'Iowa State's Dianne Bystrom agreed. "..."': a person who is the sentence's subject
     subj = subject(prev.root) if prev.root.pos_ == "VERB" else None
-    if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in _PRONOUNS):
+    if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in PRONOUNS):
         return prev.root.lemma_.lower(), subj
     return None, None
 
@@ -373,135 +414,6 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
                 break
     sent = doc[min(first, len(doc) - 1)].sent
     return not titled and any(tok.lower_ == "according" for tok in sent)
-
-
-@dataclass
-class _Context:
-    """What speaker resolution needs from the article, with per-article caches."""
-
-    doc: Doc
-    ents: Entities
-    outside: list[Mention]
-    by_token: dict[int, Mention] = field(default_factory=dict)
-    said: set[int] = field(default_factory=set)  # first tokens of mentions used as speakers
-    spoke: list[tuple[int, Mention]] = field(default_factory=list)  # (quote offset, speaker)
-    genders: dict[str, str] | None = None
-
-    def __post_init__(self) -> None:
-        self.by_token = {i: m for m in self.ents.mentions for i in m.tokens}
-        self.outside_starts = [m.start for m in self.outside]
-
-    def speaker(self, head: Token, before: int) -> tuple[str | None, str | None]:
-        if head.lower_ in _PRONOUNS:  # "he said": the person the story is about just now
-            found = self.antecedent(head.lower_, before)
-            if found is None:
-                return head.text, None
-            self.spoke.append((before, found))
-            return found.text, found.entity_id
-        mention = self.by_token.get(head.i)
-        if mention is not None:
-            self.said.add(mention.tokens[0])
-            self.spoke.append((before, mention))
-            return mention.text, mention.entity_id
-        lo, hi = phrase(head)
-        for i in range(head.i - 1, lo - 1, -1):  # a parse running over a headline or quote
-            if "\n" in self.doc[i].text_with_ws or self.doc[i].is_quote:
-                lo = i + 1
-                break
-        words = self.doc[lo:hi]
-        return words.text, (self.ents.token_entity.get(head.i) or self.described(words, before)
-                            or self.group(words))
-
-    def described(self, words: Span, before: int) -> str | None:
-        """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
-        if words[0].lower_ != "the":
-            return None
-        fits = _DESCRIBED.get(words[-1].lower_)
-        if fits is None:  # 'the Republican nominee': the person the story is about just now
-            found = self.antecedent("", before) if words[-1].lower_ in _PERSON_NOUNS else None
-            return found.entity_id if found is not None else None
-        roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
-                 if row["label"] == "PERSON"}
-        end = bisect_left(self.outside_starts, before)
-        for m in reversed(self.outside[:end]):
-            if any(fit in roles.get(m.entity_id, "") for fit in fits):
-                return m.entity_id
-        return None
-
-    def group(self, words: Span) -> str | None:
-        """'The Hamas terror group': the organisation the group noun stands for."""
-        if words[-1].lemma_.lower() not in _GROUPS:
-            return None
-        orgs = {self.ents.token_entity[t.i] for t in words[:-1]
-                if self.ents.labels.get(self.ents.token_entity.get(t.i, "")) == "ORG"}
-        return orgs.pop() if len(orgs) == 1 else None
-
-    def antecedent(self, pronoun: str, before: int) -> Mention | None:
-        """The latest earlier person, of the pronoun's gender when known, who spoke or was the
-        subject of a main clause; else one who was any subject; else the latest named."""
-        if self.genders is None:
-            self.genders = _genders(self.doc, self.ents)
-        want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
-        end = bisect_left(self.outside_starts, before)
-        named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
-        spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
-        people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
-                  if self.ents.labels.get(m.entity_id) == "PERSON"
-                  and (not want or self.genders.get(m.entity_id, want) == want)]
-        ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
-                  or _is_subject(self.doc[m.tokens[-1]], main=True)
-                  else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
-        return people[ranks.index(min(ranks))] if people else None
-
-
-def _is_subject(tok: Token, main: bool = False) -> bool:
-    """Subject of a clause; with `main`, of the sentence's own verb (not "noted that X ...")."""
-    while tok.dep_ in ("compound", "flat", "appos", "conj") and tok.head is not tok:
-        tok = tok.head
-    if tok.dep_ not in ("nsubj", "nsubjpass"):
-        return False
-    verb = tok.head
-    while main and verb.dep_ == "conj" and verb.head is not verb:
-        verb = verb.head
-    # a parse that runs on from a headline hangs the paragraph's main verb below it
-    return not main or verb.dep_ == "ROOT" or "\n" in tok.doc[verb.head.i:verb.i].text
-
-
-_HONORIFICS = {"mr.": "m", "mr": "m", "mrs.": "f", "ms.": "f", "mrs": "f", "ms": "f"}
-_SUBJECT_PRONOUNS = {"he": "m", "she": "f", "his": "m", "himself": "m", "herself": "f"}
-
-
-def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
-    """Gender of people: an honorific before the name, else the pronouns of sentences about
-    them alone ("Woods said she ...",
-    "Trump ... his plan"): a subject, possessive or reflexive pronoun after the only person
-    named in a sentence, or opening the next sentence that names nobody. The pronoun votes
-    come last because a sentence naming one person often speaks of another."""
-    votes: dict[str, list[str]] = {}
-    titled: dict[str, str] = {}
-    people: dict[int, set[str]] = {}  # sentence start -> PERSON entities named in it
-    for m in ents.mentions:
-        if ents.labels.get(m.entity_id) != "PERSON":
-            continue
-        first = doc[m.tokens[0]]
-        people.setdefault(first.sent.start, set()).add(m.entity_id)
-        if first.i > 0 and doc[first.i - 1].lower_ in _HONORIFICS:
-            titled[m.entity_id] = _HONORIFICS[doc[first.i - 1].lower_]
-    sents = list(doc.sents)
-    for k, sent in enumerate(sents):
-        named = people.get(sent.start, set())
-        if len(named) != 1:
-            continue
-        [eid] = named
-        nxt = sents[k + 1] if k + 1 < len(sents) else None
-        tail = [t for t in sent if t.lower_ in _SUBJECT_PRONOUNS and t.tag_ != "PRP"
-                or t.lower_ in ("he", "she")]
-        if nxt is not None and not people.get(nxt.start) and nxt[0].lower_ in ("he", "she"):
-            tail.append(nxt[0])
-        votes.setdefault(eid, []).extend(_SUBJECT_PRONOUNS[t.lower_] for t in tail)
-    told = {eid: g for eid, v in votes.items() if v
-            and v.count(g := max(set(v), key=v.count)) >= 2 * len(v) / 3}
-    return told | titled
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:

@@ -1,0 +1,153 @@
+"""Who a quote's speaker is: the mention of its head word, the person a "he" or "she" stands
+for (by recency, subject position and gender evidence from the article itself), or the person
+or group a description ("the Israeli leader", "the Hamas terror group") names."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from tasks.extract.entities import Entities, Mention
+from tasks.extract.syntax import phrase
+
+# Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
+_DESCRIBED = {
+    "leader": ("prime minister", "president", "leader", "premier", "chancellor", "king"),
+    "premier": ("prime minister", "premier"), "president": ("president",),
+    "minister": ("minister",), "secretary": ("secretary",), "chancellor": ("chancellor",),
+    "envoy": ("envoy", "secretary of state", "ambassador"),
+    "diplomat": ("secretary of state", "ambassador", "envoy", "foreign minister"),
+    "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
+}
+# Head nouns of a description that can only be a person ("the GOP front-runner").
+_PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
+                 "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
+                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
+                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
+                 "mayor", "speaker", "tycoon"}
+GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
+          "government", "ministry", "faction", "coalition"}
+PRONOUNS = {"he", "she"}
+
+
+@dataclass
+class Speakers:
+    """What speaker resolution needs from the article, with per-article caches."""
+
+    doc: Doc
+    ents: Entities
+    outside: list[Mention]
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    said: set[int] = field(default_factory=set)  # first tokens of mentions used as speakers
+    spoke: list[tuple[int, Mention]] = field(default_factory=list)  # (quote offset, speaker)
+    genders: dict[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        self.by_token = {i: m for m in self.ents.mentions for i in m.tokens}
+        self.outside_starts = [m.start for m in self.outside]
+
+    def speaker(self, head: Token, before: int) -> tuple[str | None, str | None]:
+        if head.lower_ in PRONOUNS:  # "he said": the person the story is about just now
+            found = self.antecedent(head.lower_, before)
+            if found is None:
+                return head.text, None
+            self.spoke.append((before, found))
+            return found.text, found.entity_id
+        mention = self.by_token.get(head.i)
+        if mention is not None:
+            self.said.add(mention.tokens[0])
+            self.spoke.append((before, mention))
+            return mention.text, mention.entity_id
+        lo, hi = phrase(head)
+        for i in range(head.i - 1, lo - 1, -1):  # a parse running over a headline or quote
+            if "\n" in self.doc[i].text_with_ws or self.doc[i].is_quote:
+                lo = i + 1
+                break
+        words = self.doc[lo:hi]
+        return words.text, (self.ents.token_entity.get(head.i) or self.described(words, before)
+                            or self.group(words))
+
+    def described(self, words: Span, before: int) -> str | None:
+        """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
+        if words[0].lower_ != "the":
+            return None
+        fits = _DESCRIBED.get(words[-1].lower_)
+        if fits is None:  # 'the Republican nominee': the person the story is about just now
+            found = self.antecedent("", before) if words[-1].lower_ in _PERSON_NOUNS else None
+            return found.entity_id if found is not None else None
+        roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
+                 if row["label"] == "PERSON"}
+        end = bisect_left(self.outside_starts, before)
+        for m in reversed(self.outside[:end]):
+            if any(fit in roles.get(m.entity_id, "") for fit in fits):
+                return m.entity_id
+        return None
+
+    def group(self, words: Span) -> str | None:
+        """'The Hamas terror group': the organisation the group noun stands for."""
+        if words[-1].lemma_.lower() not in GROUPS:
+            return None
+        orgs = {self.ents.token_entity[t.i] for t in words[:-1]
+                if self.ents.labels.get(self.ents.token_entity.get(t.i, "")) == "ORG"}
+        return orgs.pop() if len(orgs) == 1 else None
+
+    def antecedent(self, pronoun: str, before: int) -> Mention | None:
+        """The latest earlier person, of the pronoun's gender when known, who spoke or was the
+        subject of a main clause; else one who was any subject; else the latest named."""
+        if self.genders is None:
+            self.genders = _genders(self.doc, self.ents)
+        want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
+        end = bisect_left(self.outside_starts, before)
+        named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
+        spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
+        people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
+                  if self.ents.labels.get(m.entity_id) == "PERSON"
+                  and (not want or self.genders.get(m.entity_id, want) == want)]
+        ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
+                  or _is_subject(self.doc[m.tokens[-1]], main=True)
+                  else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
+        return people[ranks.index(min(ranks))] if people else None
+
+
+def _is_subject(tok: Token, main: bool = False) -> bool:
+    """Subject of a clause; with `main`, of the sentence's own verb (not "noted that X ...")."""
+    while tok.dep_ in ("compound", "flat", "appos", "conj") and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = tok.head
+    while main and verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    # a parse that runs on from a headline hangs the paragraph's main verb below it
+    return not main or verb.dep_ == "ROOT" or "\n" in tok.doc[verb.head.i:verb.i].text
+
+
+_HONORIFICS = {"mr.": "m", "mr": "m", "mrs.": "f", "ms.": "f", "mrs": "f", "ms": "f"}
+# Gendered words in a person's titles or appositives ("spokeswoman", "his wife, Ann Lee")
+_ROLE_GENDER = re.compile(
+    r"\b(?:(?P<f>(?:spokes|chair|congress|business|council|anchor)?woman|actress|wife|"
+    r"mother|daughter|sister|first lady|queen|widow)|(?P<m>(?:spokes|chair|congress|business|"
+    r"council|anchor)man|actor|husband|father|son|brother|king|widower))\b")
+
+
+def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
+    """Gender of people from what the article says of them outright: an honorific before any
+    mention ("Mrs. Clinton"), else a gendered title or appositive ("spokeswoman", "his wife").
+    Pronouns near a name are no evidence: counting them ("Lee said she ...") got the gender
+    wrong often enough, in sentences about two people, to lose more pronouns than it won."""
+    titled: dict[str, str] = {}
+    for m in ents.mentions:
+        first = doc[m.tokens[0]]
+        if ents.labels.get(m.entity_id) == "PERSON" and first.i > 0 and \
+                doc[first.i - 1].lower_ in _HONORIFICS:
+            titled[m.entity_id] = _HONORIFICS[doc[first.i - 1].lower_]
+    roled = {}
+    for row in ents.rows:
+        found = {k for role in row["roles"] for hit in _ROLE_GENDER.finditer(role.lower())
+                 for k, v in hit.groupdict().items() if v}
+        if len(found) == 1 and row["label"] == "PERSON":
+            roled[row["entity_id"]] = found.pop()
+    return roled | titled
