@@ -272,15 +272,22 @@ def _mix(x: np.ndarray) -> np.ndarray:
 def dedup_batches(batches: list[pa.Table], desk: CopyDesk,
                   chunk: int = 1000) -> tuple[pa.Table, list[dict]]:
     """Cleaned article batches (in input order) to (articles to publish, their ledger rows).
-    Signatures are computed in batches of `chunk`, then each article decided in order."""
+    Signatures are computed in batches of `chunk`, then each article decided in order; an
+    exact copy (its article_id already known) is never signed."""
     rows = [row for batch in batches for row in batch.to_pylist()]
     articles, log = [], []
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        signatures, sizes = signatures_of([row["body"] for row in part])
-        for row, signature, size in zip(part, signatures, sizes, strict=True):
+        fresh: dict[str, str] = {}
+        for row in part:
+            if row["article_id"] not in desk.known_ids:
+                fresh.setdefault(row["article_id"], row["body"])
+        signatures, sizes = signatures_of(list(fresh.values()))
+        signed = {aid: (sig, int(size))
+                  for aid, sig, size in zip(fresh, signatures, sizes, strict=True)}
+        for row in part:
             verdict = desk.check(row["article_id"], row["body"], row["source_uri"],
-                                 (signature, int(size)))
+                                 signed.get(row["article_id"]))
             log.append({"source_uri": row["source_uri"], "source_id": row["source_id"],
                         "content_sha256": row["content_sha256"], "bytes": row["bytes"],
                         "status": verdict.status, "reason": verdict.reason,

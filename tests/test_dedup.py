@@ -10,6 +10,7 @@ from tasks.dedup import (
     MINHASH_SCHEMA,
     NUM_PERM,
     CopyDesk,
+    dedup_batches,
     signature_of,
     signatures_of,
 )
@@ -29,6 +30,28 @@ def test_exact_copies_across_case_quotes_and_whitespace() -> None:
     verdict = _check(desk, "  " + BASE.upper().replace(" ", "\n "))
     assert verdict.status == "duplicate" and verdict.article_id == article_id(BASE)
     assert "exact copy" in verdict.reason
+
+
+def test_exact_copies_are_never_signed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks.dedup as dedup
+
+    signed: list[str] = []
+    real = dedup.signatures_of
+
+    def spy(bodies: list[str], chunk: int = 1000):
+        signed.extend(bodies)
+        return real(bodies, chunk)
+
+    monkeypatch.setattr(dedup, "signatures_of", spy)
+    other = BASE.replace("Cairo", "Doha")
+    desk = CopyDesk(known_ids={article_id(other): "the lake"})
+    rows = [{"article_id": article_id(b), "body": b, "source_uri": f"f{i}", "source_id": None,
+             "content_sha256": str(i), "bytes": len(b)}
+            for i, b in enumerate([BASE, BASE.upper(), other, BASE + " More."])]
+    articles, log = dedup_batches([pa.Table.from_pylist(rows)], desk)
+    assert signed == [BASE, BASE + " More."]
+    assert [r["status"] for r in log] == ["published", "duplicate", "duplicate", "published"]
+    assert articles["duplicate_of"].to_pylist() == [None, article_id(BASE)]
 
 
 def test_near_copies_edited_cut_and_wrapped() -> None:
