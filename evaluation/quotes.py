@@ -16,9 +16,17 @@ Run: python -m evaluation.quotes [root] [split] [docbin-cache]. Protocol:
 - Speaker, on predictions matched to a gold quote that has a `Source` (the most-overlapping
   gold quote): right when (a) speaker_entity_id is the entity of a mention inside the gold
   Source, or (b) the speaker text, at its occurrence nearest the quote, overlaps the Source, or
-  (c) the Source is a pronoun (he, she, I, we, they ...) and the speaker names the entity of
-  the nearest PERSON mention ending before the pronoun (mentions from the pipeline's own NER;
-  this shares the extractor's recency heuristic, so pronoun cases are reported apart).
+  (c) the Source is a pronoun (he, she, I, we, they ...) and the speaker names what it refers
+  to. PolNeAR has no coreference, so for `dev` the referent is hand-annotated
+  (`eval/gold/polnear_referents.jsonl`, keyed by article and the Source's raw offsets): the
+  speaker text, or the longest PERSON mention of speaker_entity_id, names it when one holds
+  the other as whole words ("Clinton" for "Hillary Clinton"), or when both end in the same
+  capitalised surname and the speaker's other words are in the referent, initials or titles
+  ("Sen. Warren"; not "Hillary Clinton" for "Bill Clinton"); an unnamed referent ("29
+  others") needs its head noun in the speaker. Pronoun Sources without an annotation (train)
+  fall back to the entity of the nearest earlier named gold Source, else of the nearest PERSON
+  mention before the pronoun (the pipeline's own NER; this shares the extractor's recency
+  heuristic). Pronoun cases are reported apart.
 - Baselines: every double-quoted span in a paragraph (regex), and for speakers the PERSON
   mention nearest to each of our predicted quotes, outside it (either side).
 """
@@ -26,6 +34,7 @@ Run: python -m evaluation.quotes [root] [split] [docbin-cache]. Protocol:
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sys
@@ -42,6 +51,9 @@ MARK = re.compile(r'["“”„«»]')
 PRONOUNS = {"he", "she", "i", "we", "they", "him", "her", "it", "you", "me", "us", "them",
             "who", "which", "that"}
 RELATIVE = {"who", "which", "that"}
+TITLES = {"mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "president",
+          "former", "secretary", "gen", "general"}
+REFERENTS = Path(__file__).resolve().parent.parent / "eval" / "gold" / "polnear_referents.jsonl"
 Span = tuple[int, int]
 Person = tuple[int, int, str, str]  # start, end, entity_id, text of a PERSON mention
 
@@ -81,6 +93,14 @@ def load_split(root: str, split: str) -> list[tuple[str, str, list[dict]]]:
         gold = read_ann(anns[path.stem]) if path.stem in anns else []
         out.append((path.stem, path.read_text(encoding="utf-8"), gold))
     return out
+
+
+def load_referents(split: str, path: Path = REFERENTS) -> dict[tuple[str, int, int], dict]:
+    """Hand-annotated pronoun referents of one split, by (article, raw start, raw end)."""
+    if not path.exists():
+        return {}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return {(r["article"], r["start"], r["end"]): r for r in rows if r["split"] == split}
 
 
 # --- raw -> body alignment ---------------------------------------------------------------------
@@ -153,10 +173,36 @@ def referent(gold: dict, people: list[Person]) -> str | None:
     return before[-1][2] if before else None
 
 
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w[\w'’-]*", text.lower())
+
+
+def names_referent(speaker: str, ref: dict) -> bool:
+    """Whether a speaker name names a hand-annotated referent (rules in the module docstring)."""
+    s, r = _words(speaker), _words(ref["referent"])
+    if not s or not r:
+        return False
+    if not ref["named"]:
+        return r[-1] in s  # the head noun of "29 others"
+
+    def within(a: list[str], b: list[str]) -> bool:
+        return any(b[i:i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+    if within(s, r) or within(r, s):
+        return True
+    return s[-1] == r[-1] and ref["referent"].split()[-1][:1].isupper() and all(
+        w in r or w in TITLES or len(w) == 1 for w in s[:-1])
+
+
 def speaker_right(row: dict, gold: dict, body: str, people: list[Person]) -> bool:
     source = gold["source"]
+    if ref := gold.get("annotated"):
+        entity = max((p[3] for p in people if p[2] == row["speaker_entity_id"]), key=len,
+                     default="")
+        if names_referent(row["speaker"] or "", ref) or names_referent(entity, ref):
+            return True
     ids = {m["entity_id"] for m in gold["mentions"]}
-    if gold["pronoun"] and (eid := gold["referent"]):
+    if gold["pronoun"] and not ref and (eid := gold["referent"]):
         ids.add(eid)
     if row["speaker_entity_id"] in ids:
         return True
@@ -247,6 +293,7 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
     """Scores as described in the module docstring; `cache` is a DocBin path for reruns."""
     now = dt.datetime.now(dt.UTC)
     data, articles, n_lost, n_gold_all = load_split(root, split), [], 0, 0
+    referents = load_referents(split)
     golds: list[list[dict]] = []
     for name, raw, gold in data:
         article = clean_record({"source_uri": name, "text": raw, "format": "text"}, now)
@@ -258,14 +305,15 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
             if share < 0.5:
                 n_lost += g["direct"]
                 continue
-            source, pronoun = None, False
+            source, pronoun, annotated = None, False, None
             if g["source"]:
                 src, src_share = aligner.spans(g["source"])
                 source = src if src and src_share >= 0.5 else None
                 pronoun = source is not None and article["body"][
                     source[0][0]:source[-1][1]].lower() in PRONOUNS
+                annotated = referents.get((name, *g["source"][0])) if pronoun else None
             kept.append({"spans": spans, "source": source, "pronoun": pronoun,
-                         "direct": g["direct"]})
+                         "annotated": annotated, "direct": g["direct"]})
         articles.append(article)
         golds.append(kept)
 
@@ -288,7 +336,7 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
     labels = {(r["article_id"], r["entity_id"]): r["label"] for r in out["entities"]}
     counts = {k: 0 for k in ("pred", "tp_pred", "gold", "tp_gold", "base_pred", "base_tp_pred",
                              "base_tp_gold", "spk_n", "spk_ok", "pro_n", "pro_ok",
-                             "base_spk_ok")}
+                             "base_spk_ok", "pro_hand")}
     errors = []
     for article, gold in zip(articles, golds, strict=True):
         aid, body = article["article_id"], article["body"]
@@ -303,7 +351,7 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
             named += [p for p in people if g["source"] and not g["pronoun"]
                       and overlap([p[:2]], g["source"])][:1]  # the Source's own name
         for g in gold:
-            g["referent"] = referent(g, people) if g["pronoun"] else None
+            g["referent"] = referent(g, people) if g["pronoun"] and not g["annotated"] else None
         gold = [g for g in gold if g["direct"]]  # the others only served to resolve pronouns
         rows = [r for r in out["quotes"] if r["article_id"] == aid and r["kind"] == "direct"]
         counts["pred"] += len(rows)
@@ -329,9 +377,11 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
             counts["base_spk_ok"] += base
             counts["pro_n"] += g["pronoun"]
             counts["pro_ok"] += ok and g["pronoun"]
+            counts["pro_hand"] += bool(g["annotated"])
             if not ok:
                 src = " | ".join(body[s:e] for s, e in g["source"])
-                errors.append(("SPK", aid, f"{row['speaker']!r} vs {src!r} ({g['referent']}): "
+                ref = g["annotated"]["referent"] if g["annotated"] else g["referent"]
+                errors.append(("SPK", aid, f"{row['speaker']!r} vs {src!r} ({ref}): "
                                f"{row['text'][:50]}", body[max(0, row["start"] - 300):
                                                         row["end"] + 150]))
         counts["tp_gold"] += len(hit_gold)
@@ -351,6 +401,7 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
         "regex_baseline": _prf(c["base_tp_pred"], c["base_pred"], c["base_tp_gold"], c["gold"]),
         "speaker_accuracy": c["spk_ok"] / max(c["spk_n"], 1), "speaker_n": c["spk_n"],
         "speaker_accuracy_pronoun": c["pro_ok"] / max(c["pro_n"], 1), "pronoun_n": c["pro_n"],
+        "pronoun_hand_annotated": c["pro_hand"],
         "speaker_accuracy_named": (c["spk_ok"] - c["pro_ok"]) / max(c["spk_n"] - c["pro_n"], 1),
         "nearest_person_baseline": c["base_spk_ok"] / max(c["spk_n"], 1),
         "seconds": {"spacy": spacy_s, "quotes": timers["extract_quotes"].seconds,
@@ -372,7 +423,8 @@ def report(result: dict) -> str:
           for name, m in (("quotes (wiredesk)", q), ("regex baseline", b))),
         f"speaker accuracy        {result['speaker_accuracy']:.3f}  on {result['speaker_n']} "
         f"matched quotes with a gold Source (named {result['speaker_accuracy_named']:.3f}, "
-        f"pronoun {result['speaker_accuracy_pronoun']:.3f} on {result['pronoun_n']})",
+        f"pronoun {result['speaker_accuracy_pronoun']:.3f} on {result['pronoun_n']}, "
+        f"{result['pronoun_hand_annotated']} with a hand-annotated referent)",
         f"nearest-person baseline {result['nearest_person_baseline']:.3f}",
         f"time: spaCy {t['spacy']:.2f}s{' (cached Docs)' if t['cached_docs'] else ''}, "
         f"quotes {t['quotes']:.3f}s",

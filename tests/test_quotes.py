@@ -6,7 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.quotes import Aligner, matches, read_ann
+from evaluation.quotes import (
+    DEFAULT_ROOT,
+    PRONOUNS,
+    Aligner,
+    load_referents,
+    matches,
+    names_referent,
+    read_ann,
+    speaker_right,
+)
 from tasks.extract import extract_articles, load_nlp
 
 
@@ -235,3 +244,49 @@ def test_which_subjects_can_speak(nlp):
     doc = nlp("The king met the minister. The rejection of the plan hurt it.")
     assert _speaks(doc[1]) and _speaks(doc[4])  # king, minister
     assert not _speaks(doc[7]) and not _speaks(doc[12])  # rejection, it
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_pronoun_referents_load_and_point_at_their_pronouns():
+    refs = load_referents("dev")
+    assert len(refs) >= 100 and not load_referents("train")
+    assert all(r["referent"] and r["pronoun"].lower() in PRONOUNS for r in refs.values())
+    text = ROOT / DEFAULT_ROOT / "dev" / "text"
+    if not text.is_dir():
+        pytest.skip("PolNeAR is not checked out next to the repo")
+    for (article, start, end), r in refs.items():
+        raw = (text / f"{article}.txt").read_text(encoding="utf-8")
+        assert raw[start:end] == r["pronoun"], (article, start)
+
+
+def test_a_speaker_names_a_referent_by_whole_words_or_surname():
+    ref = {"referent": "Bill Clinton", "named": True}
+    assert names_referent("Clinton", ref) and names_referent("Bill Clinton", ref)
+    assert names_referent("Former President Bill Clinton", ref)
+    assert names_referent("President Clinton", ref)
+    assert not names_referent("Hillary Clinton", ref) and not names_referent("Bill", {
+        "referent": "Bill Gates", "named": False})
+    assert not names_referent("Clint", ref) and not names_referent("", ref)
+    assert names_referent("Loretta Lynch", {"referent": "Loretta E. Lynch", "named": True})
+    campaign = {"referent": "Trump campaign", "named": True}
+    assert names_referent("Trump", campaign) and not names_referent("Clinton campaign", campaign)
+    assert names_referent("the other 29", {"referent": "29 others", "named": False}) is False
+    assert names_referent("others", {"referent": "29 others", "named": False})
+
+
+def test_a_hand_annotated_referent_decides_a_pronoun_speaker():
+    body = "Bill Clinton and Hillary Clinton came. “Yes,” he said."
+    gold = {"source": [(body.index("he said"), body.index("he said") + 2)], "mentions": [],
+            "pronoun": True, "referent": "person/hillary-clinton",
+            "annotated": {"referent": "Bill Clinton", "named": True}}
+    people = [(0, 12, "person/bill-clinton", "Bill Clinton"),
+              (17, 32, "person/hillary-clinton", "Hillary Clinton")]
+    quote = {"start": body.index("Yes"), "end": body.index("Yes") + 3}
+    assert speaker_right({**quote, "speaker": "Bill Clinton",
+                          "speaker_entity_id": "person/bill-clinton"}, gold, body, people)
+    assert not speaker_right({**quote, "speaker": "Hillary Clinton",
+                              "speaker_entity_id": "person/hillary-clinton"}, gold, body, people)
+    assert speaker_right({**quote, "speaker": "he", "speaker_entity_id": None}, gold, body,
+                         people)  # rule (b): the Source itself
