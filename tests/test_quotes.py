@@ -235,3 +235,15 @@ def test_which_subjects_can_speak(nlp):
     doc = nlp("The king met the minister. The rejection of the plan hurt it.")
     assert _speaks(doc[1]) and _speaks(doc[4])  # king, minister
     assert not _speaks(doc[7]) and not _speaks(doc[12])  # rejection, it
+
+
+def test_a_misparsed_second_subject_and_a_participle_far_from_its_verb(nlp):
+    # "New Hampshire" is parsed as a second subject of "went"; "asserting" hangs three verbs
+    # below "went"
+    rows = quotes("Speaking at a town hall event in Salem, New Hampshire, Trump went after Bush, "
+                  "calling him “a total stiff.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Trump"]
+    rows = quotes("Tom Baker went after Lopez on Wednesday over his refusal thus far to release "
+                  "his taxes, calling it “disqualifying” and asserting that the only explanation "
+                  "must be “a bombshell of unusual size.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Baker"] * 2

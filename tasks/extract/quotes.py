@@ -332,7 +332,7 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
     """subject(), also through "by warning that", "a statement describing" and the like; a
     verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
     for _ in range(3):
-        if (subj := subject(verb)) is not None:
+        if (subj := subject(verb, depth=5)) is not None:
             return subj
         while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj") and \
                 verb.head is not verb:
