@@ -247,3 +247,17 @@ def test_a_misparsed_second_subject_and_a_participle_far_from_its_verb(nlp):
                   "his taxes, calling it “disqualifying” and asserting that the only explanation "
                   "must be “a bombshell of unusual size.”", nlp)
     assert [q["speaker"] for q in rows] == ["Tom Baker"] * 2
+
+
+def test_a_speech_verb_wanted_or_going_on_is_no_cue_and_a_subjectless_one_no_answer(nlp):
+    # "continue to be" and "to counter" speak of no words; "said" with its subject lost to
+    # the apposition leaves the speaker to the clause before the colon
+    rows = quotes("Sam Reyes said he is certain Lopez will continue to be “a champion for "
+                  "working families.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Sam Reyes"]
+    rows = quotes("Senator Tom Baker says the voters want a leader to counter threats from "
+                  "abroad, but instead Lopez is giving them “lectures and distractions.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Baker"]
+    rows = quotes("In a statement to the Observer, her senior adviser, Jake Sullivan, said: “We "
+                  "believe that cooperation is essential.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Jake Sullivan"]

@@ -43,6 +43,11 @@ _THING = re.compile(r"\w{3}(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platf
                     r"stance|plan|bill|idea|issue|policy|law|rule|deal|change|record)$")
 _BODIES = GROUPS | {"administration", "commission", "association", "foundation", "department",
                     "committee", "agency", "institution", "union", "campaign"}
+# Verbs of going on ("continued to insist", "went on to say"): an infinitive after them is
+# said, after others it is wanted or expected.
+_ASPECT = {"go", "continue", "begin", "start", "proceed", "turn", "take", "hasten", "rush",
+           "be", "have", "pause", "stop", "keep"}
+_GOING_ON = CUES | _ASPECT
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
@@ -100,15 +105,15 @@ _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is fo
 def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X."""
+    cues = [tok for tok in tokens if tok.lemma_.lower() in CUES and _speech(tok)]
     first: _Found = None
-    for tok in tokens:
-        if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            found = tok.lemma_.lower(), _clause_subject(tok, quoted)
-            # 'X said that the platform should reiterate "..."': a thing does not speak, the
-            # one who reports it does
-            if _speaks(found[1]):
-                return found
-            first = first or found
+    for tok in cues:
+        found = tok.lemma_.lower(), _clause_subject(tok, quoted)
+        # 'X said that the platform should reiterate "..."': a thing does not speak, the one
+        # who reports it does
+        if _speaks(found[1]):
+            return found
+        first = first or found
     if first is not None:
         return first
     for tok in tokens:
@@ -248,13 +253,16 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         # or takes a word of the quote for its subject
         if subj is None or subj.i in quoted:
             subj = _trailing_speaker(words)
-        return cue, subj
+        if subj is not None:
+            return cue, subj
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
                                                   words[0].tag_ in ("VBZ", "VBD")):
         # '"...," mused the host' or '"...," Trump from his desk': any verb, or none
         verb = next((t for t in words[:8] if t.pos_ == "VERB"), None)
         return (verb.lemma_.lower() if verb is not None else None), _trailing_speaker(words)
-    if pre_cue is not None:
+    # a cue with no subject found ("repeated accusations that ..., calling him") leaves it to
+    # the patterns below
+    if pre_cue is not None and pre_cue[1] is not None:
         return pre_cue
     if pre and pre[0].text == ":":  # 'Republican pollster Daron Shaw: "..."'
         # the top verb before the colon ('Clinton apologized for what happened:'), not the
@@ -288,6 +296,21 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
     return framed or other
+
+
+def _speech(verb: Token) -> bool:
+    """Whether a speech verb reports speech here: not as an adjective ("repeated accusations"),
+    not "continue to be", not an act wanted or expected ("wanted to admit 250,000 Syrians",
+    "expects Obama to announce"); "went on to say" and "was quick to add" do report."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "amod" and verb.tag_ in ("VBN", "VBG"):
+        return False
+    if verb.lemma_.lower() == "continue" and any(c.dep_ == "xcomp" for c in verb.children):
+        return False
+    head = verb.head
+    infinitive = verb.dep_ in ("xcomp", "ccomp") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return not (infinitive and head is not verb and head.pos_ in ("VERB", "AUX")
+                and head.lemma_.lower() not in _GOING_ON)
 
 
 def _speaks(head: Token | None) -> bool:
