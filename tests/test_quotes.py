@@ -261,3 +261,19 @@ def test_a_speech_verb_wanted_or_going_on_is_no_cue_and_a_subjectless_one_no_ans
     rows = quotes("In a statement to the Observer, her senior adviser, Jake Sullivan, said: “We "
                   "believe that cooperation is essential.”", nlp)
     assert [q["speaker"] for q in rows] == ["Jake Sullivan"]
+
+
+def test_speech_reported_within_speech_is_the_reporters_unless_a_person_speaks(nlp):
+    rows = quotes("A source familiar with the inquiry said the parts of the network that were "
+                  "hacked suggested the intruders were seeking “economic intelligence.”", nlp)
+    assert [q["speaker"] for q in rows] == ["A source"]
+    # a participle of speech after the reported clause goes with the verb that reports it
+    rows = quotes("Maria Lopez said the process could be “messy,” adding, “Democracy is "
+                  "messy.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Maria Lopez"] * 2
+    rows = quotes("Tom Baker argued that a database would keep people from coming in illegally, "
+                  "saying it is “all about management.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Baker"]
+    rows = quotes("Cruz said last week that Lopez represents “big city values,” stating during "
+                  "the debate that they are “far from the heartland.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Cruz"] * 2

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from tasks.extract.entities import Entities, Mention
-from tasks.extract.speakers import GROUPS, PRONOUNS, Speakers
+from tasks.extract.speakers import GROUPS, PERSON_NOUNS, PRONOUNS, Speakers
 from tasks.extract.syntax import subject
 
 _MARK = re.compile(r'["“”]')
@@ -48,6 +48,19 @@ _BODIES = GROUPS | {"administration", "commission", "association", "foundation",
 _ASPECT = {"go", "continue", "begin", "start", "proceed", "turn", "take", "hasten", "rush",
            "be", "have", "pause", "stop", "keep"}
 _GOING_ON = CUES | _ASPECT
+# Nouns of people who speak ("the senator said", "officials say").
+_PEOPLE = PERSON_NOUNS | _BODIES | {
+    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
+    "source", "analyst", "expert", "strategist", "lawyer", "attorney", "member", "leader",
+    "president", "minister", "secretary", "director", "chairman", "chairwoman", "chair",
+    "manager", "chief", "executive", "officer", "supporter", "critic", "voter", "resident",
+    "people", "man", "woman", "person", "reporter", "writer", "author", "professor", "judge",
+    "prosecutor", "activist", "pollster", "economist", "scientist", "researcher", "doctor",
+    "friend", "father", "mother", "wife", "husband", "son", "daughter", "sister", "brother",
+    "delegate", "organizer", "protester", "worker", "student", "teacher", "owner", "founder",
+    "partner", "colleague", "team", "staff", "staffer", "ambassador", "envoy",
+    "diplomat", "general", "commander", "police", "priest", "pastor", "rabbi", "bishop",
+    "crowd", "audience", "fan", "heckler", "demonstrator", "attendee", "participant", "guy"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
@@ -104,8 +117,14 @@ _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is fo
 
 def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
-    quotes X."""
+    quotes X. Speech reported within speech is the reporter's when its own subject is no
+    person: 'a source said the areas that were hacked suggested "..."' quotes the source."""
     cues = [tok for tok in tokens if tok.lemma_.lower() in CUES and _speech(tok)]
+    if cues and not _personal(_clause_subject(cues[0], quoted)):
+        outer = _reported_in(cues[0])
+        if outer is not None and _speaks(who := _clause_subject(outer, quoted)) and \
+                who.i not in quoted:
+            return outer.lemma_.lower(), who
     first: _Found = None
     for tok in cues:
         found = tok.lemma_.lower(), _clause_subject(tok, quoted)
@@ -298,6 +317,19 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     return framed or other
 
 
+def _reported_in(verb: Token) -> Token | None:
+    """The speech verb whose content holds `verb`'s clause ('said [the areas suggested ...]')."""
+    content = False
+    for _ in range(4):
+        content = content or verb.dep_ == "ccomp"
+        if verb.head is verb:
+            return None
+        verb = verb.head
+        if content and verb.lemma_.lower() in CUES and _speech(verb):
+            return verb
+    return None
+
+
 def _speech(verb: Token) -> bool:
     """Whether a speech verb reports speech here: not as an adjective ("repeated accusations"),
     not "continue to be", not an act wanted or expected ("wanted to admit 250,000 Syrians",
@@ -311,6 +343,18 @@ def _speech(verb: Token) -> bool:
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
     return not (infinitive and head is not verb and head.pos_ in ("VERB", "AUX")
                 and head.lemma_.lower() not in _GOING_ON)
+
+
+def _personal(head: Token | None) -> bool:
+    """A person or a body of people (a name, he or she, "the senator", "officials"), not a
+    thing that can be said to say something ("the report", "the process", "the areas")."""
+    if head is None:
+        return False
+    if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.pos_ == "PROPN":
+        return True
+    if head.pos_ == "PRON":
+        return head.lower_ in ("he", "she", "i", "we", "they", "you")
+    return head.lemma_.lower() in _PEOPLE
 
 
 def _speaks(head: Token | None) -> bool:
@@ -354,6 +398,7 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
 def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
     """subject(), also through "by warning that", "a statement describing" and the like; a
     verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
+    verb = _reporting(verb, quoted)
     for _ in range(3):
         if (subj := subject(verb, depth=5)) is not None:
             return subj
@@ -365,6 +410,20 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
         else:
             return None
     return None
+
+
+def _reporting(verb: Token, quoted: set[int]) -> Token:
+    """'Sanders said the process could be "messy," adding, "..."': a participle after a reported
+    clause goes with the verb that reports it when it is one of speech (adding, saying,
+    explaining) or when the reported clause is about a thing ('Romney said the plan was a
+    failure, calling it "..."'); after a person's clause it may be theirs."""
+    head = verb.head
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and head.dep_ == "ccomp" and \
+            head.lemma_.lower() not in CUES and head.head.lemma_.lower() in CUES and \
+            head.head.pos_ == "VERB" and head.head.i not in quoted and (
+            verb.lemma_.lower() in CUES or not _personal(subject(head))):
+        return head.head
+    return verb
 
 
 def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]

@@ -23,11 +23,11 @@ _DESCRIBED = {
     "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
 }
 # Head nouns of a description that can only be a person ("the GOP front-runner").
-_PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
-                 "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
-                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
-                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
-                 "mayor", "speaker", "tycoon"}
+PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
+                "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
+                "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
+                "democrat", "republican", "politician", "star", "actor", "actress", "host",
+                "mayor", "speaker", "tycoon"}
 GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
           "government", "ministry", "faction", "coalition"}
 PRONOUNS = {"he", "she"}
@@ -76,7 +76,7 @@ class Speakers:
             return None
         fits = _DESCRIBED.get(words[-1].lower_)
         if fits is None:  # 'the Republican nominee': the person the story is about just now
-            found = self.antecedent("", before) if words[-1].lower_ in _PERSON_NOUNS else None
+            found = self.antecedent("", before) if words[-1].lower_ in PERSON_NOUNS else None
             return found.entity_id if found is not None else None
         roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
                  if row["label"] == "PERSON"}
