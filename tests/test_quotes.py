@@ -277,3 +277,18 @@ def test_speech_reported_within_speech_is_the_reporters_unless_a_person_speaks(n
     rows = quotes("Cruz said last week that Lopez represents “big city values,” stating during "
                   "the debate that they are “far from the heartland.”", nlp)
     assert [q["speaker"] for q in rows] == ["Cruz"] * 2
+
+
+def test_a_subject_the_parse_hung_elsewhere_is_found(nlp):
+    # a name tagged as a noun after a question; "Will" read as a modal before a past tense;
+    # an apposition of the names before it taken for the subject of "stated"
+    rows = quotes("“Would it be negotiable about the eleven million?” Hannity pressed. “Maybe let "
+                  "some people stay if they register.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Hannity"] * 2
+    rows = quotes("“This might, and should, hasten the eclipse of Carly Fiorina and Ben Carson,” "
+                  "Will wrote.", nlp)
+    assert [q["speaker"] for q in rows] == ["Will"]
+    rows = quotes("In an interview with hosts Joe Scarborough and Mika Brzezinski, the Democratic "
+                  "presidential candidate stated that Trump’s comments do not “fit with what I "
+                  "thought I knew about him.”", nlp)
+    assert [q["speaker"] for q in rows] == ["the Democratic presidential candidate"]

@@ -275,8 +275,10 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         if subj is not None:
             return cue, subj
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
-                                                  words[0].tag_ in ("VBZ", "VBD")):
-        # '"...," mused the host' or '"...," Trump from his desk': any verb, or none
+                                                  words[0].tag_ in ("VBZ", "VBD") or (
+            words[0].pos_ == "NOUN" and len(words) > 1 and words[1].tag_ in ("VBZ", "VBD"))):
+        # '"...," mused the host', '"...," Trump from his desk' or '"...?" Hannity pressed'
+        # (a name tagged as a noun): any verb, or none
         verb = next((t for t in words[:8] if t.pos_ == "VERB"), None)
         return (verb.lemma_.lower() if verb is not None else None), _trailing_speaker(words)
     # a cue with no subject found ("repeated accusations that ..., calling him") leaves it to
@@ -322,7 +324,7 @@ def _reported_in(verb: Token) -> Token | None:
     content = False
     for _ in range(4):
         content = content or verb.dep_ == "ccomp"
-        if verb.head is verb:
+        if verb.head.i == verb.i:
             return None
         verb = verb.head
         if content and verb.lemma_.lower() in CUES and _speech(verb):
@@ -341,7 +343,7 @@ def _speech(verb: Token) -> bool:
     head = verb.head
     infinitive = verb.dep_ in ("xcomp", "ccomp") and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
-    return not (infinitive and head is not verb and head.pos_ in ("VERB", "AUX")
+    return not (infinitive and head.i != verb.i and head.pos_ in ("VERB", "AUX")
                 and head.lemma_.lower() not in _GOING_ON)
 
 
@@ -400,7 +402,7 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
     verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
     verb = _reporting(verb, quoted)
     for _ in range(3):
-        if (subj := subject(verb, depth=5)) is not None:
+        if (subj := subject(verb, depth=5) or _lost_subject(verb)) is not None:
             return subj
         while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj") and \
                 verb.head is not verb:
@@ -409,6 +411,26 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
                 break
         else:
             return None
+    return None
+
+
+def _lost_subject(verb: Token) -> Token | None:
+    """A subject the parse hung elsewhere: a name read as a modal before a past tense ('Will
+    wrote'), or an apposition right before its verb ('Scarborough and Brzezinski, the
+    Democratic candidate stated')."""
+    if verb.i == 0:
+        return None
+    prev = verb.doc[verb.i - 1]
+    # (a modal before a past form, tagged either way, is no modal)
+    if prev.tag_ == "MD" and prev.is_title and verb.tag_ in ("VBD", "VBN") and \
+            prev.head.i == verb.i:
+        return prev
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    if prev.text == "," and verb.i > 1:
+        prev = verb.doc[verb.i - 2]
+    if prev.dep_ in ("appos", "conj") and prev.pos_ in ("NOUN", "PROPN") and _personal(prev):
+        return prev
     return None
 
 
