@@ -292,3 +292,27 @@ def test_a_subject_the_parse_hung_elsewhere_is_found(nlp):
                   "presidential candidate stated that Trump’s comments do not “fit with what I "
                   "thought I knew about him.”", nlp)
     assert [q["speaker"] for q in rows] == ["the Democratic presidential candidate"]
+
+
+def test_the_clause_before_a_colon_and_the_paragraph_before_bring_in_a_quote(nlp):
+    # the clause ending in the colon, not the speech verb under it ("suggested")
+    rows = quotes("When Lopez suggested that the city would sue the state, Baker fired back "
+                  "forcefully: “If they sue us in a court in Miami, they are going to lose.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Baker"]
+    # "he" right after the first half is the one named before the colon, for both halves
+    rows = quotes("“In breaking news,” Axelrod tweeted last January, “Clinton wins full-throated "
+                  "endorsement from her press secretary,” after Clinton spokesman Brian Fallon "
+                  "expressed his general support for his boss online.\n\nFallon fired back: “As "
+                  "a guardian of the @POTUS legacy,” he wrote, “we know you are rooting for "
+                  "@HillaryClinton, too. You just prefer to say it privately.”", nlp)
+    assert [q["speaker"] for q in rows][2:] == ["Fallon"] * 2
+    # a report of the email, not a nested source
+    rows = quotes("“It became apparent to me during the talks,” Ash wrote in the email, which was "
+                  "first reported by The Associated Press.", nlp)
+    assert [q["speaker"] for q in rows] == ["Ash"]
+    # speech right after a paragraph of reported speech is that speaker's
+    rows = quotes("“We have concerns about the competition,” Malaysian Defence Minister "
+                  "Hishammuddin Hussein said.\n\nCarter said that for decades some critics had "
+                  "been predicting a withdrawal from the region, but this would not happen.\n\n"
+                  "“That’s because this region is home to nearly half the world’s people.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Hishammuddin Hussein", "Carter"]

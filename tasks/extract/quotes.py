@@ -46,7 +46,7 @@ _BODIES = GROUPS | {"administration", "commission", "association", "foundation",
 # Verbs of going on ("continued to insist", "went on to say"): an infinitive after them is
 # said, after others it is wanted or expected.
 _ASPECT = {"go", "continue", "begin", "start", "proceed", "turn", "take", "hasten", "rush",
-           "be", "have", "pause", "stop", "keep"}
+           "be", "have", "pause", "stop", "keep", "seem", "appear"}
 _GOING_ON = CUES | _ASPECT
 # Nouns of people who speak ("the senator said", "officials say").
 _PEOPLE = PERSON_NOUNS | _BODIES | {
@@ -203,7 +203,15 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         if who is None and prior is None and part.open_at == line[0] and part.paragraph and \
                 body[:line[0]].rstrip().endswith(":"):
             cue, who = _introduced(doc, starts, lines[part.paragraph - 1], quoted)
-        if who is not None:
+        if who is None and prior is None and part.open_at == line[0] and part.paragraph:
+            cue, who = _reported_before(doc, body, starts, lines[part.paragraph - 1], quoted)
+        if who is not None and prior is not None and prior["speaker"] is not None and \
+                who.text in PRONOUNS and prior["end"] <= who.idx < part.open_at and \
+                not body[prior["end"]:who.idx].strip(' ,.?!"“”'):
+            # 'Fallon fired back: "...," he wrote, "..."': the "he" right after the first half
+            # of a quote, lower-case (no new sentence), is the speaker found for that half
+            _copy_speaker(prior, row)
+        elif who is not None:
             row["cue"] = cue
             row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
         elif prior is not None:  # later part of a split quote, or more words of the same speaker
@@ -272,6 +280,11 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         # or takes a word of the quote for its subject
         if subj is None or subj.i in quoted:
             subj = _trailing_speaker(words)
+        # 'Fallon fired back: "...," he wrote': "he" is the one named before the colon
+        named = _introducer(pre, quoted) if subj is not None and subj.lower_ in PRONOUNS \
+            else None
+        if named is not None:
+            return cue, named
         if subj is not None:
             return cue, subj
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
@@ -281,6 +294,13 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         # (a name tagged as a noun): any verb, or none
         verb = next((t for t in words[:8] if t.pos_ == "VERB"), None)
         return (verb.lemma_.lower() if verb is not None else None), _trailing_speaker(words)
+    # 'When Trump suggested that ..., Rubio fired back: "..."': the clause ending in the colon
+    # brings in the quote, not a speech verb under it
+    colon = pre[0].head if pre and pre[0].text == ":" else None
+    if colon is not None and colon.pos_ == "VERB" and colon.lemma_.lower() not in CUES and \
+            colon.i < pre[0].i and colon.head.i not in {t.i for t in pre[1:] if t.i != colon.i} \
+            and _personal(who := _clause_subject(colon, quoted)) and who.i not in quoted:
+        return colon.lemma_.lower(), who
     # a cue with no subject found ("repeated accusations that ..., calling him") leaves it to
     # the patterns below
     if pre_cue is not None and pre_cue[1] is not None:
@@ -317,6 +337,15 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
     return framed or other
+
+
+def _introducer(pre: list[Token], quoted: set[int]) -> Token | None:
+    """The named person whose clause ends in the colon before a quote ('Fallon fired back:')."""
+    if not pre or pre[0].text != ":" or pre[0].head.pos_ != "VERB":
+        return None
+    who = _clause_subject(pre[0].head, quoted)
+    named = who is not None and (who.ent_type_ == "PERSON" or who.pos_ == "PROPN")
+    return who if named and who.i not in quoted else None
 
 
 def _reported_in(verb: Token) -> Token | None:
@@ -380,8 +409,10 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
             cue = "according to"
-        elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i:
-            # (a report before the speaker sets the scene: 'X reported, his wife whispered')
+        elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i and \
+                tok.dep_ != "relcl" and not any(c.dep_ == "auxpass" for c in tok.children):
+            # (a report before the speaker sets the scene: 'X reported, his wife whispered';
+            # 'X wrote in the email, which was first reported by the AP' tells of the email)
             outer = subject(tok)
             if outer is None or outer.i == who.i:  # inverted, '..., reports USA Today'
                 outer = next((c for c in tok.children if c.dep_ in (
@@ -479,6 +510,21 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
     if verb is None or (subj := _clause_subject(verb, quoted)) is None:
         return None, None
     return verb.lemma_.lower(), subj
+
+
+def _reported_before(doc: Doc, body: str, starts: list[int], line: tuple[int, int],
+                     quoted: set[int]) -> tuple[str | None, Token | None]:
+    """'Carter said that the U.S. would not leave the region.' then a paragraph '"That's
+    because ..."' with no attribution: speech right after a paragraph reporting what someone
+    said, without quoting them, is theirs."""
+    if _MARK.search(body, line[0], line[1]):
+        return None, None
+    root = doc[bisect_left(starts, line[1]) - 1].sent.root
+    if root.pos_ != "VERB" or root.lemma_.lower() not in CUES or not any(
+            c.dep_ == "ccomp" for c in root.children):
+        return None, None
+    who = _clause_subject(root, quoted)
+    return (root.lemma_.lower(), who) if _personal(who) else (None, None)
 
 
 def _trailing_speaker(words: list[Token]) -> Token | None:
