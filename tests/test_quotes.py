@@ -316,3 +316,23 @@ def test_the_clause_before_a_colon_and_the_paragraph_before_bring_in_a_quote(nlp
                   "been predicting a withdrawal from the region, but this would not happen.\n\n"
                   "“That’s because this region is home to nearly half the world’s people.”", nlp)
     assert [q["speaker"] for q in rows] == ["Hishammuddin Hussein", "Carter"]
+
+
+def test_a_subject_lost_to_a_relative_clause_or_a_participle_hung_in_a_quote(nlp):
+    # the parse makes the speaker the subject of "sits" or an apposition, leaving "said" none
+    rows = quotes("Sanders, meanwhile, who sits at zero such endorsements, said that fact speaks "
+                  "volumes about which of the two Democratic presidential candidates is \"prepared "
+                  "to take on the establishment.\"", nlp)
+    assert [q["speaker"] for q in rows] == ["Sanders"]
+    rows = quotes("Although there is no such overlap with Sanders's team, a White House official "
+                  "who spoke anonymously to discuss internal strategy said Wednesday, \"Certainly "
+                  "there are discussions between the White House and the campaign.\"", nlp)
+    assert [q["speaker"] for q in rows] == ["a White House official"]
+    # "telling" hung under a verb of the quote; "admitting" coordinated under a preposition
+    rows = quotes("Clinton seemed to be ready to riff on the incident in Iowa, telling the crowd, "
+                  "“Some people get a little carried away, have you noticed that?”", nlp)
+    assert [q["speaker"] for q in rows] == ["Clinton"]
+    rows = quotes("Sanders himself, who wasn’t present at the rally, has toned down his criticism "
+                  "of Hillary Clinton, shifting his focus to defeating Donald Trump and admitting "
+                  "that his “political revolution” will almost certainly end without him.", nlp)
+    assert [q["speaker"] for q in rows] == ["Sanders"]

@@ -432,10 +432,19 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
     """subject(), also through "by warning that", "a statement describing" and the like; a
     verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
     verb = _reporting(verb, quoted)
+    if verb.tag_ == "VBG" and verb.i not in quoted and (
+            verb.head.i in quoted or (subject(verb) is not None and subject(verb).i in quoted)):
+        # 'Clinton seemed ready, telling the crowd, "Some people get ..."' and 'trashed Comey
+        # on "Morning Joe," calling it': a participle the parse hung in a quote goes with the
+        # verb before it
+        before = next((t for t in reversed(verb.doc[max(0, verb.i - 30):verb.i])
+                       if t.tag_ in ("VBD", "VBZ", "VBP") and t.i not in quoted), None)
+        if before is not None and "\n" not in verb.doc[before.i:verb.i].text:
+            verb = before
     for _ in range(3):
-        if (subj := subject(verb, depth=5) or _lost_subject(verb)) is not None:
+        if (subj := subject(verb, depth=5) or _lost_subject(verb, quoted)) is not None:
             return subj
-        while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj") and \
+        while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj", "conj") and \
                 verb.head is not verb:
             verb = verb.head
             if verb.pos_ in ("VERB", "AUX") and verb.i not in quoted:
@@ -445,10 +454,11 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
     return None
 
 
-def _lost_subject(verb: Token) -> Token | None:
+def _lost_subject(verb: Token, quoted: set[int]) -> Token | None:
     """A subject the parse hung elsewhere: a name read as a modal before a past tense ('Will
-    wrote'), or an apposition right before its verb ('Scarborough and Brzezinski, the
-    Democratic candidate stated')."""
+    wrote'); else, for a finite verb, the nearest subject or apposition before it in its
+    sentence ('Sanders, meanwhile, who sits at zero, said' and 'a White House official who
+    spoke anonymously said', parsed as the subject of "sits" and an apposition)."""
     if verb.i == 0:
         return None
     prev = verb.doc[verb.i - 1]
@@ -456,12 +466,22 @@ def _lost_subject(verb: Token) -> Token | None:
     if prev.tag_ == "MD" and prev.is_title and verb.tag_ in ("VBD", "VBN") and \
             prev.head.i == verb.i:
         return prev
-    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+    # a past participle with an object and no auxiliary is a past tense ('one lawmaker called
+    # Trump "..."', 'Two analysts, Megahan and Harman, found that')
+    deps = {c.dep_ for c in verb.children}
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not (
+            verb.tag_ == "VBN" and not deps & {"aux", "auxpass"} and
+            deps & {"dobj", "oprd", "ccomp"}):
         return None
-    if prev.text == "," and verb.i > 1:
-        prev = verb.doc[verb.i - 2]
-    if prev.dep_ in ("appos", "conj") and prev.pos_ in ("NOUN", "PROPN") and _personal(prev):
-        return prev
+    for tok in reversed(verb.doc[verb.sent.start:verb.i]):
+        if tok.i in quoted or tok.text in _MARK_TOKENS:
+            return None
+        # (not the subject of a clause brought in by "that", "when" or "although")
+        if tok.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT") and tok.pos_ in ("NOUN", "PROPN") \
+                and \
+                _speaks(tok) and not any(c.dep_ == "mark" and c.i < tok.i
+                                         for c in tok.head.children):
+            return tok
     return None
 
 
