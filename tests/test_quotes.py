@@ -125,7 +125,7 @@ def test_a_clause_that_brings_in_a_quote_speaks_for_its_subject(nlp):
                   "workers of this city.”\n\nLopez shot back, “I suppose I could have stayed "
                   "home, but I chose to run.”", nlp)
     assert [(q["speaker"], q["cue"]) for q in rows] == [("Maria Lopez", "issue"),
-                                                        ("Lopez", "shoot")]
+                                                        ("Lopez", "shoot back")]
 
 
 def test_a_speech_verb_under_a_noun_or_preposition_speaks_for_the_main_subject(nlp):
@@ -336,3 +336,15 @@ def test_a_subject_lost_to_a_relative_clause_or_a_participle_hung_in_a_quote(nlp
                   "of Hillary Clinton, shifting his focus to defeating Donald Trump and admitting "
                   "that his “political revolution” will almost certainly end without him.", nlp)
     assert [q["speaker"] for q in rows] == ["Sanders"]
+
+
+def test_phrasal_verbs_of_saying(nlp):
+    rows = quotes("After Jerry Brown criticized her husband during a debate, Hillary shot back, “I "
+                  "suppose I could have chosen to bake cookies and have teas.”", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Hillary", "shoot back")]
+    rows = quotes("Clinton praised Garland. As The Post's Dana Milbank puts it, \"Senate "
+                  "Republicans are unmoved, and liberal activists are unexcited.\"", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Dana Milbank", "put it")]
+    rows = quotes("But as The Hill pointed out, “Still, Trump has so far declined to release any "
+                  "tax returns.”", nlp)
+    assert [q["cue"] for q in rows] == ["point out"]

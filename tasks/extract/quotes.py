@@ -48,6 +48,11 @@ _BODIES = GROUPS | {"administration", "commission", "association", "foundation",
 _ASPECT = {"go", "continue", "begin", "start", "proceed", "turn", "take", "hasten", "rush",
            "be", "have", "pause", "stop", "keep", "seem", "appear"}
 _GOING_ON = CUES | _ASPECT
+# Phrasal verbs of saying: (lemma, particle or object "it").
+_PHRASAL = {("fire", "back"), ("shoot", "back"), ("hit", "back"), ("point", "out"),
+            ("cut", "in"), ("weigh", "in"), ("jump", "in"), ("put", "it"), ("sum", "up"),
+            ("spell", "out"), ("lash", "out"), ("speak", "out"), ("speak", "up"),
+            ("go", "on"), ("pipe", "up"), ("break", "in"), ("push", "back")}
 # Nouns of people who speak ("the senator said", "officials say").
 _PEOPLE = PERSON_NOUNS | _BODIES | {
     "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
@@ -119,15 +124,15 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X. Speech reported within speech is the reporter's when its own subject is no
     person: 'a source said the areas that were hacked suggested "..."' quotes the source."""
-    cues = [tok for tok in tokens if tok.lemma_.lower() in CUES and _speech(tok)]
+    cues = [tok for tok in tokens if _says(tok) and _speech(tok)]
     if cues and not _personal(_clause_subject(cues[0], quoted)):
         outer = _reported_in(cues[0])
         if outer is not None and _speaks(who := _clause_subject(outer, quoted)) and \
                 who.i not in quoted:
-            return outer.lemma_.lower(), who
+            return _verb(outer), who
     first: _Found = None
     for tok in cues:
-        found = tok.lemma_.lower(), _clause_subject(tok, quoted)
+        found = _verb(tok), _clause_subject(tok, quoted)
         # 'X said that the platform should reiterate "..."': a thing does not speak, the one
         # who reports it does
         if _speaks(found[1]):
@@ -297,7 +302,7 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     # 'When Trump suggested that ..., Rubio fired back: "..."': the clause ending in the colon
     # brings in the quote, not a speech verb under it
     colon = pre[0].head if pre and pre[0].text == ":" else None
-    if colon is not None and colon.pos_ == "VERB" and colon.lemma_.lower() not in CUES and \
+    if colon is not None and colon.pos_ == "VERB" and not _says(colon) and \
             colon.i < pre[0].i and colon.head.i not in {t.i for t in pre[1:] if t.i != colon.i} \
             and _personal(who := _clause_subject(colon, quoted)) and who.i not in quoted:
         return colon.lemma_.lower(), who
@@ -348,6 +353,23 @@ def _introducer(pre: list[Token], quoted: set[int]) -> Token | None:
     return who if named and who.i not in quoted else None
 
 
+def _says(verb: Token) -> bool:
+    """A verb of saying, also a phrasal one ("fired back", "pointed out", "as X put it")."""
+    return verb.lemma_.lower() in CUES or (verb.lemma_.lower(), _particle(verb)) in _PHRASAL
+
+
+def _particle(verb: Token) -> str:
+    # ("back" is often parsed as an adverb: "fired back")
+    return next((c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") and c.lower_ in
+                 ("back", "out", "in", "up", "on") or c.dep_ == "dobj" and c.lower_ == "it"), "")
+
+
+def _verb(verb: Token) -> str:
+    """The cue as reported: the lemma, with its particle for a phrasal verb ("fire back")."""
+    lemma = verb.lemma_.lower()
+    return lemma if lemma in CUES else f"{lemma} {_particle(verb)}"
+
+
 def _reported_in(verb: Token) -> Token | None:
     """The speech verb whose content holds `verb`'s clause ('said [the areas suggested ...]')."""
     content = False
@@ -356,7 +378,7 @@ def _reported_in(verb: Token) -> Token | None:
         if verb.head.i == verb.i:
             return None
         verb = verb.head
-        if content and verb.lemma_.lower() in CUES and _speech(verb):
+        if content and _says(verb) and _speech(verb):
             return verb
     return None
 
@@ -510,8 +532,8 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
     if prev is None or prev.start_char < line[0] or _MARK.search(prev.text):
         return None, None
     for tok in prev:
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in CUES and (subj := subject(tok)):
-            return tok.lemma_.lower(), subj
+        if tok.pos_ == "VERB" and _says(tok) and (subj := subject(tok)):
+            return _verb(tok), subj
     # 'Iowa State's Dianne Bystrom agreed. "..."': a person who is the sentence's subject
     subj = subject(prev.root) if prev.root.pos_ == "VERB" else None
     if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in PRONOUNS):
