@@ -348,3 +348,16 @@ def test_phrasal_verbs_of_saying(nlp):
     rows = quotes("But as The Hill pointed out, “Still, Trump has so far declined to release any "
                   "tax returns.”", nlp)
     assert [q["cue"] for q in rows] == ["point out"]
+
+
+def test_no_date_bracket_or_quoted_title_speaks_and_a_name_before_its_verb_does(nlp):
+    # "Saturday" is parsed as the subject and the name as an apposition, "MA" nearer still
+    rows = quotes("Saturday at the Massachusetts Democratic state’s party convention Sen. "
+                  "Elizabeth Warren (D-MA) said presumptive Republican presidential nominee "
+                  "Donald Trump was a “proven failure” in business.", nlp)
+    assert [q["speaker"] for q in rows] == ["Elizabeth Warren"]
+    # "Beck" is parsed as a compound of "joked", which hangs under "shouted"
+    rows = quotes("When someone in the audience shouted, “Cruz,” Beck joked, again using an "
+                  "exaggerated Southern accent, “Amen, brother! Come on up and get baptized!”",
+                  nlp)
+    assert rows[-1]["speaker"] == "Beck"

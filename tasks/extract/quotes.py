@@ -464,7 +464,10 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
         if before is not None and "\n" not in verb.doc[before.i:verb.i].text:
             verb = before
     for _ in range(3):
-        if (subj := subject(verb, depth=5) or _lost_subject(verb, quoted)) is not None:
+        subj = subject(verb, depth=5)
+        if subj is not None and subj.ent_type_ in ("DATE", "TIME"):
+            subj = None  # 'Saturday at the convention Sen. Warren said': a date says nothing
+        if (subj := _named_before(verb) or subj or _lost_subject(verb, quoted)) is not None:
             return subj
         while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj", "conj") and \
                 verb.head is not verb:
@@ -474,6 +477,13 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
         else:
             return None
     return None
+
+
+def _named_before(verb: Token) -> Token | None:
+    """'"Cruz," Beck joked': a name right before a verb, parsed as a compound of it, is its
+    subject."""
+    return next((c for c in verb.lefts if c.dep_ == "compound" and c.i == verb.i - 1
+                 and c.ent_type_ == "PERSON"), None)
 
 
 def _lost_subject(verb: Token, quoted: set[int]) -> Token | None:
@@ -495,14 +505,16 @@ def _lost_subject(verb: Token, quoted: set[int]) -> Token | None:
             verb.tag_ == "VBN" and not deps & {"aux", "auxpass"} and
             deps & {"dobj", "oprd", "ccomp"}):
         return None
+    bracketed = False  # ("Sen. Elizabeth Warren (D-MA) said": not the state)
     for tok in reversed(verb.doc[verb.sent.start:verb.i]):
         if tok.i in quoted or tok.text in _MARK_TOKENS:
             return None
+        bracketed = tok.text != "(" and (bracketed or tok.text == ")")
         # (not the subject of a clause brought in by "that", "when" or "although")
-        if tok.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT") and tok.pos_ in ("NOUN", "PROPN") \
-                and \
-                _speaks(tok) and not any(c.dep_ == "mark" and c.i < tok.i
-                                         for c in tok.head.children):
+        if not bracketed and tok.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT") and \
+                tok.pos_ in ("NOUN", "PROPN") and _speaks(tok) and \
+                tok.ent_type_ not in ("DATE", "TIME") and not any(
+                c.dep_ == "mark" and c.i < tok.i for c in tok.head.children):
             return tok
     return None
 
