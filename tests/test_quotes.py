@@ -361,3 +361,12 @@ def test_no_date_bracket_or_quoted_title_speaks_and_a_name_before_its_verb_does(
                   "exaggerated Southern accent, “Amen, brother! Come on up and get baptized!”",
                   nlp)
     assert rows[-1]["speaker"] == "Beck"
+
+
+def test_a_given_name_tells_a_persons_gender(nlp):
+    # "Bernie" is a man's name: "she" is the other person, whose name tells nothing
+    rows = quotes("Bernie Sanders spoke in Iowa on Monday while Marty Walz watched from the front "
+                  "row.\n\n“They are trying to defeat opportunity for kids,” she said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/marty-walz"]
+    from tasks.extract.given_names import FEMALE, MALE
+    assert not MALE & FEMALE and {"sam", "dana", "kelly", "lee"}.isdisjoint(MALE | FEMALE)

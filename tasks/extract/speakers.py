@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
+from tasks.extract.given_names import FEMALE, MALE
 from tasks.extract.syntax import phrase
 
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
@@ -135,9 +136,18 @@ _ROLE_GENDER = re.compile(
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
     """Gender of people from what the article says of them outright: an honorific before any
-    mention ("Mrs. Clinton"), else a gendered title or appositive ("spokeswoman", "his wife").
+    mention ("Mrs. Clinton"), else a gendered title or appositive ("spokeswoman", "his wife"),
+    else a given name that is nearly always one gender ("Bernie Sanders", "Carly Fiorina").
     Pronouns near a name are no evidence: counting them ("Lee said she ...") got the gender
     wrong often enough, in sentences about two people, to lose more pronouns than it won."""
+    named = {}
+    for row in ents.rows:
+        # the first word of a name of two or more ("Bernie Sanders", not "Sanders" alone)
+        found = {"m" if first in MALE else "f" for alias in row["aliases"]
+                 if len(words := alias.split()) > 1
+                 and ((first := words[0].lower()) in MALE or first in FEMALE)}
+        if len(found) == 1 and row["label"] == "PERSON":
+            named[row["entity_id"]] = found.pop()
     titled: dict[str, str] = {}
     for m in ents.mentions:
         first = doc[m.tokens[0]]
@@ -150,4 +160,4 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
                  for k, v in hit.groupdict().items() if v}
         if len(found) == 1 and row["label"] == "PERSON":
             roled[row["entity_id"]] = found.pop()
-    return roled | titled
+    return named | roled | titled
