@@ -370,3 +370,11 @@ def test_a_given_name_tells_a_persons_gender(nlp):
     assert [q["speaker_entity_id"] for q in rows] == ["person/marty-walz"]
     from tasks.extract.given_names import FEMALE, MALE
     assert not MALE & FEMALE and {"sam", "dana", "kelly", "lee"}.isdisjoint(MALE | FEMALE)
+
+
+def test_a_first_and_last_name_tagged_as_an_organisation_is_a_person_for_she(nlp):
+    # the tagger takes "Carly Fiorina" for an organisation; her given name makes her a woman
+    rows = quotes("Carly Fiorina made a surprise appearance at the rally in Miami on Wednesday, "
+                  "where Ted Cruz spoke.\n\n“Ted Cruz has stood up and fought for our right to "
+                  "bear arms,” she said.", nlp)
+    assert [q["speaker"] for q in rows] == ["Carly Fiorina"]

@@ -105,8 +105,8 @@ class Speakers:
         named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
         spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
         people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
-                  if self.ents.labels.get(m.entity_id) == "PERSON"
-                  and (not want or self.genders.get(m.entity_id, want) == want)]
+                  if (self.ents.labels.get(m.entity_id) == "PERSON" or m.entity_id in
+                      self.genders) and (not want or self.genders.get(m.entity_id, want) == want)]
         ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
@@ -142,11 +142,15 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
     wrong often enough, in sentences about two people, to lose more pronouns than it won."""
     named = {}
     for row in ents.rows:
-        # the first word of a name of two or more ("Bernie Sanders", not "Sanders" alone)
-        found = {"m" if first in MALE else "f" for alias in row["aliases"]
-                 if len(words := alias.split()) > 1
+        # the first word of a name of two or more ("Bernie Sanders", not "Sanders" alone); a
+        # first and last name the tagger took for something else ("Carly Fiorina" as an
+        # organisation) is a person too
+        person = row["label"] == "PERSON"
+        found = {"m" if first in MALE else "f" for words in map(str.split, row["aliases"])
+                 if (len(words) > 1 if person else
+                     len(words) == 2 and all(w[:1].isupper() for w in words))
                  and ((first := words[0].lower()) in MALE or first in FEMALE)}
-        if len(found) == 1 and row["label"] == "PERSON":
+        if len(found) == 1:
             named[row["entity_id"]] = found.pop()
     titled: dict[str, str] = {}
     for m in ents.mentions:
