@@ -378,3 +378,17 @@ def test_a_first_and_last_name_tagged_as_an_organisation_is_a_person_for_she(nlp
                   "where Ted Cruz spoke.\n\n“Ted Cruz has stood up and fought for our right to "
                   "bear arms,” she said.", nlp)
     assert [q["speaker"] for q in rows] == ["Carly Fiorina"]
+
+
+def test_a_name_the_tagger_missed_still_speaks(nlp):
+    # "Hannity" is tagged a noun and looks like an abstract one (-ity); "remarking" hangs under
+    # the clause of time, not under "said"; "Skelly" is tagged an adverb
+    rows = quotes("\"Marco Rubio won tonight and I was very glad to see that. I think we need him "
+                  "back in the Senate,\" Hannity said during a panel on his show after the "
+                  "first-term senator easily won his Senate primary, remarking that while there "
+                  "are \"still some conservatives angry over comprehensive immigration reform,\" "
+                  "Rubio already \"paid a very heavy political price.\"", nlp)
+    assert [q["speaker"] for q in rows] == ["Hannity"] * 3
+    rows = quotes("“Having access to the RNC file and two people who understand it is valuable,” "
+                  "said Skelly, explaining he worked more closely with Chrabaszcz.", nlp)
+    assert [q["speaker"] for q in rows] == ["Skelly"]

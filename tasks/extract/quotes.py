@@ -407,7 +407,13 @@ def _personal(head: Token | None) -> bool:
         return True
     if head.pos_ == "PRON":
         return head.lower_ in ("he", "she", "i", "we", "they", "you")
-    return head.lemma_.lower() in _PEOPLE
+    return head.lemma_.lower() in _PEOPLE or _name_as_noun(head)
+
+
+def _name_as_noun(head: Token) -> bool:
+    """A capitalised noun inside a sentence is a name the tagger missed ("Hannity said")."""
+    return head.pos_ == "NOUN" and head.is_title and not head.is_sent_start and \
+        head.doc[head.i - 1].tag_ != "``"
 
 
 def _speaks(head: Token | None) -> bool:
@@ -420,7 +426,8 @@ def _speaks(head: Token | None) -> bool:
     if head.pos_ == "PRON":
         return head.lower_ not in ("it", "that", "this", "what", "which")
     lemma = head.lemma_.lower()
-    return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma))
+    return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma)
+                                    or _name_as_noun(head))
 
 
 def _reported_by(tokens: list[Token], quoted: set[int], who: Token
@@ -525,10 +532,14 @@ def _reporting(verb: Token, quoted: set[int]) -> Token:
     explaining) or when the reported clause is about a thing ('Romney said the plan was a
     failure, calling it "..."'); after a person's clause it may be theirs."""
     head = verb.head
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and head.dep_ == "ccomp" and \
+    speech = verb.lemma_.lower() in CUES
+    # ('Hannity said on his show after the senator won, remarking that': a participle of
+    # speech after a clause of time or cause under a speech verb goes with that verb too)
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and (
+            head.dep_ == "ccomp" or speech and head.dep_ == "advcl") and \
             head.lemma_.lower() not in CUES and head.head.lemma_.lower() in CUES and \
             head.head.pos_ == "VERB" and head.head.i not in quoted and (
-            verb.lemma_.lower() in CUES or not _personal(subject(head))):
+            speech or not _personal(subject(head))):
         return head.head
     return verb
 
@@ -586,7 +597,9 @@ def _trailing_speaker(words: list[Token]) -> Token | None:
     if not words:
         return None
     first = words[1] if words[0].pos_ in ("VERB", "AUX") and len(words) > 1 else words[0]
-    if first.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ"):
+    # (a capitalised word after "said" is a name whatever its tag: '"...," said Skelly')
+    if first.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ") and not (
+            first.is_title and first.is_alpha and first.i > words[0].i):
         return None
     head = first
     for tok in first.doc[first.i + 1:first.i + 6]:  # the end of a name: "Gene Sperling"
