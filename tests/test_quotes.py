@@ -392,3 +392,12 @@ def test_a_name_the_tagger_missed_still_speaks(nlp):
     rows = quotes("“Having access to the RNC file and two people who understand it is valuable,” "
                   "said Skelly, explaining he worked more closely with Chrabaszcz.", nlp)
     assert [q["speaker"] for q in rows] == ["Skelly"]
+
+
+def test_the_sentence_after_a_quote_can_give_its_speaker(nlp):
+    rows = quotes("“The plan is a disaster for working families and we will fight it.” That was "
+                  "how Senator Tom Baker put it on Monday.", nlp)
+    assert [(q["speaker"], q["cue"]) for q in rows] == [("Tom Baker", "put it")]
+    rows = quotes("“The plan is a disaster for working families and we will fight it.” So said "
+                  "Senator Tom Baker on Monday.", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Baker"]

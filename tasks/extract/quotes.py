@@ -208,6 +208,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         if who is None and prior is None and part.open_at == line[0] and part.paragraph and \
                 body[:line[0]].rstrip().endswith(":"):
             cue, who = _introduced(doc, starts, lines[part.paragraph - 1], quoted)
+        if who is None and prior is None:
+            cue, who = _next_sentence(doc, starts, part, line, quoted)
         if who is None and prior is None and part.open_at == line[0] and part.paragraph:
             cue, who = _reported_before(doc, body, starts, lines[part.paragraph - 1], quoted)
         if who is not None and prior is not None and prior["speaker"] is not None and \
@@ -575,6 +577,27 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
     if verb is None or (subj := _clause_subject(verb, quoted)) is None:
         return None, None
     return verb.lemma_.lower(), subj
+
+
+def _next_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
+                   quoted: set[int]) -> tuple[str | None, Token | None]:
+    """'"...." That was how Baker put it.' and '"...." So said Baker.': a quote with nothing
+    before it to say whose it is, ending its sentence, is given by the speech verb of the
+    sentence after it in the paragraph, when that verb has a person for its subject."""
+    i = bisect_left(starts, part.close_at)
+    if i >= len(doc) or doc.text[part.end - 1] not in _END_PUNCT and not doc[i].is_sent_start:
+        return None, None
+    tokens = []
+    for tok in doc[i:i + _WINDOW]:
+        if tok.idx >= line[1] or tok.text in _MARK_TOKENS:
+            return None, None  # another quote: its own attribution
+        if tok.text in _END_PUNCT:
+            break
+        tokens.append(tok)
+    found = _cue(tokens, quoted)
+    if found is None or not _personal(found[1]) or found[1].lower_ in PRONOUNS:
+        return None, None
+    return found
 
 
 def _reported_before(doc: Doc, body: str, starts: list[int], line: tuple[int, int],
