@@ -401,3 +401,17 @@ def test_the_sentence_after_a_quote_can_give_its_speaker(nlp):
     rows = quotes("“The plan is a disaster for working families and we will fight it.” So said "
                   "Senator Tom Baker on Monday.", nlp)
     assert [q["speaker"] for q in rows] == ["Tom Baker"]
+
+
+def test_a_transcript_or_a_name_alone_before_a_colon_is_the_source(nlp):
+    rows = quotes("Kasich spoke in Cleveland on Tuesday night after winning the primary.\n\n"
+                  "Transcript as follows:\n\n\"Tonight we arrived in Cleveland, and we went to a "
+                  "rally.\n\n\"We're now up 400,000 plus jobs. We're running a surplus.\"", nlp)
+    assert [q["speaker"] for q in rows] == ["Transcript"] * 2
+    rows = quotes("There was a lot shifting on the ground in Iowa.\n\nPollsters agree - Carl "
+                  "Bialik: “One of the biggest lessons was a simple one: keep polling until the "
+                  "end.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Carl Bialik"]
+    # not a name that is the object of the verb before the colon
+    rows = quotes("Donald Trump told Fox News: “I will win this state by a lot.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Donald Trump"]

@@ -66,6 +66,10 @@ _PEOPLE = PERSON_NOUNS | _BODIES | {
     "partner", "colleague", "team", "staff", "staffer", "ambassador", "envoy",
     "diplomat", "general", "commander", "police", "priest", "pastor", "rabbi", "bishop",
     "crowd", "audience", "fan", "heckler", "demonstrator", "attendee", "participant", "guy"}
+# What a paragraph ending in a colon can announce as the source of the quotes below it.
+_DOCUMENT = re.compile(r"^(transcript|statement|excerpt|text|letter|memo|release|remarks|"
+                       r"email|post|tweet|message|speech|testimony|exchange)s?$")
+_DASHES = {"-", "–", "—", "--", "...", "…"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
@@ -301,6 +305,8 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         # (a name tagged as a noun): any verb, or none
         verb = next((t for t in words[:8] if t.pos_ == "VERB"), None)
         return (verb.lemma_.lower() if verb is not None else None), _trailing_speaker(words)
+    if (named := _name_before_colon(pre)) is not None:
+        return None, named
     # 'When Trump suggested that ..., Rubio fired back: "..."': the clause ending in the colon
     # brings in the quote, not a speech verb under it
     colon = pre[0].head if pre and pre[0].text == ":" else None
@@ -344,6 +350,37 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
     return framed or other
+
+
+def _name_before_colon(pre: list[Token]) -> Token | None:
+    """'Pollsters agree - Carl Bialik: "..."', 'Continued Stone: "..."' and 'he tweeted about
+    ... Donald Trump: "..."': a name standing alone before the colon, after a dash or an
+    ellipsis, at the start of the paragraph or after a speech verb it is the subject of, is
+    the quote's source (not 'told Fox News:' or 'later on CNN:')."""
+    if not pre or pre[0].text != ":":
+        return None
+    names: list[Token] = []
+    bracketed = False
+    for tok in pre[1:]:
+        if tok.text in _DASHES:
+            break
+        bracketed = tok.text != "(" and (bracketed or tok.text == ")")
+        if tok.pos_ in ("VERB", "AUX"):
+            # an inverted speech verb ("Continued Stone:") whose subject the name is
+            if _says(tok) and names and tok.i + 1 == names[-1].i and tok.i == pre[-1].i:
+                break
+            return None
+        if tok.is_punct and tok.text not in "().":
+            return None
+        # (a name may be tagged a noun: "Pew Research")
+        if not bracketed and (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and tok.is_title) and \
+                tok.ent_type_ not in ("DATE", "TIME"):
+            names.append(tok)
+    else:
+        if pre[-1].i > 0 and pre[-1].doc[pre[-1].i - 1].text not in ("\n", "\n\n") and \
+                "\n" not in pre[-1].doc[pre[-1].i - 1].text:
+            return None  # the name is not where a sentence starts
+    return names[0] if names else None
 
 
 def _introducer(pre: list[Token], quoted: set[int]) -> Token | None:
@@ -575,6 +612,13 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
         return found
     verb = next((t for t in tokens if t.pos_ == "VERB" and t.dep_ == "ROOT"), None)
     if verb is None or (subj := _clause_subject(verb, quoted)) is None:
+        # 'Partial transcript as follows:' or 'Full statement:': the document is the source
+        # of the quoted paragraphs below it
+        words = [t for t in tokens if t.is_alpha]
+        head = sent.root
+        if len(words) <= 5 and head.pos_ in ("NOUN", "PROPN") and head.idx >= line[0] and \
+                head.i not in quoted and _DOCUMENT.search(head.lower_):
+            return None, head
         return None, None
     return verb.lemma_.lower(), subj
 
