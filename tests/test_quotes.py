@@ -415,3 +415,11 @@ def test_a_transcript_or_a_name_alone_before_a_colon_is_the_source(nlp):
     # not a name that is the object of the verb before the colon
     rows = quotes("Donald Trump told Fox News: “I will win this state by a lot.”", nlp)
     assert [q["speaker"] for q in rows] == ["Donald Trump"]
+
+
+def test_the_named_reporter_of_a_clause_with_he_is_the_source(nlp):
+    rows = quotes("“I wonder how the men and women serving in Texas enjoy that,” McCain said. The "
+                  "longtime senator said he rarely asks surrogates to stump for him, “except for "
+                  "people I’m very close to.”", nlp)
+    assert [q["speaker"] for q in rows] == ["McCain", "The longtime senator"]
+    assert rows[1]["speaker_entity_id"] == rows[0]["speaker_entity_id"]

@@ -129,10 +129,13 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     quotes X. Speech reported within speech is the reporter's when its own subject is no
     person: 'a source said the areas that were hacked suggested "..."' quotes the source."""
     cues = [tok for tok in tokens if _says(tok) and _speech(tok)]
-    if cues and not _personal(_clause_subject(cues[0], quoted)):
+    inner = _clause_subject(cues[0], quoted) if cues else None
+    # ('The longtime senator said he rarely asks ..., "..."': the one reporting, named, is
+    # the source, and the "he" of the reported clause is most often the same person)
+    if cues and (not _personal(inner) or inner is not None and inner.lower_ in PRONOUNS):
         outer = _reported_in(cues[0])
         if outer is not None and _speaks(who := _clause_subject(outer, quoted)) and \
-                who.i not in quoted:
+                who.i not in quoted and (not _personal(inner) or who.pos_ != "PRON"):
             return _verb(outer), who
     first: _Found = None
     for tok in cues:
