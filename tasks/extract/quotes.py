@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from tasks.extract.entities import Entities, Mention
-from tasks.extract.speakers import GROUPS, PRONOUNS, Speakers
+from tasks.extract.speakers import GROUPS, PERSON_NOUNS, PRONOUNS, Speakers
 from tasks.extract.syntax import subject
 
 _MARK = re.compile(r'["“”]')
@@ -43,6 +43,33 @@ _THING = re.compile(r"\w{3}(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platf
                     r"stance|plan|bill|idea|issue|policy|law|rule|deal|change|record)$")
 _BODIES = GROUPS | {"administration", "commission", "association", "foundation", "department",
                     "committee", "agency", "institution", "union", "campaign"}
+# Verbs of going on ("continued to insist", "went on to say"): an infinitive after them is
+# said, after others it is wanted or expected.
+_ASPECT = {"go", "continue", "begin", "start", "proceed", "turn", "take", "hasten", "rush",
+           "be", "have", "pause", "stop", "keep", "seem", "appear"}
+_GOING_ON = CUES | _ASPECT
+# Phrasal verbs of saying: (lemma, particle or object "it").
+_PHRASAL = {("fire", "back"), ("shoot", "back"), ("hit", "back"), ("point", "out"),
+            ("cut", "in"), ("weigh", "in"), ("jump", "in"), ("put", "it"), ("sum", "up"),
+            ("spell", "out"), ("lash", "out"), ("speak", "out"), ("speak", "up"),
+            ("go", "on"), ("pipe", "up"), ("break", "in"), ("push", "back")}
+# Nouns of people who speak ("the senator said", "officials say").
+_PEOPLE = PERSON_NOUNS | _BODIES | {
+    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
+    "source", "analyst", "expert", "strategist", "lawyer", "attorney", "member", "leader",
+    "president", "minister", "secretary", "director", "chairman", "chairwoman", "chair",
+    "manager", "chief", "executive", "officer", "supporter", "critic", "voter", "resident",
+    "people", "man", "woman", "person", "reporter", "writer", "author", "professor", "judge",
+    "prosecutor", "activist", "pollster", "economist", "scientist", "researcher", "doctor",
+    "friend", "father", "mother", "wife", "husband", "son", "daughter", "sister", "brother",
+    "delegate", "organizer", "protester", "worker", "student", "teacher", "owner", "founder",
+    "partner", "colleague", "team", "staff", "staffer", "ambassador", "envoy",
+    "diplomat", "general", "commander", "police", "priest", "pastor", "rabbi", "bishop",
+    "crowd", "audience", "fan", "heckler", "demonstrator", "attendee", "participant", "guy"}
+# What a paragraph ending in a colon can announce as the source of the quotes below it.
+_DOCUMENT = re.compile(r"^(transcript|statement|excerpt|text|letter|memo|release|remarks|"
+                       r"email|post|tweet|message|speech|testimony|exchange)s?$")
+_DASHES = {"-", "–", "—", "--", "...", "…"}
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 _FIRST_PERSON = {"i", "me", "we", "us"}
 _MIN_WORDS = 4  # shorter quotes need a cue nearby or in their sentence ("green light" alone)
@@ -99,16 +126,25 @@ _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is fo
 
 def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
-    quotes X."""
+    quotes X. Speech reported within speech is the reporter's when its own subject is no
+    person: 'a source said the areas that were hacked suggested "..."' quotes the source."""
+    cues = [tok for tok in tokens if _says(tok) and _speech(tok)]
+    inner = _clause_subject(cues[0], quoted) if cues else None
+    # ('The longtime senator said he rarely asks ..., "..."': the one reporting, named, is
+    # the source, and the "he" of the reported clause is most often the same person)
+    if cues and (not _personal(inner) or inner is not None and inner.lower_ in PRONOUNS):
+        outer = _reported_in(cues[0])
+        if outer is not None and _speaks(who := _clause_subject(outer, quoted)) and \
+                who.i not in quoted and (not _personal(inner) or who.pos_ != "PRON"):
+            return _verb(outer), who
     first: _Found = None
-    for tok in tokens:
-        if tok.lemma_.lower() in CUES and tok.pos_ in ("VERB", "AUX"):
-            found = tok.lemma_.lower(), _clause_subject(tok, quoted)
-            # 'X said that the platform should reiterate "..."': a thing does not speak, the
-            # one who reports it does
-            if _speaks(found[1]):
-                return found
-            first = first or found
+    for tok in cues:
+        found = _verb(tok), _clause_subject(tok, quoted)
+        # 'X said that the platform should reiterate "..."': a thing does not speak, the one
+        # who reports it does
+        if _speaks(found[1]):
+            return found
+        first = first or found
     if first is not None:
         return first
     for tok in tokens:
@@ -179,7 +215,17 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         if who is None and prior is None and part.open_at == line[0] and part.paragraph and \
                 body[:line[0]].rstrip().endswith(":"):
             cue, who = _introduced(doc, starts, lines[part.paragraph - 1], quoted)
-        if who is not None:
+        if who is None and prior is None:
+            cue, who = _next_sentence(doc, starts, part, line, quoted)
+        if who is None and prior is None and part.open_at == line[0] and part.paragraph:
+            cue, who = _reported_before(doc, body, starts, lines[part.paragraph - 1], quoted)
+        if who is not None and prior is not None and prior["speaker"] is not None and \
+                who.text in PRONOUNS and prior["end"] <= who.idx < part.open_at and \
+                not body[prior["end"]:who.idx].strip(' ,.?!"“”'):
+            # 'Fallon fired back: "...," he wrote, "..."': the "he" right after the first half
+            # of a quote, lower-case (no new sentence), is the speaker found for that half
+            _copy_speaker(prior, row)
+        elif who is not None:
             row["cue"] = cue
             row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
         elif prior is not None:  # later part of a split quote, or more words of the same speaker
@@ -248,13 +294,32 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         # or takes a word of the quote for its subject
         if subj is None or subj.i in quoted:
             subj = _trailing_speaker(words)
-        return cue, subj
+        # 'Fallon fired back: "...," he wrote': "he" is the one named before the colon
+        named = _introducer(pre, quoted) if subj is not None and subj.lower_ in PRONOUNS \
+            else None
+        if named is not None:
+            return cue, named
+        if subj is not None:
+            return cue, subj
     if trailing and opens_sentence and words and (words[0].pos_ in ("PROPN", "PRON", "DET") or
-                                                  words[0].tag_ in ("VBZ", "VBD")):
-        # '"...," mused the host' or '"...," Trump from his desk': any verb, or none
+                                                  words[0].tag_ in ("VBZ", "VBD") or (
+            words[0].pos_ == "NOUN" and len(words) > 1 and words[1].tag_ in ("VBZ", "VBD"))):
+        # '"...," mused the host', '"...," Trump from his desk' or '"...?" Hannity pressed'
+        # (a name tagged as a noun): any verb, or none
         verb = next((t for t in words[:8] if t.pos_ == "VERB"), None)
         return (verb.lemma_.lower() if verb is not None else None), _trailing_speaker(words)
-    if pre_cue is not None:
+    if (named := _name_before_colon(pre)) is not None:
+        return None, named
+    # 'When Trump suggested that ..., Rubio fired back: "..."': the clause ending in the colon
+    # brings in the quote, not a speech verb under it
+    colon = pre[0].head if pre and pre[0].text == ":" else None
+    if colon is not None and colon.pos_ == "VERB" and not _says(colon) and \
+            colon.i < pre[0].i and colon.head.i not in {t.i for t in pre[1:] if t.i != colon.i} \
+            and _personal(who := _clause_subject(colon, quoted)) and who.i not in quoted:
+        return colon.lemma_.lower(), who
+    # a cue with no subject found ("repeated accusations that ..., calling him") leaves it to
+    # the patterns below
+    if pre_cue is not None and pre_cue[1] is not None:
         return pre_cue
     if pre and pre[0].text == ":":  # 'Republican pollster Daron Shaw: "..."'
         # the top verb before the colon ('Clinton apologized for what happened:'), not the
@@ -290,6 +355,109 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     return framed or other
 
 
+def _name_before_colon(pre: list[Token]) -> Token | None:
+    """'Pollsters agree - Carl Bialik: "..."', 'Continued Stone: "..."' and 'he tweeted about
+    ... Donald Trump: "..."': a name standing alone before the colon, after a dash or an
+    ellipsis, at the start of the paragraph or after a speech verb it is the subject of, is
+    the quote's source (not 'told Fox News:' or 'later on CNN:')."""
+    if not pre or pre[0].text != ":":
+        return None
+    names: list[Token] = []
+    bracketed = False
+    for tok in pre[1:]:
+        if tok.text in _DASHES:
+            break
+        bracketed = tok.text != "(" and (bracketed or tok.text == ")")
+        if tok.pos_ in ("VERB", "AUX"):
+            # an inverted speech verb ("Continued Stone:") whose subject the name is
+            if _says(tok) and names and tok.i + 1 == names[-1].i and tok.i == pre[-1].i:
+                break
+            return None
+        if tok.is_punct and tok.text not in "().":
+            return None
+        # (a name may be tagged a noun: "Pew Research")
+        if not bracketed and (tok.pos_ == "PROPN" or tok.pos_ == "NOUN" and tok.is_title) and \
+                tok.ent_type_ not in ("DATE", "TIME"):
+            names.append(tok)
+    else:
+        if pre[-1].i > 0 and pre[-1].doc[pre[-1].i - 1].text not in ("\n", "\n\n") and \
+                "\n" not in pre[-1].doc[pre[-1].i - 1].text:
+            return None  # the name is not where a sentence starts
+    return names[0] if names else None
+
+
+def _introducer(pre: list[Token], quoted: set[int]) -> Token | None:
+    """The named person whose clause ends in the colon before a quote ('Fallon fired back:')."""
+    if not pre or pre[0].text != ":" or pre[0].head.pos_ != "VERB":
+        return None
+    who = _clause_subject(pre[0].head, quoted)
+    named = who is not None and (who.ent_type_ == "PERSON" or who.pos_ == "PROPN")
+    return who if named and who.i not in quoted else None
+
+
+def _says(verb: Token) -> bool:
+    """A verb of saying, also a phrasal one ("fired back", "pointed out", "as X put it")."""
+    return verb.lemma_.lower() in CUES or (verb.lemma_.lower(), _particle(verb)) in _PHRASAL
+
+
+def _particle(verb: Token) -> str:
+    # ("back" is often parsed as an adverb: "fired back")
+    return next((c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") and c.lower_ in
+                 ("back", "out", "in", "up", "on") or c.dep_ == "dobj" and c.lower_ == "it"), "")
+
+
+def _verb(verb: Token) -> str:
+    """The cue as reported: the lemma, with its particle for a phrasal verb ("fire back")."""
+    lemma = verb.lemma_.lower()
+    return lemma if lemma in CUES else f"{lemma} {_particle(verb)}"
+
+
+def _reported_in(verb: Token) -> Token | None:
+    """The speech verb whose content holds `verb`'s clause ('said [the areas suggested ...]')."""
+    content = False
+    for _ in range(4):
+        content = content or verb.dep_ == "ccomp"
+        if verb.head.i == verb.i:
+            return None
+        verb = verb.head
+        if content and _says(verb) and _speech(verb):
+            return verb
+    return None
+
+
+def _speech(verb: Token) -> bool:
+    """Whether a speech verb reports speech here: not as an adjective ("repeated accusations"),
+    not "continue to be", not an act wanted or expected ("wanted to admit 250,000 Syrians",
+    "expects Obama to announce"); "went on to say" and "was quick to add" do report."""
+    if verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "amod" and verb.tag_ in ("VBN", "VBG"):
+        return False
+    if verb.lemma_.lower() == "continue" and any(c.dep_ == "xcomp" for c in verb.children):
+        return False
+    head = verb.head
+    infinitive = verb.dep_ in ("xcomp", "ccomp") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+    return not (infinitive and head.i != verb.i and head.pos_ in ("VERB", "AUX")
+                and head.lemma_.lower() not in _GOING_ON)
+
+
+def _personal(head: Token | None) -> bool:
+    """A person or a body of people (a name, he or she, "the senator", "officials"), not a
+    thing that can be said to say something ("the report", "the process", "the areas")."""
+    if head is None:
+        return False
+    if head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or head.pos_ == "PROPN":
+        return True
+    if head.pos_ == "PRON":
+        return head.lower_ in ("he", "she", "i", "we", "they", "you")
+    return head.lemma_.lower() in _PEOPLE or _name_as_noun(head)
+
+
+def _name_as_noun(head: Token) -> bool:
+    """A capitalised noun inside a sentence is a name the tagger missed ("Hannity said")."""
+    return head.pos_ == "NOUN" and head.is_title and not head.is_sent_start and \
+        head.doc[head.i - 1].tag_ != "``"
+
+
 def _speaks(head: Token | None) -> bool:
     """Whether a subject can be a speaker: a name, a personal pronoun or a noun not known as
     a thing (no "the platform", "it", "the move")."""
@@ -300,7 +468,8 @@ def _speaks(head: Token | None) -> bool:
     if head.pos_ == "PRON":
         return head.lower_ not in ("it", "that", "this", "what", "which")
     lemma = head.lemma_.lower()
-    return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma))
+    return head.pos_ == "NOUN" and (lemma in _BODIES or not _THING.search(lemma)
+                                    or _name_as_noun(head))
 
 
 def _reported_by(tokens: list[Token], quoted: set[int], who: Token
@@ -311,8 +480,10 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
             cue = "according to"
-        elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i:
-            # (a report before the speaker sets the scene: 'X reported, his wife whispered')
+        elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i and \
+                tok.dep_ != "relcl" and not any(c.dep_ == "auxpass" for c in tok.children):
+            # (a report before the speaker sets the scene: 'X reported, his wife whispered';
+            # 'X wrote in the email, which was first reported by the AP' tells of the email)
             outer = subject(tok)
             if outer is None or outer.i == who.i:  # inverted, '..., reports USA Today'
                 outer = next((c for c in tok.children if c.dep_ in (
@@ -331,10 +502,23 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
 def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
     """subject(), also through "by warning that", "a statement describing" and the like; a
     verb of a quotation is not the writer's clause ('said it "kept us safe" before claiming')."""
+    verb = _reporting(verb, quoted)
+    if verb.tag_ == "VBG" and verb.i not in quoted and (
+            verb.head.i in quoted or (subject(verb) is not None and subject(verb).i in quoted)):
+        # 'Clinton seemed ready, telling the crowd, "Some people get ..."' and 'trashed Comey
+        # on "Morning Joe," calling it': a participle the parse hung in a quote goes with the
+        # verb before it
+        before = next((t for t in reversed(verb.doc[max(0, verb.i - 30):verb.i])
+                       if t.tag_ in ("VBD", "VBZ", "VBP") and t.i not in quoted), None)
+        if before is not None and "\n" not in verb.doc[before.i:verb.i].text:
+            verb = before
     for _ in range(3):
-        if (subj := subject(verb)) is not None:
+        subj = subject(verb, depth=5)
+        if subj is not None and subj.ent_type_ in ("DATE", "TIME"):
+            subj = None  # 'Saturday at the convention Sen. Warren said': a date says nothing
+        if (subj := _named_before(verb) or subj or _lost_subject(verb, quoted)) is not None:
             return subj
-        while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj") and \
+        while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj", "conj") and \
                 verb.head is not verb:
             verb = verb.head
             if verb.pos_ in ("VERB", "AUX") and verb.i not in quoted:
@@ -342,6 +526,64 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
         else:
             return None
     return None
+
+
+def _named_before(verb: Token) -> Token | None:
+    """'"Cruz," Beck joked': a name right before a verb, parsed as a compound of it, is its
+    subject."""
+    return next((c for c in verb.lefts if c.dep_ == "compound" and c.i == verb.i - 1
+                 and c.ent_type_ == "PERSON"), None)
+
+
+def _lost_subject(verb: Token, quoted: set[int]) -> Token | None:
+    """A subject the parse hung elsewhere: a name read as a modal before a past tense ('Will
+    wrote'); else, for a finite verb, the nearest subject or apposition before it in its
+    sentence ('Sanders, meanwhile, who sits at zero, said' and 'a White House official who
+    spoke anonymously said', parsed as the subject of "sits" and an apposition)."""
+    if verb.i == 0:
+        return None
+    prev = verb.doc[verb.i - 1]
+    # (a modal before a past form, tagged either way, is no modal)
+    if prev.tag_ == "MD" and prev.is_title and verb.tag_ in ("VBD", "VBN") and \
+            prev.head.i == verb.i:
+        return prev
+    # a past participle with an object and no auxiliary is a past tense ('one lawmaker called
+    # Trump "..."', 'Two analysts, Megahan and Harman, found that')
+    deps = {c.dep_ for c in verb.children}
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") and not (
+            verb.tag_ == "VBN" and not deps & {"aux", "auxpass"} and
+            deps & {"dobj", "oprd", "ccomp"}):
+        return None
+    bracketed = False  # ("Sen. Elizabeth Warren (D-MA) said": not the state)
+    for tok in reversed(verb.doc[verb.sent.start:verb.i]):
+        if tok.i in quoted or tok.text in _MARK_TOKENS:
+            return None
+        bracketed = tok.text != "(" and (bracketed or tok.text == ")")
+        # (not the subject of a clause brought in by "that", "when" or "although")
+        if not bracketed and tok.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT") and \
+                tok.pos_ in ("NOUN", "PROPN") and _speaks(tok) and \
+                tok.ent_type_ not in ("DATE", "TIME") and not any(
+                c.dep_ == "mark" and c.i < tok.i for c in tok.head.children):
+            return tok
+    return None
+
+
+def _reporting(verb: Token, quoted: set[int]) -> Token:
+    """'Sanders said the process could be "messy," adding, "..."': a participle after a reported
+    clause goes with the verb that reports it when it is one of speech (adding, saying,
+    explaining) or when the reported clause is about a thing ('Romney said the plan was a
+    failure, calling it "..."'); after a person's clause it may be theirs."""
+    head = verb.head
+    speech = verb.lemma_.lower() in CUES
+    # ('Hannity said on his show after the senator won, remarking that': a participle of
+    # speech after a clause of time or cause under a speech verb goes with that verb too)
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and (
+            head.dep_ == "ccomp" or speech and head.dep_ == "advcl") and \
+            head.lemma_.lower() not in CUES and head.head.lemma_.lower() in CUES and \
+            head.head.pos_ == "VERB" and head.head.i not in quoted and (
+            speech or not _personal(subject(head))):
+        return head.head
+    return verb
 
 
 def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
@@ -355,8 +597,8 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
     if prev is None or prev.start_char < line[0] or _MARK.search(prev.text):
         return None, None
     for tok in prev:
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in CUES and (subj := subject(tok)):
-            return tok.lemma_.lower(), subj
+        if tok.pos_ == "VERB" and _says(tok) and (subj := subject(tok)):
+            return _verb(tok), subj
     # 'Iowa State's Dianne Bystrom agreed. "..."': a person who is the sentence's subject
     subj = subject(prev.root) if prev.root.pos_ == "VERB" else None
     if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in PRONOUNS):
@@ -373,8 +615,51 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
         return found
     verb = next((t for t in tokens if t.pos_ == "VERB" and t.dep_ == "ROOT"), None)
     if verb is None or (subj := _clause_subject(verb, quoted)) is None:
+        # 'Partial transcript as follows:' or 'Full statement:': the document is the source
+        # of the quoted paragraphs below it
+        words = [t for t in tokens if t.is_alpha]
+        head = sent.root
+        if len(words) <= 5 and head.pos_ in ("NOUN", "PROPN") and head.idx >= line[0] and \
+                head.i not in quoted and _DOCUMENT.search(head.lower_):
+            return None, head
         return None, None
     return verb.lemma_.lower(), subj
+
+
+def _next_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
+                   quoted: set[int]) -> tuple[str | None, Token | None]:
+    """'"...." That was how Baker put it.' and '"...." So said Baker.': a quote with nothing
+    before it to say whose it is, ending its sentence, is given by the speech verb of the
+    sentence after it in the paragraph, when that verb has a person for its subject."""
+    i = bisect_left(starts, part.close_at)
+    if i >= len(doc) or doc.text[part.end - 1] not in _END_PUNCT and not doc[i].is_sent_start:
+        return None, None
+    tokens = []
+    for tok in doc[i:i + _WINDOW]:
+        if tok.idx >= line[1] or tok.text in _MARK_TOKENS:
+            return None, None  # another quote: its own attribution
+        if tok.text in _END_PUNCT:
+            break
+        tokens.append(tok)
+    found = _cue(tokens, quoted)
+    if found is None or not _personal(found[1]) or found[1].lower_ in PRONOUNS:
+        return None, None
+    return found
+
+
+def _reported_before(doc: Doc, body: str, starts: list[int], line: tuple[int, int],
+                     quoted: set[int]) -> tuple[str | None, Token | None]:
+    """'Carter said that the U.S. would not leave the region.' then a paragraph '"That's
+    because ..."' with no attribution: speech right after a paragraph reporting what someone
+    said, without quoting them, is theirs."""
+    if _MARK.search(body, line[0], line[1]):
+        return None, None
+    root = doc[bisect_left(starts, line[1]) - 1].sent.root
+    if root.pos_ != "VERB" or root.lemma_.lower() not in CUES or not any(
+            c.dep_ == "ccomp" for c in root.children):
+        return None, None
+    who = _clause_subject(root, quoted)
+    return (root.lemma_.lower(), who) if _personal(who) else (None, None)
 
 
 def _trailing_speaker(words: list[Token]) -> Token | None:
@@ -382,7 +667,9 @@ def _trailing_speaker(words: list[Token]) -> Token | None:
     if not words:
         return None
     first = words[1] if words[0].pos_ in ("VERB", "AUX") and len(words) > 1 else words[0]
-    if first.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ"):
+    # (a capitalised word after "said" is a name whatever its tag: '"...," said Skelly')
+    if first.pos_ not in ("PROPN", "PRON", "NOUN", "DET", "ADJ") and not (
+            first.is_title and first.is_alpha and first.i > words[0].i):
         return None
     head = first
     for tok in first.doc[first.i + 1:first.i + 6]:  # the end of a name: "Gene Sperling"

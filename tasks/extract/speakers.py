@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
+from tasks.extract.given_names import FEMALE, MALE
 from tasks.extract.syntax import phrase
 
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
@@ -23,11 +24,11 @@ _DESCRIBED = {
     "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
 }
 # Head nouns of a description that can only be a person ("the GOP front-runner").
-_PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
-                 "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
-                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
-                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
-                 "mayor", "speaker", "tycoon"}
+PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
+                "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
+                "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
+                "democrat", "republican", "politician", "star", "actor", "actress", "host",
+                "mayor", "speaker", "tycoon"}
 GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
           "government", "ministry", "faction", "coalition"}
 PRONOUNS = {"he", "she"}
@@ -76,7 +77,7 @@ class Speakers:
             return None
         fits = _DESCRIBED.get(words[-1].lower_)
         if fits is None:  # 'the Republican nominee': the person the story is about just now
-            found = self.antecedent("", before) if words[-1].lower_ in _PERSON_NOUNS else None
+            found = self.antecedent("", before) if words[-1].lower_ in PERSON_NOUNS else None
             return found.entity_id if found is not None else None
         roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
                  if row["label"] == "PERSON"}
@@ -104,8 +105,8 @@ class Speakers:
         named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
         spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
         people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
-                  if self.ents.labels.get(m.entity_id) == "PERSON"
-                  and (not want or self.genders.get(m.entity_id, want) == want)]
+                  if (self.ents.labels.get(m.entity_id) == "PERSON" or m.entity_id in
+                      self.genders) and (not want or self.genders.get(m.entity_id, want) == want)]
         ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
@@ -135,9 +136,22 @@ _ROLE_GENDER = re.compile(
 
 def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
     """Gender of people from what the article says of them outright: an honorific before any
-    mention ("Mrs. Clinton"), else a gendered title or appositive ("spokeswoman", "his wife").
+    mention ("Mrs. Clinton"), else a gendered title or appositive ("spokeswoman", "his wife"),
+    else a given name that is nearly always one gender ("Bernie Sanders", "Carly Fiorina").
     Pronouns near a name are no evidence: counting them ("Lee said she ...") got the gender
     wrong often enough, in sentences about two people, to lose more pronouns than it won."""
+    named = {}
+    for row in ents.rows:
+        # the first word of a name of two or more ("Bernie Sanders", not "Sanders" alone); a
+        # first and last name the tagger took for something else ("Carly Fiorina" as an
+        # organisation) is a person too
+        person = row["label"] == "PERSON"
+        found = {"m" if first in MALE else "f" for words in map(str.split, row["aliases"])
+                 if (len(words) > 1 if person else
+                     len(words) == 2 and all(w[:1].isupper() for w in words))
+                 and ((first := words[0].lower()) in MALE or first in FEMALE)}
+        if len(found) == 1:
+            named[row["entity_id"]] = found.pop()
     titled: dict[str, str] = {}
     for m in ents.mentions:
         first = doc[m.tokens[0]]
@@ -150,4 +164,4 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
                  for k, v in hit.groupdict().items() if v}
         if len(found) == 1 and row["label"] == "PERSON":
             roled[row["entity_id"]] = found.pop()
-    return roled | titled
+    return named | roled | titled

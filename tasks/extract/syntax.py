@@ -8,13 +8,20 @@ _LEFT_MODIFIERS = {"compound", "amod", "det", "poss", "flat", "nmod", "nummod"}
 
 
 def _own_subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    # two subjects is a misparse ("Speaking in Salem, New Hampshire, Trump went"): the one
+    # next to the verb, unless it is a title in quote marks ('Washington, star of "Scandal,"
+    # thanked'), a date, or a dateline in capitals ("WASHINGTON (UPI) — A spokesman said")
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return min(subjects, key=lambda c: (
+        c.ent_type_ in ("DATE", "TIME") or c.is_upper and len(c.text) > 2 or
+        c.i > 0 and c.doc[c.i - 1].tag_ == "``", abs(verb.i - c.i)), default=None)
 
 
-def subject(verb: Token) -> Token | None:
-    """The verb's subject, or its governing verb's ("Blinken emphasized ..., telling reporters")."""
+def subject(verb: Token, depth: int = 3) -> Token | None:
+    """The verb's subject, or its governing verb's ("Blinken emphasized ..., telling reporters"),
+    looking up through at most `depth` verbs."""
     cue = verb
-    for _ in range(3):
+    for _ in range(depth):
         subj = _own_subject(verb)
         if subj is not None and subj.tag_ not in ("WDT", "WP"):
             return subj
