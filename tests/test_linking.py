@@ -33,6 +33,8 @@ def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
     ("Juan Guaido", "Joan Kato", False),
     ("John D.", "John Doe", False),
     ("Chris Stevens", "Christopher Stevens", True),
+    ("John Kennedy", "Joan Kennedy", False),  # a man's and a woman's given name
+    ("Chris Evert", "Christine Evert", False),
 ])
 def test_same_person(a: str, b: str, same: bool) -> None:
     assert same_person(a, b) is same and same_person(b, a) is same

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import jellyfish
 
 from tasks.extract.entities import lake_names
+from tasks.extract.given_names import FEMALE, MALE
 
 __all__ = ["apply_links", "link_people", "person_links", "same_person"]
 
@@ -42,13 +43,14 @@ def _spelt_alike(a: str, b: str) -> bool:
 
 def same_person(a: str, b: str) -> bool:
     """Two full names that are spellings of one name: as many words, each spelt alike, the
-    first one also when it is a short form of the other (Sami/Samir, Matt/Matthew). A man's
-    and a woman's first name spelt alike (John/Joan) still pass: no first-name list under a
-    licence that fits ours."""
+    first one also when it is a short form of the other (Sami/Samir, Matt/Matthew), but
+    never a man's and a woman's given name (John/Joan)."""
     wa, wb = _words(a), _words(b)
     if len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb):
         return False
     (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
+    if {first_a, first_b} & MALE and {first_a, first_b} & FEMALE:
+        return False
     return ((_spelt_alike(first_a, first_b)
              or (len(first_a) >= 4 and first_b.startswith(first_a)))
             and all(map(_spelt_alike, rest_a, rest_b)))
