@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from spacy.tokens import Doc
 
@@ -13,6 +14,7 @@ from evaluation.entities import load, score_conll
 from tasks.clean import clean_record
 from tasks.extract import extract_articles, known_aliases, load_nlp
 from tasks.extract.entities import extract_entities
+from tasks.extract.linking import person_links
 from tasks.schemas import conform
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,3 +227,23 @@ def test_every_entity_id_has_the_lake_format(label: str, name: str) -> None:
     eid = entity_id(label, name)
     assert re.fullmatch(r"[a-z_]+/[a-z0-9]+(?:-[a-z0-9]+)*", eid), eid
     assert eid == entity_id(label, name)  # stable across runs
+
+
+def test_a_generational_suffix_is_not_the_surname(nlp) -> None:
+    doc = nlp("Health Secretary Robert F. Kennedy Jr. visited Texas on Monday. Kennedy said the "
+              "outbreak was under control.\n\nMartin Luther King Jr. spoke in Memphis in 1968.")
+    entities, mentions = extract_entities(doc, doc.text, "x", {})
+    people = {r["entity_id"]: (r["name"], r["roles"]) for r in entities.rows
+              if r["label"] == "PERSON"}
+    assert people == {"person/robert-f-kennedy-jr": ("Robert F. Kennedy Jr.", ["Health Secretary"]),
+                      "person/martin-luther-king-jr": ("Martin Luther King Jr.", [])}
+    assert "org/health" not in {m["entity_id"] for m in mentions}  # part of the title
+    rfk = "person/robert-f-kennedy-jr"
+    assert person_links([{"article_id": "a", "entity_id": rfk, "name": "Robert F. Kennedy Jr.",
+                          "label": "PERSON", "mention_count": 1},
+                         {"article_id": "b", "entity_id": "person/kennedy", "name": "Kennedy",
+                          "label": "PERSON", "mention_count": 1}], {}) == {
+        "person/kennedy": (rfk, "Robert F. Kennedy Jr.")}
+    lake = pa.table({"entity_id": [rfk], "name": ["Robert F. Kennedy Jr."],
+                     "aliases": [["Robert F. Kennedy Jr."]]})
+    assert known_aliases(lake)["Kennedy"] == rfk

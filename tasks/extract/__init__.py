@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tasks.extract.dates import extract_dates
-from tasks.extract.entities import extract_entities, lake_names
+from tasks.extract.entities import extract_entities, lake_names, surname
 from tasks.extract.facts import extract_facts
 from tasks.extract.linking import apply_links, link_people, person_links
 from tasks.extract.quotes import extract_quotes
@@ -116,8 +116,8 @@ def known_aliases(entities: pa.Table) -> dict[str, str]:
     ids: dict[str, set[str]] = defaultdict(set)
     columns = entities.select(["entity_id", "name", "aliases"]).to_pydict()
     for eid, name, aliases in zip(*columns.values(), strict=True):
-        surname = [name.rsplit(" ", 1)[1]] if eid.startswith("person/") and " " in name else []
-        for alias in [name, *(aliases or []), *surname]:
+        last = [surname(name)] if eid.startswith("person/") and " " in name else []
+        for alias in [name, *(aliases or []), *last]:
             ids[alias].add(eid)
     return {alias: next(iter(eids)) for alias, eids in sorted(ids.items()) if len(eids) == 1}
 

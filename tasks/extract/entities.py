@@ -47,6 +47,7 @@ _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.
                  "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
                  "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
                  "state", "of"}
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
 _FINITE = {"VBZ", "VBD", "VBP"}
@@ -91,13 +92,28 @@ def slug(name: str) -> str:
     return slugged or "u" + hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
+def name_words(name: str) -> list[str]:
+    """A person's name without its generational suffix, word by word."""
+    words = name.split()
+    while len(words) > 1 and words[-1].strip(".,").lower() in _SUFFIXES:
+        words.pop()
+    return [*words[:-1], words[-1].rstrip(",")]
+
+
+def surname(name: str) -> str:
+    return name_words(name)[-1]
+
+
 def entity_id(label: str, name: str) -> str:
     return f"{KIND[label]}/{slug(name)}"
 
 
 def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
     if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
-        lo = max([lo] + [i + 1 for i in range(lo, hi - 1) if doc[i].lower_ in _TITLE_TOKENS])
+        last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
+        while last > lo and doc[last].text.strip(".,").lower() in _SUFFIXES:
+            last -= 1
+        lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
     while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
         lo += 1
     # Finite verbs end headline fragments ("Blinken Arrives In" tagged ORG).
@@ -130,9 +146,16 @@ def _pieces(span: Span) -> list[Span]:
     return pieces
 
 
+_PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "Finance",
+               "Treasury", "Education", "Energy", "Justice", "Commerce", "Labor", "Labour",
+               "Transportation", "Agriculture", "Housing", "Homeland Security"}
+
+
 def _is_title_fragment(body: str, start: int, text: str) -> bool:
-    # "State" in "Secretary of State" is tagged ORG; it belongs to the role, not an entity.
-    return text in {"State", "Defense", "Defence"} and body.endswith("Secretary of ", 0, start)
+    # "State" in "Secretary of State", "Health" in "Health Secretary" are tagged ORG; they
+    # belong to the role, not to an entity.
+    return text in _PORTFOLIOS and (body.endswith("Secretary of ", 0, start) or
+                                    body.startswith((" Secretary", " Minister"), start + len(text)))
 
 
 def _is_heading_word(body: str, piece: Span) -> bool:
@@ -178,14 +201,14 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         votes.setdefault(slug(m.text), Counter())[m.label] += 1
     by_last: dict[str, list[str]] = {}
     for full in sorted({m.text for m in mentions if m.label == "PERSON" and " " in m.text}):
-        by_last.setdefault(full.rsplit(" ", 1)[1], []).append(full)
+        by_last.setdefault(surname(full), []).append(full)
     names: dict[str, str] = {}
     for m in mentions:
         words = m.text.split()
         longer = []
         if m.label == "PERSON" or len(words) == 1:
             longer = [n for n in by_last.get(words[-1], [])
-                      if n != m.text and n.split()[-len(words):] == words]
+                      if n != m.text and name_words(n)[-len(words):] == words]
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
         elif len(words) == 1 and m.text in known:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import jellyfish
 
-from tasks.extract.entities import lake_names
+from tasks.extract.entities import lake_names, surname
 from tasks.extract.given_names import FEMALE, MALE
 
 __all__ = ["apply_links", "link_people", "person_links", "same_person"]
@@ -71,7 +71,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     full = {eid: name for eid, name in names.items() if " " in name}
     by_last, by_key = defaultdict(set), defaultdict(set)
     for eid, name in full.items():
-        by_last[name.rsplit(" ", 1)[1]].add(eid)
+        by_last[surname(name)].add(eid)
         by_key[_key(_words(name))].add(eid)
 
     def spellings(eid: str) -> set[str]:  # never two people named in one article
