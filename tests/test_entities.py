@@ -165,6 +165,14 @@ def _doc(nlp, text: str, ents: dict[str, str], pos: dict[str, str] | None = None
     ("BOSTON AT SEATTLE", {"BOSTON AT SEATTLE": "GPE"}, {"AT": "ADP"}, ["BOSTON", "SEATTLE"]),
     ("Interstate 95 closed", {"Interstate 95": "FAC"}, {"95": "NUM", "closed": "VERB"},
      ["Interstate 95"]),
+    # no capital, no name: the small model's "marijuana" PERSON, "state" ORG, e-mail addresses
+    ("marijuana and state law , wrote a.b@wsj.com and Ann Lee",
+     {"marijuana": "PERSON", "state": "ORG", "a.b@wsj.com": "ORG", "Ann Lee": "PERSON"},
+     {"and": "CCONJ", "law": "NOUN", "wrote": "VERB"}, ["Ann Lee"]),
+    ("Robert F. Kennedy Jr. met Martin Luther King Jr.",
+     {"Robert F. Kennedy Jr.": "PERSON", "Martin Luther King Jr.": "PERSON"},
+     {"met": "VERB", "Jr.": "PROPN", "F.": "PROPN"},
+     ["Robert F. Kennedy Jr.", "Martin Luther King Jr."]),  # "King" is no title here
 ])
 def test_span_conventions_match_conll(nlp, text, ents, pos, expected):
     doc = _doc(nlp, text, ents, pos)
