@@ -255,3 +255,23 @@ def test_a_generational_suffix_is_not_the_surname(nlp) -> None:
     lake = pa.table({"entity_id": [rfk], "name": ["Robert F. Kennedy Jr."],
                      "aliases": [["Robert F. Kennedy Jr."]]})
     assert known_aliases(lake)["Kennedy"] == rfk
+
+
+def test_a_bare_surname_shared_by_father_and_son_is_the_father(nlp) -> None:
+    doc = nlp("Donald Trump spoke in Ohio on Monday. Donald Trump Jr. spoke in Iowa. Trump said "
+              "the economy was strong, and Trump Jr. agreed.")
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    ids = {m["text"]: m["entity_id"] for m in mentions if m["entity_id"].startswith("person/")}
+    assert ids == {"Donald Trump": "person/donald-trump", "Trump": "person/donald-trump",
+                   "Donald Trump Jr.": "person/donald-trump-jr",
+                   "Trump Jr.": "person/donald-trump-jr"}
+    rows = [{"article_id": a, "entity_id": f"person/{slug}", "name": name, "label": "PERSON",
+             "mention_count": 1}
+            for a, slug, name in [("a", "donald-trump", "Donald Trump"),
+                                  ("b", "donald-trump-jr", "Donald Trump Jr."),
+                                  ("c", "trump", "Trump")]]
+    assert person_links(rows, {}) == {"person/trump": ("person/donald-trump", "Donald Trump")}
+    lake = pa.table({"entity_id": ["person/donald-trump", "person/donald-trump-jr"],
+                     "name": ["Donald Trump", "Donald Trump Jr."],
+                     "aliases": [["Donald Trump"], ["Donald Trump Jr."]]})
+    assert known_aliases(lake)["Trump"] == "person/donald-trump"

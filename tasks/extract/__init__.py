@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from tasks.extract.dates import extract_dates
-from tasks.extract.entities import extract_entities, lake_names, surname
+from tasks.extract.entities import bare_surname_means, extract_entities, lake_names, surname
 from tasks.extract.facts import extract_facts
 from tasks.extract.linking import apply_links, link_people, person_links
 from tasks.extract.quotes import extract_quotes
@@ -112,13 +112,17 @@ def _extract_chunk(articles: list[dict]) -> dict[str, list[dict]]:
 
 def known_aliases(entities: pa.Table) -> dict[str, str]:
     """Aliases, names and persons' surnames in published entity rows that name exactly one
-    entity_id."""
+    entity_id (a surname shared by a father and his "Jr." son names the father)."""
     ids: dict[str, set[str]] = defaultdict(set)
+    by_surname: dict[str, dict[str, str]] = defaultdict(dict)
     columns = entities.select(["entity_id", "name", "aliases"]).to_pydict()
     for eid, name, aliases in zip(*columns.values(), strict=True):
-        last = [surname(name)] if eid.startswith("person/") and " " in name else []
-        for alias in [name, *(aliases or []), *last]:
+        for alias in [name, *(aliases or [])]:
             ids[alias].add(eid)
+        if eid.startswith("person/") and " " in name:
+            by_surname[surname(name)][eid] = name
+    for last, people in by_surname.items():
+        ids[last] |= bare_surname_means(people)
     return {alias: next(iter(eids)) for alias, eids in sorted(ids.items()) if len(eids) == 1}
 
 

@@ -104,6 +104,13 @@ def surname(name: str) -> str:
     return name_words(name)[-1]
 
 
+def bare_surname_means(people: dict[str, str]) -> set[str]:
+    """Of the persons (key -> full name) sharing a surname, those the bare surname can mean:
+    a father and his "Jr." son share it, and the bare one is the father ("Trump")."""
+    fathers = {key for key, name in people.items() if len(name_words(name)) == len(name.split())}
+    return fathers or set(people)
+
+
 def entity_id(label: str, name: str) -> str:
     return f"{KIND[label]}/{slug(name)}"
 
@@ -214,8 +221,9 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         words = m.text.split()
         longer = []
         if m.label == "PERSON" or len(words) == 1:
-            longer = [n for n in by_last.get(words[-1], [])
-                      if n != m.text and name_words(n)[-len(words):] == words]
+            ending = {n: n for n in by_last.get(surname(m.text), [])
+                      if words in (n.split()[-len(words):], name_words(n)[-len(words):])}
+            longer = sorted(bare_surname_means(ending) - {m.text})
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
         elif len(words) == 1 and m.text in known:

@@ -3,7 +3,8 @@
 Within an article, extract_entities already merges "Blinken" into "Antony Blinken", and a
 name the lake knows gets the lake's id. Two cases need all the articles at once:
 - a person named by one word only ("Biden") in an article that never gives the full name is
-  the one person of the run or lake whose full name ends with that word, if there is one;
+  the one person of the run or lake with that surname, if there is one (of a father and
+  his "Jr." son, the father);
 - one person spelt two ways by two outlets ("Sami Abu Zuhri", "Samir Abu Zohri") is one
   person when the spellings sound alike word by word and no other known person fits.
 The lake's id wins (published ids never change); between two new spellings, the one with
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 
 import jellyfish
 
-from tasks.extract.entities import lake_names, surname
+from tasks.extract.entities import bare_surname_means, lake_names, surname
 from tasks.extract.given_names import FEMALE, MALE
 
 __all__ = ["apply_links", "link_people", "person_links", "same_person"]
@@ -81,8 +82,9 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     remap: dict[str, str] = {}
     for eid in mentions.keys() - lake.keys():
         if eid not in full:
-            if len(candidates := by_last[names[eid]]) == 1:
-                remap[eid] = next(iter(candidates))
+            meant = bare_surname_means({other: full[other] for other in by_last[names[eid]]})
+            if len(meant) == 1:
+                remap[eid] = next(iter(meant))
         elif len(others := spellings(eid)) == 1:
             other = next(iter(others))
             if other in lake or (spellings(other) == {eid}
