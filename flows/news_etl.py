@@ -55,10 +55,15 @@ class ValidationBlocked(RuntimeError):
 def news_etl(params: RunParameters | None = None) -> RunSummary:
     """Ingest, clean, deduplicate, extract, cluster, validate and publish one run."""
     params = params or RunParameters()
-    logger = get_run_logger()
     started = dt.datetime.now(dt.UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)
+    with lake.lock(run_id):  # another run writing this lake: LakeBusy, before any work
+        return _run(params, lake, run_id, started)
+
+
+def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -> RunSummary:
+    logger = get_run_logger()
     if rolled := lake.recover():
         logger.warning("finished publishing interrupted runs: %s", ", ".join(rolled))
     staging = lake.uri("_state", "staging", run_id)

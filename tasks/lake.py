@@ -8,14 +8,22 @@ temporary name (`.name.tmp`, which DuckDB globs, pandas and Spark all skip), the
 lists the renames, then the renames happen, then the journal goes. A run that dies before
 the journal leaves only temporaries (swept away); one that dies after it is rolled forward
 by the next run, so no reader ever sees half a run.
+
+Readers never wait; writers take turns. A run holds `_state/lock.json` from its first read of
+the lake's state (copies, entities, stories) to its publish: two runs that overlapped would
+each miss what the other published.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import posixpath
+import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import fsspec
 import pyarrow as pa
@@ -28,6 +36,10 @@ ROWS_PER_FILE = 250_000
 
 class LakeError(RuntimeError):
     """The lake cannot be reached or written."""
+
+
+class LakeBusy(LakeError):
+    """Another run is writing the lake."""
 
 
 class Lake:
@@ -47,6 +59,44 @@ class Lake:
         path = self.path(*parts)
         protocol = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
         return path if protocol in ("file", "local") else f"{protocol}://{path}"
+
+    @contextmanager
+    def lock(self, run_id: str) -> Iterator[None]:
+        """Hold the lake for one run, or raise LakeBusy. The lock file is created only if
+        absent (exclusive create: local files, memory, S3 conditional writes); a lock left by
+        a process of this machine that is gone is taken over."""
+        path = self.path("_state", "lock.json")
+        holder = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(),
+                  "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        for attempt in (1, 2):
+            try:
+                with self.fs.open(path, "xb") as fh:
+                    fh.write(json.dumps(holder).encode())
+                break
+            except FileExistsError:
+                other = self._holder(path)
+                if attempt == 1 and other.get("host") == holder["host"] and not _alive(
+                        other.get("pid")):
+                    self.fs.rm(path)  # its run died without letting go
+                    continue
+                raise LakeBusy(
+                    f"lake {self.url!r} is being written by run {other.get('run_id')} (host "
+                    f"{other.get('host')}, pid {other.get('pid')}, since {other.get('since')});"
+                    f" run again when it has finished, or delete {self.uri('_state', 'lock.json')}"
+                    " if that run is dead") from None
+        try:
+            yield
+        finally:
+            if self._holder(path).get("run_id") == run_id:
+                self.fs.rm(path)
+
+    def _holder(self, path: str) -> dict:
+        try:
+            with self.fs.open(path) as fh:
+                return json.load(fh)
+        except (FileNotFoundError, ValueError):
+            return {}
 
     # ---- reading what is published -------------------------------------------------------
 
@@ -123,8 +173,8 @@ class Lake:
 
     def recover(self) -> list[str]:
         """Finish publishes that died half-way, and sweep the temporaries and staging of runs
-        that never got to publish. Call it before a run starts (runs of one lake do not
-        overlap). Returns the run ids rolled forward."""
+        that never got to publish. Call it holding the lock, before a run reads the lake.
+        Returns the run ids rolled forward."""
         done = [self._roll_forward(j) for j in sorted(self._glob("_state/journal/*.json"))]
         for tmp in self._glob("**/.*.tmp"):
             self.fs.rm(tmp)
@@ -144,6 +194,18 @@ class Lake:
 
     def _glob(self, pattern: str) -> Iterable[str]:
         return self.fs.glob(self.path(pattern)) if self.fs.exists(self.root) else []
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _temporary(path: str) -> str:

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import flows.news_etl as news
 from flows.cli import app
 from flows.news_etl import RunParameters, ValidationBlocked, news_etl
+from tasks.lake import Lake
 
 
 def _run(input: Path, lake: Path, **options: object):
@@ -164,6 +165,17 @@ def test_cli_summary_and_bad_arguments(tmp_path: Path, seeds: Path) -> None:
     assert last[1].startswith("records read 1: published 1")
     assert last[3].startswith("validation passed: ")
     assert last[4] == f"lake: {tmp_path / 'l'}"
+
+
+def test_a_lake_another_run_is_writing_is_exit_2_and_untouched(tmp_path: Path,
+                                                               seeds: Path) -> None:
+    lake = tmp_path / "lake"
+    with Lake(str(lake)).lock("other-run"):
+        result = CliRunner().invoke(app, ["run", "--input", str(seeds), "--lake", str(lake),
+                                          "--processes", "1"])
+        assert result.exit_code == 2, result.output
+        assert "being written by run other-run" in result.output
+        assert sorted(p.name for p in lake.rglob("*")) == ["_state", "lock.json"]
 
 
 def test_object_store_urls_end_to_end(seeds: Path) -> None:

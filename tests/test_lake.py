@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -8,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tasks.lake import Lake
+from tasks.lake import Lake, LakeBusy
 from tasks.schemas import conform
 
 LOG = [{"source_uri": "a.txt", "source_id": None, "content_sha256": "h1", "bytes": 10,
@@ -83,3 +86,37 @@ def test_object_store_urls_work(tmp_path: Path) -> None:
     _publish(lake)
     assert lake.read("ingest_log", ["status"]).num_rows == 2
     assert lake.uri("_docs") == "memory:///lake-test/_docs"
+
+
+def test_one_run_at_a_time_holds_the_lake(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    lock = tmp_path / "_state" / "lock.json"
+    with lake.lock("r1"):
+        assert json.loads(lock.read_text())["run_id"] == "r1"
+        with pytest.raises(LakeBusy, match="being written by run r1"), lake.lock("r2"):
+            pass
+        assert json.loads(lock.read_text())["run_id"] == "r1"  # the loser leaves it alone
+    assert not lock.exists()
+    with pytest.raises(RuntimeError), lake.lock("r3"):  # a failed run lets go too
+        raise RuntimeError("boom")
+    assert not lock.exists()
+
+
+def test_a_lock_left_by_a_dead_process_of_this_machine_is_taken_over(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lake, lock = Lake(str(tmp_path)), tmp_path / "_state" / "lock.json"
+    lock.parent.mkdir()
+    lock.write_text(json.dumps({"run_id": "old", "host": socket.gethostname(), "pid": dead.pid}))
+    with lake.lock("new"):
+        assert json.loads(lock.read_text())["run_id"] == "new"
+    lock.write_text(json.dumps({"run_id": "far", "host": "elsewhere", "pid": dead.pid}))
+    with pytest.raises(LakeBusy, match="host elsewhere"), lake.lock("new"):
+        pass  # another machine's process cannot be checked: the user decides
+
+
+def test_the_lock_is_exclusive_on_object_stores_too() -> None:
+    lake = Lake("memory://locked-lake")
+    with lake.lock("r1"), pytest.raises(LakeBusy), lake.lock("r2"):
+        pass
+    assert not lake.fs.exists(lake.path("_state", "lock.json"))
