@@ -275,3 +275,14 @@ def test_a_bare_surname_shared_by_father_and_son_is_the_father(nlp) -> None:
                      "name": ["Donald Trump", "Donald Trump Jr."],
                      "aliases": [["Donald Trump"], ["Donald Trump Jr."]]})
     assert known_aliases(lake)["Trump"] == "person/donald-trump"
+
+
+def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
+    text = "Sean Hannity met Al Qaeda , Nikki Haley and the Bill Gates Foundation in Virginia Beach"
+    ents = {"Sean Hannity": "ORG", "Al Qaeda": "ORG", "Nikki Haley": "GPE",
+            "Bill Gates Foundation": "ORG", "Virginia Beach": "GPE"}
+    doc = _doc(nlp, text, ents, {"met": "VERB", "and": "CCONJ", "the": "DET", "in": "ADP"})
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [m["entity_id"] for m in mentions] == [
+        "person/sean-hannity", "org/al-qaeda", "person/nikki-haley", "org/bill-gates-foundation",
+        "gpe/virginia-beach"]

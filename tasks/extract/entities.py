@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from tasks.extract.given_names import FEMALE, MALE
 from tasks.schemas import ENTITY_LABELS
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
@@ -47,6 +48,19 @@ _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.
                  "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
                  "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
                  "state", "of"}
+# Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
+GIVEN_NAMES = (MALE | FEMALE) - {
+    "al", "virginia", "florence", "victoria", "charlotte", "eugene", "chester", "beverly",
+    "amber", "rose", "troy", "warren", "douglas", "franklin", "grace", "joy", "ruby", "pearl",
+    "crystal", "april", "june"}
+_RELABELLED = {"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
+_NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "college",
+                 "school", "hospital", "street", "avenue", "park", "bridge", "airport",
+                 "stadium", "arena", "hall", "library", "museum", "company", "corp", "inc",
+                 "group", "fund", "award", "prize", "act", "church", "tower", "building",
+                 "county", "city", "island", "lake", "river", "valley", "administration",
+                 "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
+                 "garden", "gardens", "hills", "heights", "beach", "springs"}
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
@@ -165,6 +179,17 @@ def _is_title_fragment(body: str, start: int, text: str) -> bool:
                                     body.startswith((" Secretary", " Minister"), start + len(text)))
 
 
+def _label(text: str, label: str) -> str:
+    """PERSON for a two- or three-word name that starts with a given name the small model
+    tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
+    ("Ronald Reagan Airport", "Bill Gates Foundation")."""
+    words = text.split()
+    if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
+            and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
+        return "PERSON"
+    return label
+
+
 def _is_uncapitalised(text: str) -> bool:
     # Names are written with a capital; the small model also tags "marijuana", "state", "n't",
     # "16th", "@handles" and "x.y@wsj.com" (0.5% of its mentions on allsides, nearly all junk).
@@ -195,7 +220,7 @@ def _collect(doc: Doc, body: str) -> list[Mention]:
             if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
                     or _is_uncapitalised(piece.text)):
                 continue
-            mentions.append(Mention(start, end, piece.text, ent.label_,
+            mentions.append(Mention(start, end, piece.text, _label(piece.text, ent.label_),
                                     int(sentence_of[piece.start]),
                                     range(piece.start, piece.end)))
     return mentions
