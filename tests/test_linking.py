@@ -35,6 +35,11 @@ def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
     ("Chris Stevens", "Christopher Stevens", True),
     ("John Kennedy", "Joan Kennedy", False),  # a man's and a woman's given name
     ("Chris Evert", "Christine Evert", False),
+    ("Hillary Rodham Clinton", "Hillary Clinton", True),  # a middle name left out
+    ("Loretta E. Lynch", "Loretta Lynch", True),
+    ("Eric H. Holder Jr.", "Eric Holder Jr.", True),
+    ("George W. Bush", "George H.W. Bush", False),  # two middles that differ
+    ("Robert F. Kennedy Jr.", "Robert F. Kennedy", False),  # father and son
 ])
 def test_same_person(a: str, b: str, same: bool) -> None:
     assert same_person(a, b) is same and same_person(b, a) is same
@@ -98,3 +103,12 @@ def test_apply_links_rewrites_ids_and_merges_rows_of_one_article() -> None:
     assert out["mentions"][0]["entity_id"] == out["quotes"][0]["speaker_entity_id"] == \
         "person/joe-biden"
     assert out["quotes"][1]["speaker_entity_id"] is None
+
+
+def test_a_middle_name_left_out_is_one_person_across_articles() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=4),
+            person("b", "person/hillary-rodham-clinton", "Hillary Rodham Clinton")]
+    target = ("person/hillary-clinton", "Hillary Clinton")
+    assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target}
+    rows.append(person("c", "person/hillary-r-clinton", "Hillary R. Clinton"))
+    assert person_links(rows, {}) == {}  # "Hillary Clinton" could be either of the others

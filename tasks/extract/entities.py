@@ -61,7 +61,7 @@ _NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "c
                  "county", "city", "island", "lake", "river", "valley", "administration",
                  "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
                  "garden", "gardens", "hills", "heights", "beach", "springs"}
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
 _FINITE = {"VBZ", "VBD", "VBP"}
@@ -109,7 +109,7 @@ def slug(name: str) -> str:
 def name_words(name: str) -> list[str]:
     """A person's name without its generational suffix, word by word."""
     words = name.split()
-    while len(words) > 1 and words[-1].strip(".,").lower() in _SUFFIXES:
+    while len(words) > 1 and words[-1].strip(".,").lower() in SUFFIXES:
         words.pop()
     return [*words[:-1], words[-1].rstrip(",")]
 
@@ -132,7 +132,7 @@ def entity_id(label: str, name: str) -> str:
 def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
     if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
         last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
-        while last > lo and doc[last].text.strip(".,").lower() in _SUFFIXES:
+        while last > lo and doc[last].text.strip(".,").lower() in SUFFIXES:
             last -= 1
         lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
     while lo < hi and doc[lo].pos_ in _TRIM_LEFT:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import jellyfish
 
-from tasks.extract.entities import bare_surname_means, lake_names, surname
+from tasks.extract.entities import SUFFIXES, bare_surname_means, lake_names, surname
 from tasks.extract.given_names import FEMALE, MALE
 
 __all__ = ["apply_links", "link_people", "person_links", "same_person"]
@@ -28,6 +28,14 @@ __all__ = ["apply_links", "link_people", "person_links", "same_person"]
 def _words(name: str) -> list[str]:
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return ascii_.lower().replace("-", " ").replace(".", "").split()
+
+
+def _core(words: list[str]) -> tuple[list[str], list[str]]:
+    """The given name, surname and suffix; and the middle names or initials between them."""
+    last = len(words) - 1
+    while last > 1 and words[last] in SUFFIXES:
+        last -= 1
+    return [words[0], *words[last:]], words[1:last]
 
 
 def _key(words: list[str]) -> tuple[str, ...]:
@@ -43,11 +51,14 @@ def _spelt_alike(a: str, b: str) -> bool:
 
 
 def same_person(a: str, b: str) -> bool:
-    """Two full names that are spellings of one name: as many words, each spelt alike, the
-    first one also when it is a short form of the other (Sami/Samir, Matt/Matthew), but
-    never a man's and a woman's given name (John/Joan)."""
-    wa, wb = _words(a), _words(b)
-    if len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb):
+    """Two full names that are spellings of one name: the same suffix, each other word spelt
+    alike, the first one also when it is a short form of the other (Sami/Samir, Matt/Matthew),
+    but never a man's and a woman's given name (John/Joan). A middle name or initial may be
+    left out ("Hillary Rodham Clinton", "Loretta E. Lynch"), but two that differ are two
+    people ("George W. Bush", "George H.W. Bush")."""
+    (wa, middle_a), (wb, middle_b) = _core(_words(a)), _core(_words(b))
+    if (len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb)
+            or (middle_a and middle_b and middle_a != middle_b)):
         return False
     (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
     if {first_a, first_b} & MALE and {first_a, first_b} & FEMALE:
@@ -73,10 +84,10 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     by_last, by_key = defaultdict(set), defaultdict(set)
     for eid, name in full.items():
         by_last[surname(name)].add(eid)
-        by_key[_key(_words(name))].add(eid)
+        by_key[_key(_core(_words(name))[0])].add(eid)
 
     def spellings(eid: str) -> set[str]:  # never two people named in one article
-        return {other for other in by_key[_key(_words(full[eid]))] - {eid}
+        return {other for other in by_key[_key(_core(_words(full[eid]))[0])] - {eid}
                 if same_person(full[eid], full[other]) and not articles[eid] & articles[other]}
 
     remap: dict[str, str] = {}
