@@ -478,3 +478,11 @@ def test_the_named_reporter_of_a_clause_with_he_is_the_source(nlp):
                   "people I’m very close to.”", nlp)
     assert [q["speaker"] for q in rows] == ["McCain", "The longtime senator"]
     assert rows[1]["speaker_entity_id"] == rows[0]["speaker_entity_id"]
+
+
+def test_curly_marks_inside_a_straight_quote_are_a_quote_within_it(nlp):
+    text = ("Governor Ann Lee stated:\n\n\"The agency is not about “fair play” anymore. It "
+            "has become a machine for punishing the states.\n\n\"“We will win,” Lee said.")
+    rows = quotes(text, nlp)
+    assert [(q["text"][:20], q["speaker"]) for q in rows] == [
+        ("The agency is not ab", "Ann Lee"), ("We will win", "Lee")]

@@ -92,11 +92,17 @@ def _parts(body: str) -> list[_Part]:
     pending_chain: int | None = None  # an unclosed quote whose next paragraph reopens it
     for p, line in enumerate(re.finditer(r"[^\n]+", body)):
         open_at: int | None = None
-        first, chain = True, len(parts)
+        first, chain, inner = True, len(parts), False
         for mark in _MARK.finditer(body, line.start(), line.end()):
             pos, ch = mark.start(), mark.group()
             if ch != "“" and _INCHES.search(body, max(0, pos - 6), pos):
                 continue  # 6’2”: a height, not a closing mark
+            if _nested(body, open_at, pos, ch, inner):
+                # '"... isn’t about “Equal Justice” anymore.': curly marks inside a straight
+                # quote are a quote within it, not its end
+                inner = ch == "“"
+                continue
+            inner = False
             # “abhorrent“: a left mark after an open quote and before no word closes it
             opening = (ch == "“" and (open_at is None or body[pos + 1:pos + 2].isalnum())) or (
                 ch == '"' and open_at is None) or (
@@ -119,6 +125,13 @@ def _parts(body: str) -> list[_Part]:
         part.end = part.start + len(stripped)
         part.start += len(stripped) - len(stripped.lstrip())
     return [part for part in parts if part.end > part.start]
+
+
+def _nested(body: str, open_at: int | None, pos: int, ch: str, inner: bool) -> bool:
+    """Whether a curly mark opens or closes a quote inside an open straight one."""
+    if open_at is None or body[open_at] != '"' or pos == open_at + 1:
+        return False  # ('"“You don’t win ...,”': a stray straight mark before the quote)
+    return ch == "“" and not inner and body[pos + 1:pos + 2].isalnum() or ch == "”" and inner
 
 
 _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
