@@ -486,3 +486,12 @@ def test_curly_marks_inside_a_straight_quote_are_a_quote_within_it(nlp):
     rows = quotes(text, nlp)
     assert [(q["text"][:20], q["speaker"]) for q in rows] == [
         ("The agency is not ab", "Ann Lee"), ("We will win", "Lee")]
+
+
+def test_who_a_passive_or_a_document_is_by_speaks(nlp):
+    rows = quotes("The new tax plan has been called “a recipe for disaster” by Senator Tom Reed.",
+                  nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("a recipe for disaster", "Tom Reed")]
+    rows = quotes("“There is not enough evidence to charge anyone with a crime here,” according "
+                  "to a court filing by prosecutor Dave Lamb.", nlp)
+    assert [q["speaker"] for q in rows] == ["Dave Lamb"]

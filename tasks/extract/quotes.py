@@ -163,8 +163,23 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
-            return "according to", objects[0] if objects else None
+            return "according to", (_by(objects[0]) or objects[0]) if objects else None
     return None
+
+
+def _by(head: Token) -> Token | None:
+    """Who a passive or a thing is by: 'has been called "..." by Joshua Hendrick', 'according
+    to calculations by Amy Glasmeier', 'a statement released by Fox News'."""
+    if _personal(head):
+        return None
+    passive = head.pos_ == "VERB" and any(c.dep_ in ("auxpass", "nsubjpass")
+                                          for c in head.children)
+    if head.pos_ == "VERB" and not passive:
+        return None
+    near = [c for c in head.children if c.i > head.i]
+    near += [g for c in near if c.dep_ in ("acl", "oprd", "dobj", "attr") for g in c.children]
+    return next((obj for c in near if c.lower_ == "by" and c.dep_ in ("agent", "prep")
+                 for obj in c.children if obj.dep_ == "pobj" and _personal(obj)), None)
 
 
 def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[int, int]
@@ -492,6 +507,7 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            outer = outer if outer is None else _by(outer) or outer
             cue = "according to"
         elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i and \
                 tok.dep_ != "relcl" and not any(c.dep_ == "auxpass" for c in tok.children):
@@ -529,7 +545,8 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
         subj = subject(verb, depth=5)
         if subj is not None and subj.ent_type_ in ("DATE", "TIME"):
             subj = None  # 'Saturday at the convention Sen. Warren said': a date says nothing
-        if (subj := _named_before(verb) or subj or _lost_subject(verb, quoted)) is not None:
+        if (subj := _named_before(verb) or _by(verb) or subj or _lost_subject(verb, quoted)
+                ) is not None:
             return subj
         while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj", "conj") and \
                 verb.head is not verb:
