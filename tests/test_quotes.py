@@ -495,3 +495,10 @@ def test_who_a_passive_or_a_document_is_by_speaks(nlp):
     rows = quotes("“There is not enough evidence to charge anyone with a crime here,” according "
                   "to a court filing by prosecutor Dave Lamb.", nlp)
     assert [q["speaker"] for q in rows] == ["Dave Lamb"]
+
+
+def test_a_quote_a_verb_before_it_frames_is_not_given_by_a_later_verb(nlp):
+    rows = quotes("The debate turned when Mayor Tom Hale called the new tax “a disgrace” (though "
+                  "he allowed some parts were fine) and Senator Ann Lee promised to fight it.",
+                  nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("a disgrace", "Tom Hale")]

@@ -314,6 +314,9 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     # go on from the one before ('X said that Y represents "...," stating during the debate')
     names_next = bool(words) and words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN")
     verb_next = bool(words) and words[0].pos_ in ("VERB", "AUX")
+    if post_cue is not None and not trailing and (
+            found := _frame_before(doc, starts, part, line, quoted)) is not None:
+        return found  # 'Trump called them "rapists" (...) and promised': the verb before
     if post_cue is not None and (pre_cue is None or trailing and (
             post_cue[1] is not None or names_next or verb_next) and (
             pre_cue[1] is None or opens_sentence or names_next)):
@@ -381,6 +384,20 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
     return framed or other
+
+
+def _frame_before(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
+                  quoted: set[int]) -> tuple[str, Token] | None:
+    """The verb before a quote whose object it is ('called them "..."'), with a subject that
+    speaks."""
+    first = bisect_left(starts, part.start)
+    verb = next((v for v in doc[first].ancestors if v.pos_ == "VERB"), None) \
+        if first < len(doc) else None
+    if verb is None or not line[0] <= verb.idx < part.open_at or \
+            verb.lemma_.lower() not in _FRAMES:
+        return None
+    who = _clause_subject(verb, quoted)
+    return (verb.lemma_.lower(), who) if _speaks(who) and who.i not in quoted else None
 
 
 def _name_before_colon(pre: list[Token]) -> Token | None:
