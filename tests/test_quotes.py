@@ -502,3 +502,12 @@ def test_a_quote_a_verb_before_it_frames_is_not_given_by_a_later_verb(nlp):
                   "he allowed some parts were fine) and Senator Ann Lee promised to fight it.",
                   nlp)
     assert [(q["text"], q["speaker"]) for q in rows] == [("a disgrace", "Tom Hale")]
+
+
+def test_the_owner_of_words_that_speak_is_the_speaker(nlp):
+    rows = quotes("Senator Ann Lee ran against Tom Hale in 2010. Lee’s slogan in that race was "
+                  "that Hale “would say anything to win an election.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Lee"]
+    rows = quotes("Hale’s attacks called the new budget “a betrayal of every working family.”",
+                  nlp)
+    assert [q["speaker"] for q in rows] == ["Hale"]

@@ -167,6 +167,20 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     return None
 
 
+def _owner(head: Token) -> Token | None:
+    """The person whose words a thing is: 'Rubio's catch phrase was that ...', 'Clinton's
+    attacks called him "..."'."""
+    if _personal(head) or head.pos_ != "NOUN":
+        return None
+    return next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"
+                 and c.ent_type_ in ("PERSON", "ORG", "")), None)
+
+
+def _owner_of_subject(verb: Token) -> Token | None:
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return _owner(subj) if subj is not None else None
+
+
 def _by(head: Token) -> Token | None:
     """Who a passive or a thing is by: 'has been called "..." by Joshua Hendrick', 'according
     to calculations by Amy Glasmeier', 'a statement released by Fox News'."""
@@ -237,6 +251,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
             cue, who = outer
+        who = who if who is None else _owner(who) or who
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
@@ -383,6 +398,9 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                 subj = _clause_subject(verb, quoted)
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
+            elif verb.pos_ == "AUX" and other[1] is None and (
+                    owner := _owner_of_subject(verb)) is not None:
+                other = None, owner  # "Rubio's catch phrase was that Crist "...""
     return framed or other
 
 
