@@ -511,3 +511,9 @@ def test_the_owner_of_words_that_speak_is_the_speaker(nlp):
     rows = quotes("Hale’s attacks called the new budget “a betrayal of every working family.”",
                   nlp)
     assert [q["speaker"] for q in rows] == ["Hale"]
+
+
+def test_the_former_pollster_is_the_person_the_story_is_about(nlp):
+    rows = quotes("Doug Schoen spoke on Fox News on Monday. “A win in California would change "
+                  "everything for the party,” the former pollster said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/doug-schoen"]

@@ -29,6 +29,16 @@ PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator"
                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
                 "mayor", "speaker", "tycoon"}
+# Nouns of one person's occupation ("the former pollster", "the veteran strategist"): in a
+# definite description they mostly stand for the person the story is about just then.
+OCCUPATIONS = {"pollster", "strategist", "analyst", "lawyer", "attorney", "professor",
+               "economist", "scientist", "researcher", "doctor", "pastor", "priest", "rabbi",
+               "bishop", "activist", "author", "writer", "columnist", "commentator", "anchor",
+               "reporter", "journalist", "consultant", "adviser", "advisor", "aide", "general",
+               "commander", "ambassador", "veteran", "preacher", "evangelist", "historian",
+               "entrepreneur", "investor", "executive", "founder", "chairman", "chairwoman",
+               "director", "sheriff", "officer", "surgeon", "neurosurgeon", "comedian",
+               "singer", "rapper", "filmmaker", "novelist", "physician"}
 GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
           "government", "ministry", "faction", "coalition"}
 PRONOUNS = {"he", "she"}
@@ -77,7 +87,8 @@ class Speakers:
             return None
         fits = _DESCRIBED.get(words[-1].lower_)
         if fits is None:  # 'the Republican nominee': the person the story is about just now
-            found = self.antecedent("", before) if words[-1].lower_ in PERSON_NOUNS else None
+            found = self.antecedent("", before) if words[-1].lower_ in PERSON_NOUNS | \
+                OCCUPATIONS else None
             return found.entity_id if found is not None else None
         roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
                  if row["label"] == "PERSON"}
