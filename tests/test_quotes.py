@@ -517,3 +517,9 @@ def test_the_former_pollster_is_the_person_the_story_is_about(nlp):
     rows = quotes("Doug Schoen spoke on Fox News on Monday. “A win in California would change "
                   "everything for the party,” the former pollster said.", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/doug-schoen"]
+
+
+def test_a_quote_after_a_dash_belongs_to_the_clause_before_it(nlp):
+    rows = quotes("Senator Ann Lee also defended the new border fence -- “I think it works better "
+                  "than anything we tried before.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Ann Lee"]

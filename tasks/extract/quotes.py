@@ -377,6 +377,14 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         people = [t for t in pre if t.ent_type_ == "PERSON"]
         return (verb.lemma_.lower() if verb is not None else None), (
             subj if subj is not None else (people[0] if people else None))
+    if pre and pre[0].text in ("--", "—", "–") and post_cue is None:
+        # 'Trump also embraced harsh methods -- "I think ..."': after a dash that is no aside,
+        # the one whose clause it ends
+        inside = {t.i for t in pre}
+        verb = next((t for t in pre if t.pos_ == "VERB" and t.head.i not in inside), None)
+        subj = _clause_subject(verb, quoted) if verb is not None else None
+        if _personal(subj) and subj.i not in quoted:
+            return verb.lemma_.lower(), subj
     # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject,
     # and so does one the clause otherwise brings in ('Trump issued a statement, "..."').
     first = bisect_left(starts, part.start)
