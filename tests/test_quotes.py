@@ -523,3 +523,24 @@ def test_a_quote_after_a_dash_belongs_to_the_clause_before_it(nlp):
     rows = quotes("Senator Ann Lee also defended the new border fence -- “I think it works better "
                   "than anything we tried before.”", nlp)
     assert [q["speaker"] for q in rows] == ["Ann Lee"]
+
+
+def test_a_surname_tagged_as_an_organisation_stands_for_the_person(nlp):
+    from tasks.extract.entities import Entities, Mention
+    from tasks.extract.speakers import Speakers
+
+    rows = [{"entity_id": "person/donald-trump", "name": "Donald Trump", "label": "PERSON",
+             "mention_count": 3},
+            {"entity_id": "person/ivanka-trump", "name": "Ivanka Trump", "label": "PERSON",
+             "mention_count": 1},
+            {"entity_id": "person/trump-v-trump", "name": "Trump v. Trump", "label": "PERSON",
+             "mention_count": 5},
+            {"entity_id": "org/trump", "name": "Trump", "label": "ORG", "mention_count": 9}]
+    ents = Entities([], {}, {r["entity_id"]: r["label"] for r in rows}, rows)
+    ctx = Speakers(nlp("Trump spoke."), ents, [])
+    ctx.genders = {"person/donald-trump": "m", "person/ivanka-trump": "f"}
+    trump = Mention(0, 5, "Trump", "ORG", 0, range(0, 1), "org/trump")
+    assert ctx.as_person(trump, "m").entity_id == "person/donald-trump"
+    assert ctx.as_person(trump, "f").entity_id == "org/trump"  # "she" is not Donald Trump
+    white_house = Mention(0, 11, "White House", "ORG", 0, range(0, 2), "org/white-house")
+    assert ctx.as_person(white_house, "m") is white_house

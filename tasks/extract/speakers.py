@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -55,6 +55,7 @@ class Speakers:
     said: set[int] = field(default_factory=set)  # first tokens of mentions used as speakers
     spoke: list[tuple[int, Mention]] = field(default_factory=list)  # (quote offset, speaker)
     genders: dict[str, str] | None = None
+    surnames: dict[str, str] | None = None  # last word -> PERSON entity id
 
     def __post_init__(self) -> None:
         self.by_token = {i: m for m in self.ents.mentions for i in m.tokens}
@@ -113,8 +114,8 @@ class Speakers:
             self.genders = _genders(self.doc, self.ents)
         want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
         end = bisect_left(self.outside_starts, before)
-        named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
-        spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
+        named = [(m.start, self.as_person(m, want)) for m in self.outside[max(0, end - 40):end]]
+        spoken = [(at, self.as_person(m, want)) for at, m in self.spoke[-10:] if at < before]
         people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
                   if (self.ents.labels.get(m.entity_id) == "PERSON" or m.entity_id in
                       self.genders) and (not want or self.genders.get(m.entity_id, want) == want)]
@@ -122,6 +123,23 @@ class Speakers:
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
         return people[ranks.index(min(ranks))] if people else None
+
+
+    def as_person(self, m: Mention, want: str) -> Mention:
+        """A surname the tagger took for an organisation ("Trump" beside the person "Donald
+        Trump") is the person of the article with that surname named most often, if of the
+        wanted gender ("Trump" is Donald Trump before Ivanka Trump, and for "she" no one)."""
+        if self.ents.labels.get(m.entity_id, "PERSON") == "PERSON" or " " in m.text:
+            return m
+        if self.surnames is None:
+            # (a full name: capitalised words, not a title such as "Trump v. Trump")
+            rows = sorted((r for r in self.ents.rows if r["label"] == "PERSON" and " " in
+                           r["name"] and all(w[:1].isupper() for w in r["name"].split())),
+                          key=lambda r: r["mention_count"])
+            self.surnames = {r["name"].split()[-1]: r["entity_id"] for r in rows}
+        eid = self.surnames.get(m.text)
+        fits = eid is not None and (not want or self.genders.get(eid, want) == want)
+        return replace(m, entity_id=eid) if fits else m
 
 
 def _is_subject(tok: Token, main: bool = False) -> bool:
