@@ -544,3 +544,10 @@ def test_a_surname_tagged_as_an_organisation_stands_for_the_person(nlp):
     assert ctx.as_person(trump, "f").entity_id == "org/trump"  # "she" is not Donald Trump
     white_house = Mention(0, 11, "White House", "ORG", 0, range(0, 2), "org/white-house")
     assert ctx.as_person(white_house, "m") is white_house
+
+
+def test_a_title_with_a_name_in_apposition_is_that_person(nlp):
+    rows = quotes("The campaign’s senior policy adviser, Maria Lopez, said the plan was “a "
+                  "serious step toward universal child care.”", nlp)
+    assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
+        ("Maria Lopez", "person/maria-lopez")]

@@ -68,7 +68,7 @@ class Speakers:
                 return head.text, None
             self.spoke.append((before, found))
             return found.text, found.entity_id
-        mention = self.by_token.get(head.i)
+        mention = self.by_token.get(head.i) or self.named_in(head)
         if mention is not None:
             self.said.add(mention.tokens[0])
             self.spoke.append((before, mention))
@@ -81,6 +81,16 @@ class Speakers:
         words = self.doc[lo:hi]
         return words.text, (self.ents.token_entity.get(head.i) or self.described(words, before)
                             or self.group(words))
+
+    def named_in(self, head: Token) -> Mention | None:
+        """The person a title names: 'Trump's campaign manager, Corey Lewandowski,' and 'Vice
+        President for news and talk Dave Gorab' (parsed as an apposition or a conjunct)."""
+        for child in head.rights:
+            mention = self.by_token.get(child.i)
+            if child.dep_ in ("appos", "conj") and mention is not None and \
+                    self.ents.labels.get(mention.entity_id) == "PERSON":
+                return mention
+        return None
 
     def described(self, words: Span, before: int) -> str | None:
         """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
