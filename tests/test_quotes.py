@@ -478,3 +478,76 @@ def test_the_named_reporter_of_a_clause_with_he_is_the_source(nlp):
                   "people I’m very close to.”", nlp)
     assert [q["speaker"] for q in rows] == ["McCain", "The longtime senator"]
     assert rows[1]["speaker_entity_id"] == rows[0]["speaker_entity_id"]
+
+
+def test_curly_marks_inside_a_straight_quote_are_a_quote_within_it(nlp):
+    text = ("Governor Ann Lee stated:\n\n\"The agency is not about “fair play” anymore. It "
+            "has become a machine for punishing the states.\n\n\"“We will win,” Lee said.")
+    rows = quotes(text, nlp)
+    assert [(q["text"][:20], q["speaker"]) for q in rows] == [
+        ("The agency is not ab", "Ann Lee"), ("We will win", "Lee")]
+
+
+def test_who_a_passive_or_a_document_is_by_speaks(nlp):
+    rows = quotes("The new tax plan has been called “a recipe for disaster” by Senator Tom Reed.",
+                  nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("a recipe for disaster", "Tom Reed")]
+    rows = quotes("“There is not enough evidence to charge anyone with a crime here,” according "
+                  "to a court filing by prosecutor Dave Lamb.", nlp)
+    assert [q["speaker"] for q in rows] == ["Dave Lamb"]
+
+
+def test_a_quote_a_verb_before_it_frames_is_not_given_by_a_later_verb(nlp):
+    rows = quotes("The debate turned when Mayor Tom Hale called the new tax “a disgrace” (though "
+                  "he allowed some parts were fine) and Senator Ann Lee promised to fight it.",
+                  nlp)
+    assert [(q["text"], q["speaker"]) for q in rows] == [("a disgrace", "Tom Hale")]
+
+
+def test_the_owner_of_words_that_speak_is_the_speaker(nlp):
+    rows = quotes("Senator Ann Lee ran against Tom Hale in 2010. Lee’s slogan in that race was "
+                  "that Hale “would say anything to win an election.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Lee"]
+    rows = quotes("Hale’s attacks called the new budget “a betrayal of every working family.”",
+                  nlp)
+    assert [q["speaker"] for q in rows] == ["Hale"]
+
+
+def test_the_former_pollster_is_the_person_the_story_is_about(nlp):
+    rows = quotes("Doug Schoen spoke on Fox News on Monday. “A win in California would change "
+                  "everything for the party,” the former pollster said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/doug-schoen"]
+
+
+def test_a_quote_after_a_dash_belongs_to_the_clause_before_it(nlp):
+    rows = quotes("Senator Ann Lee also defended the new border fence -- “I think it works better "
+                  "than anything we tried before.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Ann Lee"]
+
+
+def test_a_surname_tagged_as_an_organisation_stands_for_the_person(nlp):
+    from tasks.extract.entities import Entities, Mention
+    from tasks.extract.speakers import Speakers
+
+    rows = [{"entity_id": "person/donald-trump", "name": "Donald Trump", "label": "PERSON",
+             "mention_count": 3},
+            {"entity_id": "person/ivanka-trump", "name": "Ivanka Trump", "label": "PERSON",
+             "mention_count": 1},
+            {"entity_id": "person/trump-v-trump", "name": "Trump v. Trump", "label": "PERSON",
+             "mention_count": 5},
+            {"entity_id": "org/trump", "name": "Trump", "label": "ORG", "mention_count": 9}]
+    ents = Entities([], {}, {r["entity_id"]: r["label"] for r in rows}, rows)
+    ctx = Speakers(nlp("Trump spoke."), ents, [])
+    ctx.genders = {"person/donald-trump": "m", "person/ivanka-trump": "f"}
+    trump = Mention(0, 5, "Trump", "ORG", 0, range(0, 1), "org/trump")
+    assert ctx.as_person(trump, "m").entity_id == "person/donald-trump"
+    assert ctx.as_person(trump, "f").entity_id == "org/trump"  # "she" is not Donald Trump
+    white_house = Mention(0, 11, "White House", "ORG", 0, range(0, 2), "org/white-house")
+    assert ctx.as_person(white_house, "m") is white_house
+
+
+def test_a_title_with_a_name_in_apposition_is_that_person(nlp):
+    rows = quotes("The campaign’s senior policy adviser, Maria Lopez, said the plan was “a "
+                  "serious step toward universal child care.”", nlp)
+    assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
+        ("Maria Lopez", "person/maria-lopez")]

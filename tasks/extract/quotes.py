@@ -92,11 +92,17 @@ def _parts(body: str) -> list[_Part]:
     pending_chain: int | None = None  # an unclosed quote whose next paragraph reopens it
     for p, line in enumerate(re.finditer(r"[^\n]+", body)):
         open_at: int | None = None
-        first, chain = True, len(parts)
+        first, chain, inner = True, len(parts), False
         for mark in _MARK.finditer(body, line.start(), line.end()):
             pos, ch = mark.start(), mark.group()
             if ch != "“" and _INCHES.search(body, max(0, pos - 6), pos):
                 continue  # 6’2”: a height, not a closing mark
+            if _nested(body, open_at, pos, ch, inner):
+                # '"... isn’t about “Equal Justice” anymore.': curly marks inside a straight
+                # quote are a quote within it, not its end
+                inner = ch == "“"
+                continue
+            inner = False
             # “abhorrent“: a left mark after an open quote and before no word closes it
             opening = (ch == "“" and (open_at is None or body[pos + 1:pos + 2].isalnum())) or (
                 ch == '"' and open_at is None) or (
@@ -119,6 +125,13 @@ def _parts(body: str) -> list[_Part]:
         part.end = part.start + len(stripped)
         part.start += len(stripped) - len(stripped.lstrip())
     return [part for part in parts if part.end > part.start]
+
+
+def _nested(body: str, open_at: int | None, pos: int, ch: str, inner: bool) -> bool:
+    """Whether a curly mark opens or closes a quote inside an open straight one."""
+    if open_at is None or body[open_at] != '"' or pos == open_at + 1:
+        return False  # ('"“You don’t win ...,”': a stray straight mark before the quote)
+    return ch == "“" and not inner and body[pos + 1:pos + 2].isalnum() or ch == "”" and inner
 
 
 _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
@@ -150,8 +163,37 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
-            return "according to", objects[0] if objects else None
+            return "according to", (_by(objects[0]) or objects[0]) if objects else None
     return None
+
+
+def _owner(head: Token) -> Token | None:
+    """The person whose words a thing is: 'Rubio's catch phrase was that ...', 'Clinton's
+    attacks called him "..."'."""
+    if _personal(head) or head.pos_ != "NOUN":
+        return None
+    return next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"
+                 and c.ent_type_ in ("PERSON", "ORG", "")), None)
+
+
+def _owner_of_subject(verb: Token) -> Token | None:
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return _owner(subj) if subj is not None else None
+
+
+def _by(head: Token) -> Token | None:
+    """Who a passive or a thing is by: 'has been called "..." by Joshua Hendrick', 'according
+    to calculations by Amy Glasmeier', 'a statement released by Fox News'."""
+    if _personal(head):
+        return None
+    passive = head.pos_ == "VERB" and any(c.dep_ in ("auxpass", "nsubjpass")
+                                          for c in head.children)
+    if head.pos_ == "VERB" and not passive:
+        return None
+    near = [c for c in head.children if c.i > head.i]
+    near += [g for c in near if c.dep_ in ("acl", "oprd", "dobj", "attr") for g in c.children]
+    return next((obj for c in near if c.lower_ == "by" and c.dep_ in ("agent", "prep")
+                 for obj in c.children if obj.dep_ == "pobj" and _personal(obj)), None)
 
 
 def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[int, int]
@@ -209,6 +251,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
             cue, who = outer
+        who = who if who is None else _owner(who) or who
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
@@ -286,6 +329,9 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
     # go on from the one before ('X said that Y represents "...," stating during the debate')
     names_next = bool(words) and words[0].pos_ in ("PROPN", "PRON", "DET", "NOUN")
     verb_next = bool(words) and words[0].pos_ in ("VERB", "AUX")
+    if post_cue is not None and not trailing and (
+            found := _frame_before(doc, starts, part, line, quoted)) is not None:
+        return found  # 'Trump called them "rapists" (...) and promised': the verb before
     if post_cue is not None and (pre_cue is None or trailing and (
             post_cue[1] is not None or names_next or verb_next) and (
             pre_cue[1] is None or opens_sentence or names_next)):
@@ -331,6 +377,14 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
         people = [t for t in pre if t.ent_type_ == "PERSON"]
         return (verb.lemma_.lower() if verb is not None else None), (
             subj if subj is not None else (people[0] if people else None))
+    if pre and pre[0].text in ("--", "—", "–") and post_cue is None:
+        # 'Trump also embraced harsh methods -- "I think ..."': after a dash that is no aside,
+        # the one whose clause it ends
+        inside = {t.i for t in pre}
+        verb = next((t for t in pre if t.pos_ == "VERB" and t.head.i not in inside), None)
+        subj = _clause_subject(verb, quoted) if verb is not None else None
+        if _personal(subj) and subj.i not in quoted:
+            return verb.lemma_.lower(), subj
     # A quote inside a clause: 'Trump called her "crooked"' speaks for the clause's subject,
     # and so does one the clause otherwise brings in ('Trump issued a statement, "..."').
     first = bisect_left(starts, part.start)
@@ -352,7 +406,24 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                 subj = _clause_subject(verb, quoted)
                 if subj is not None and subj.i not in quoted:
                     other = verb.lemma_.lower(), subj
+            elif verb.pos_ == "AUX" and other[1] is None and (
+                    owner := _owner_of_subject(verb)) is not None:
+                other = None, owner  # "Rubio's catch phrase was that Crist "...""
     return framed or other
+
+
+def _frame_before(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
+                  quoted: set[int]) -> tuple[str, Token] | None:
+    """The verb before a quote whose object it is ('called them "..."'), with a subject that
+    speaks."""
+    first = bisect_left(starts, part.start)
+    verb = next((v for v in doc[first].ancestors if v.pos_ == "VERB"), None) \
+        if first < len(doc) else None
+    if verb is None or not line[0] <= verb.idx < part.open_at or \
+            verb.lemma_.lower() not in _FRAMES:
+        return None
+    who = _clause_subject(verb, quoted)
+    return (verb.lemma_.lower(), who) if _speaks(who) and who.i not in quoted else None
 
 
 def _name_before_colon(pre: list[Token]) -> Token | None:
@@ -479,6 +550,7 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
             outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            outer = outer if outer is None else _by(outer) or outer
             cue = "according to"
         elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i and \
                 tok.dep_ != "relcl" and not any(c.dep_ == "auxpass" for c in tok.children):
@@ -516,7 +588,8 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
         subj = subject(verb, depth=5)
         if subj is not None and subj.ent_type_ in ("DATE", "TIME"):
             subj = None  # 'Saturday at the convention Sen. Warren said': a date says nothing
-        if (subj := _named_before(verb) or subj or _lost_subject(verb, quoted)) is not None:
+        if (subj := _named_before(verb) or _by(verb) or subj or _lost_subject(verb, quoted)
+                ) is not None:
             return subj
         while verb.dep_ in ("pcomp", "pobj", "prep", "dative", "acl", "dobj", "conj") and \
                 verb.head is not verb:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -29,6 +29,16 @@ PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator"
                 "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
                 "democrat", "republican", "politician", "star", "actor", "actress", "host",
                 "mayor", "speaker", "tycoon"}
+# Nouns of one person's occupation ("the former pollster", "the veteran strategist"): in a
+# definite description they mostly stand for the person the story is about just then.
+OCCUPATIONS = {"pollster", "strategist", "analyst", "lawyer", "attorney", "professor",
+               "economist", "scientist", "researcher", "doctor", "pastor", "priest", "rabbi",
+               "bishop", "activist", "author", "writer", "columnist", "commentator", "anchor",
+               "reporter", "journalist", "consultant", "adviser", "advisor", "aide", "general",
+               "commander", "ambassador", "veteran", "preacher", "evangelist", "historian",
+               "entrepreneur", "investor", "executive", "founder", "chairman", "chairwoman",
+               "director", "sheriff", "officer", "surgeon", "neurosurgeon", "comedian",
+               "singer", "rapper", "filmmaker", "novelist", "physician"}
 GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
           "government", "ministry", "faction", "coalition"}
 PRONOUNS = {"he", "she"}
@@ -45,6 +55,7 @@ class Speakers:
     said: set[int] = field(default_factory=set)  # first tokens of mentions used as speakers
     spoke: list[tuple[int, Mention]] = field(default_factory=list)  # (quote offset, speaker)
     genders: dict[str, str] | None = None
+    surnames: dict[str, str] | None = None  # last word -> PERSON entity id
 
     def __post_init__(self) -> None:
         self.by_token = {i: m for m in self.ents.mentions for i in m.tokens}
@@ -57,7 +68,7 @@ class Speakers:
                 return head.text, None
             self.spoke.append((before, found))
             return found.text, found.entity_id
-        mention = self.by_token.get(head.i)
+        mention = self.by_token.get(head.i) or self.named_in(head)
         if mention is not None:
             self.said.add(mention.tokens[0])
             self.spoke.append((before, mention))
@@ -71,13 +82,24 @@ class Speakers:
         return words.text, (self.ents.token_entity.get(head.i) or self.described(words, before)
                             or self.group(words))
 
+    def named_in(self, head: Token) -> Mention | None:
+        """The person a title names: 'Trump's campaign manager, Corey Lewandowski,' and 'Vice
+        President for news and talk Dave Gorab' (parsed as an apposition or a conjunct)."""
+        for child in head.rights:
+            mention = self.by_token.get(child.i)
+            if child.dep_ in ("appos", "conj") and mention is not None and \
+                    self.ents.labels.get(mention.entity_id) == "PERSON":
+                return mention
+        return None
+
     def described(self, words: Span, before: int) -> str | None:
         """'the Israeli leader': the latest person named earlier whose roles fit the noun."""
         if words[0].lower_ != "the":
             return None
         fits = _DESCRIBED.get(words[-1].lower_)
         if fits is None:  # 'the Republican nominee': the person the story is about just now
-            found = self.antecedent("", before) if words[-1].lower_ in PERSON_NOUNS else None
+            found = self.antecedent("", before) if words[-1].lower_ in PERSON_NOUNS | \
+                OCCUPATIONS else None
             return found.entity_id if found is not None else None
         roles = {row["entity_id"]: " ".join(row["roles"]).lower() for row in self.ents.rows
                  if row["label"] == "PERSON"}
@@ -102,8 +124,8 @@ class Speakers:
             self.genders = _genders(self.doc, self.ents)
         want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
         end = bisect_left(self.outside_starts, before)
-        named = [(m.start, m) for m in self.outside[max(0, end - 40):end]]
-        spoken = [(at, m) for at, m in self.spoke[-10:] if at < before]
+        named = [(m.start, self.as_person(m, want)) for m in self.outside[max(0, end - 40):end]]
+        spoken = [(at, self.as_person(m, want)) for at, m in self.spoke[-10:] if at < before]
         people = [m for _, m in sorted(named + spoken, key=lambda x: x[0], reverse=True)
                   if (self.ents.labels.get(m.entity_id) == "PERSON" or m.entity_id in
                       self.genders) and (not want or self.genders.get(m.entity_id, want) == want)]
@@ -111,6 +133,23 @@ class Speakers:
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
         return people[ranks.index(min(ranks))] if people else None
+
+
+    def as_person(self, m: Mention, want: str) -> Mention:
+        """A surname the tagger took for an organisation ("Trump" beside the person "Donald
+        Trump") is the person of the article with that surname named most often, if of the
+        wanted gender ("Trump" is Donald Trump before Ivanka Trump, and for "she" no one)."""
+        if self.ents.labels.get(m.entity_id, "PERSON") == "PERSON" or " " in m.text:
+            return m
+        if self.surnames is None:
+            # (a full name: capitalised words, not a title such as "Trump v. Trump")
+            rows = sorted((r for r in self.ents.rows if r["label"] == "PERSON" and " " in
+                           r["name"] and all(w[:1].isupper() for w in r["name"].split())),
+                          key=lambda r: r["mention_count"])
+            self.surnames = {r["name"].split()[-1]: r["entity_id"] for r in rows}
+        eid = self.surnames.get(m.text)
+        fits = eid is not None and (not want or self.genders.get(eid, want) == want)
+        return replace(m, entity_id=eid) if fits else m
 
 
 def _is_subject(tok: Token, main: bool = False) -> bool:
