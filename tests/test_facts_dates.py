@@ -435,3 +435,10 @@ def test_ordinal_words_negated_clauses_and_one_as_a_pronoun(nlp):
 def test_faiths_and_peoples_tagged_as_names(nlp):
     facts = _facts("In the camps, 3 million Uighur Muslims are under surveillance.", nlp)
     assert facts["3 million Uighur Muslims"] == ("OTHER", 3000000, "Uighur Muslims")
+
+
+def test_report_refuses_an_unknown_split():
+    from evaluation.facts_dates import report
+
+    with pytest.raises(ValueError, match="unknown split"):
+        report(splits=["tset"])
