@@ -520,3 +520,9 @@ def test_an_existentials_conjoined_verb_is_a_clause_of_its_own(nlp):
               lemmas=["there", "have", "be", "350", "shooting", ",", "and", "be", "shoot", "."])
     (row,) = extract_facts(doc, doc.text, "a")
     assert (row["kind"], row["value"], row["object"]) == ("OTHER", 350, "shootings")
+
+
+def test_a_measure_hung_on_an_adverb_stays_a_measure(nlp):
+    facts = _facts("The gunmen wounded 12 people and killed two officers about three miles "
+                   "away. Police arrested them three blocks away.", nlp)
+    assert sorted(v[1] for v in facts.values()) == [2, 12]

@@ -558,10 +558,12 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     if num.dep_ == "nummod" and num.head.i > num.i and num.head.ent_type_ in ("DATE", "TIME"):
         return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
-        noun = num.head  # "two or three men": the object starts after the last number word
-        while noun.dep_ in _PREMODIFIERS and noun.head.i > noun.i:
-            noun = noun.head  # the number hung on a modifier: "32 queer lives", "24 'hate
-            # violence related' homicides", "a dozen police conduct complaints" (no people)
+        noun = top = num.head  # "two or three men": the object starts after the last number
+        while top.dep_ in _PREMODIFIERS and top.head.i > top.i:  # word
+            top = top.head  # the number hung on a modifier: "32 queer lives", "24 'hate
+            # violence related' homicides", "a dozen police conduct complaints" (no people),
+        if top.pos_ in ("NOUN", "PROPN") or noun.dep_ == "compound":  # not "three miles away"
+            noun = top
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
                     default=j)
         while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
