@@ -1,11 +1,12 @@
 """Facts (counts) and dates scored against the hand-annotated gold set in eval/gold/.
 
-Run: python -m evaluation.facts_dates [allsides.jsonl.gz]; figures per split: `dev` (rules
-were developed on it), `test` (held out), `test2` (facts only: a second, fresh held-out set)
-and `all`. The real path: each record goes through clean_record, then extract_articles; gold
-items are located in the cleaned body by paragraph index + exact surface string + occurrence
-(see eval/gold/README.md). Predictions count only when they start inside an annotated
-paragraph, so precision is measurable.
+Run: python -m evaluation.facts_dates [allsides.jsonl.gz] [--split=dev] [--errors]; figures
+per split: `dev` (rules were developed on it), `test` (held out), `test2` (facts only: a
+second, fresh held-out set) and `all`; `--split` (repeatable, or comma-separated) scores only
+those splits, and `all` is then their union. The real path: each record goes through
+clean_record, then extract_articles; gold items are located in the cleaned body by paragraph
+index + exact surface string + occurrence (see eval/gold/README.md). Predictions count only
+when they start inside an annotated paragraph, so precision is measurable.
 
 Facts: the gold `text` is the number expression; a prediction is aligned to it when the
 prediction's span contains it. Right = value, kind and object all equal; objects are equal
@@ -200,16 +201,24 @@ def timing(articles: list[dict], nlp) -> dict[str, float]:
     return {"spacy": t1 - t0, "facts": t2 - t1, "dates": t3 - t2}
 
 
-def report(path: str = DEFAULT_PATH, show_errors: bool = False) -> dict:
+def report(path: str = DEFAULT_PATH, show_errors: bool = False,
+           splits: Iterable[str] = ()) -> dict:
+    """Print and return the scores per split; with `splits`, only the articles and scores of
+    those splits (and "all" is their union), so development need not see held-out figures."""
     from tasks.extract import load_nlp
 
-    gold = {"facts": load_gold("facts"), "dates": load_gold("dates")}
+    chosen = set(splits) - {"all"}
+    if unknown := chosen - set(SPLITS):
+        raise ValueError(f"unknown split(s): {sorted(unknown)}")
+    gold = {name: [r for r in load_gold(name) if not chosen or r["split"] in chosen]
+            for name in ("facts", "dates")}
     ids = {row["article_id"] for rows in gold.values() for row in rows}
     articles = load_articles(path, ids)
     nlp = load_nlp()
     facts, dates = predict(articles.values(), nlp)
     result = {}
-    for split in SPLITS:
+    shown_splits = [s for s in SPLITS if s in chosen] + ["all"] if chosen else SPLITS
+    for split in shown_splits:
         pick = {name: [r for r in rows if split == "all" or r["split"] == split]
                 for name, rows in gold.items()}
         result[split] = {"facts": score_facts(pick["facts"], articles, facts),
@@ -239,4 +248,6 @@ def report(path: str = DEFAULT_PATH, show_errors: bool = False) -> dict:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
-    report(args[0] if args else DEFAULT_PATH, show_errors="--errors" in sys.argv)
+    picked = [a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--split=")]
+    report(args[0] if args else DEFAULT_PATH, show_errors="--errors" in sys.argv,
+           splits=[s for a in picked for s in a.split(",")])

@@ -120,11 +120,13 @@ def eval_facts_dates(
     corpus: Annotated[str, typer.Option(help="allsides JSONL(.gz) the gold set points into")
                       ] = "",
     errors: Annotated[bool, typer.Option(help="list every disagreement")] = False,
+    split: Annotated[list[str] | None, typer.Option(
+        help="score only this split (dev, test, test2; repeatable); default: all")] = None,
 ) -> None:
     """Facts and dates against the hand-annotated gold set in eval/gold/."""
     from evaluation.facts_dates import DEFAULT_PATH, report
 
-    report(corpus or DEFAULT_PATH, show_errors=errors)
+    report(corpus or DEFAULT_PATH, show_errors=errors, splits=split or ())
 
 
 @evaluate.command("pages")

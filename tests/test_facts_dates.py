@@ -435,3 +435,94 @@ def test_ordinal_words_negated_clauses_and_one_as_a_pronoun(nlp):
 def test_faiths_and_peoples_tagged_as_names(nlp):
     facts = _facts("In the camps, 3 million Uighur Muslims are under surveillance.", nlp)
     assert facts["3 million Uighur Muslims"] == ("OTHER", 3000000, "Uighur Muslims")
+
+
+def test_report_refuses_an_unknown_split():
+    from evaluation.facts_dates import report
+
+    with pytest.raises(ValueError, match="unknown split"):
+        report(splits=["tset"])
+
+
+# --- facts, fourth round (second dev batch) ---------------------------------------------------
+
+def test_kinds_down_a_chain_of_coordinated_verbs(nlp):
+    facts = _facts("Police said five people were pulled over on Sunday but were questioned and "
+                   "released.", nlp)
+    assert facts["five people"] == ("RELEASE", 5, "people")
+
+
+def test_the_shootings_of_people_wound_them_but_shootings_are_events(nlp):
+    facts = _facts("The shootings of 12 officers shocked the city. Since March there have been "
+                   "nearly 350 mass shootings, in which four people were shot.", nlp)
+    assert facts["12 officers"] == ("WOUND", 12, "officers")
+    assert facts["nearly 350 mass shootings"][:2] == ("OTHER", 350)  # "in which": not theirs
+    assert facts["four people"][:2] == ("WOUND", 4)
+
+
+def test_a_noun_parsed_as_a_relative_clause_takes_the_next_subjectless_verb(nlp):
+    facts = _facts("The man appears in videos in which two Japanese hostages, Ken Sato and Aki "
+                   "Mori, were beheaded.", nlp)
+    assert facts["two Japanese hostages"][:2] == ("KILL", 2)
+
+
+def test_ranges_give_both_ends_the_object_and_bounds(nlp):
+    rows = one("Reports put the toll anywhere from two to seven people killed. Between 20 and "
+               "30 protesters were arrested.", nlp)["facts"]
+    got = {r["text"]: (r["value"], r["kind"], r["object"], r["qualifier"]) for r in rows}
+    assert got["two"] == (2, "KILL", "people", "at_least")
+    assert got["seven people"] == (7, "KILL", "people", "up_to")
+    assert got["20"] == (20, "ARREST", "protesters", "at_least")  # no date entity
+    assert got["30 protesters"] == (30, "ARREST", "protesters", "up_to")
+
+
+def test_numbers_hung_on_a_premodifier_count_the_noun_it_modifies(nlp):
+    rows = one('There were 24 "hate violence related" homicides in 2015. The 31 or more '
+               "children under five are expected to be released.", nlp)["facts"]
+    got = {r["value"]: (r["kind"], r["object"], r["qualifier"]) for r in rows}
+    assert got[24] == ("KILL", "hate violence related homicides", "exact")  # no quote marks
+    assert got[31] == ("RELEASE", "children", "at_least")
+
+
+def test_rates_are_no_counts(nlp):
+    facts = _facts("There has been nearly one every day. The site could handle 1,100 users a "
+                   "day, and 40 people were arrested.", nlp)
+    assert list(facts) == ["40 people"]
+
+
+def test_a_population_and_changing_numbers_of_people_are_counts(nlp):
+    facts = _facts("Half could return (out of an active population of 5.5 million). Overall, "
+                   "the number of permanent job losers continued to rise, increasing by 295,000 "
+                   "in May to 2.3 million. But native-born workers with jobs dropped 1.3 "
+                   "million, from 114.8 million to 113.5 million. Sales rose to 1.2 million.",
+                   nlp)
+    assert facts["5.5 million"] == ("OTHER", 5_500_000, None)
+    assert facts["295,000"] == ("OTHER", 295_000, None)
+    assert facts["2.3 million"] == ("OTHER", 2_300_000, None)
+    assert {facts[t][:2] for t in ("1.3 million", "114.8 million", "113.5 million")} == {
+        ("OTHER", 1_300_000), ("OTHER", 114_800_000), ("OTHER", 113_500_000)}
+    assert "1.2 million" not in facts  # sales are no people
+
+
+def test_an_existentials_conjoined_verb_is_a_clause_of_its_own(nlp):
+    from spacy.tokens import Doc
+
+    from tasks.extract.facts import extract_facts
+
+    # the parse the model gave a longer sentence: "shot" conjoined to "been", with no subject
+    words = ["There", "have", "been", "350", "shootings", ",", "and", "were", "shot", "."]
+    doc = Doc(nlp.vocab, words=words, spaces=[True] * 4 + [False, True, True, True, False, False],
+              heads=[2, 2, 2, 4, 2, 2, 2, 8, 2, 2],
+              deps=["expl", "aux", "ROOT", "nummod", "attr", "punct", "cc", "auxpass", "conj",
+                    "punct"],
+              pos=["PRON", "AUX", "AUX", "NUM", "NOUN", "PUNCT", "CCONJ", "AUX", "VERB", "PUNCT"],
+              tags=["EX", "VBP", "VBN", "CD", "NNS", ",", "CC", "VBD", "VBN", "."],
+              lemmas=["there", "have", "be", "350", "shooting", ",", "and", "be", "shoot", "."])
+    (row,) = extract_facts(doc, doc.text, "a")
+    assert (row["kind"], row["value"], row["object"]) == ("OTHER", 350, "shootings")
+
+
+def test_a_measure_hung_on_an_adverb_stays_a_measure(nlp):
+    facts = _facts("The gunmen wounded 12 people and killed two officers about three miles "
+                   "away. Police arrested them three blocks away.", nlp)
+    assert sorted(v[1] for v in facts.values()) == [2, 12]

@@ -82,7 +82,8 @@ PEOPLE |= {
     "classmate", "schoolmate", "compatriot", "grandparent", "grandmother", "grandfather",
     "granddaughter", "grandson", "nephew", "niece", "cousin", "uncle", "aunt", "twin",
     "fiance", "fiancee", "girlfriend", "boyfriend", "stepson", "stepdaughter", "stepfather",
-    "stepmother", "descendant", "ancestor", "heir", "homeless"}
+    "stepmother", "descendant", "ancestor", "heir", "homeless", "loser", "earner", "filer",
+    "jobholder"}
 # Faiths and peoples the tagger often leaves out of NORP ("Uighur Muslims" as a PERSON).
 PEOPLE |= {"muslim", "christian", "jew", "hindu", "sikh", "buddhist", "catholic", "protestant",
            "evangelical", "mormon", "shiite", "sunni", "uighur", "uyghur", "kurd", "yazidi",

@@ -27,6 +27,9 @@ _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "K
               "evacuation": "DISPLACE", "displaced": "DISPLACE", "execution": "KILL",
               "massacre": "KILL", "slaughter": "KILL", "assassination": "KILL",
               "detention": "ARREST", "imprisonment": "ARREST", "rescue": "RELEASE"}
+# Event nouns that say what happened to the people they are "of" ("the shootings of 12
+# officers"), though a count of them is a count of events ("350 mass shootings").
+_OF_KIND = {"shooting": "WOUND", "stabbing": "WOUND"}
 # Verbs the walk from the number up the tree may pass through without losing the thread.
 _PASS_VERBS = {"include", "result", "leave", "bring", "rise", "reach", "climb", "take"}
 _PASS_PREPOSITIONS = {"of", "including", "among"}
@@ -39,7 +42,8 @@ _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "gr
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
                "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
 # Groups of people: "a crowd of 5,000" counts people.
-_CROWDS = {"crowd", "group", "caravan", "delegation", "contingent", "mob", "throng", "gathering"}
+_CROWDS = {"crowd", "group", "caravan", "delegation", "contingent", "mob", "throng", "gathering",
+           "population"}
 # Verbs said only of people (the guidelines' OTHER verbs): their elided object is people.
 _PERSON_VERBS = {"charge", "convict", "indict", "sentence", "deport", "hospitalize",
                  "prosecute", "fire", "evacuate", "extradite", "pardon", "exonerate"}
@@ -62,6 +66,7 @@ _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter",
                      "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
                      "year", "decade", "century", "time", "point", "block", "round", "shot",
                      "case", "infection"}  # disease cases are no counts of people
+_RANGE_WORDS = {"between", "from", "to", "and", "-"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -72,6 +77,7 @@ _TENS = {w: 10 * i for i, w in enumerate(
 _SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 _NUMBER_WORDS = {*_UNITS, *_TENS} - {"zero", "one"}  # "One" as a noun is a pronoun
 _YEAR = re.compile(r"(1[89]|20)\d\d")
+_QUOTES = re.compile(r"[\"“”]")  # no part of an object: 'the so-called "Dreamers"'
 
 
 def number_value(words: list[str]) -> int | None:
@@ -153,7 +159,8 @@ def _in_skipped_entity(doc: Doc, i: int) -> bool:
                     or _nominal_adjective(doc, end) is not None)
     if doc[i].ent_type_ not in ("DATE", "TIME"):
         return True
-    return any(not t.like_num or _YEAR.fullmatch(t.text) for t in doc[start:end])
+    return any(not (t.like_num or t.lower_ in _RANGE_WORDS) or _YEAR.fullmatch(t.text)
+               for t in doc[start:end])  # "between 20 and 30" is no date
 
 
 def _joins_number_words(doc: Doc, j: int) -> bool:
@@ -176,11 +183,21 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
-            or _is_age(doc, i, j) or _in_name(doc, i)
+            or _is_age(doc, i, j) or _in_name(doc, i) or _is_rate(doc, j)
             or (before in (":", "of") and i > 1 and doc[i - 2].lower_ == "age")  # "age of 89"
             or (j < len(doc) and not doc[j - 1].whitespace_ and doc[j].is_alpha)  # "5G", "3D"
             or (before in ("in", "-") and i > 1 and doc[i - 2].like_num)  # "1 in 5", "51-49"
             or (before == "." and i > 1 and doc[i - 2].lower_ == "no"))  # "the No. 2 Republican"
+
+
+_RATE_UNITS = {"day", "night", "week", "weekend", "month", "year", "hour", "minute", "decade"}
+
+
+def _is_rate(doc: Doc, j: int) -> bool:
+    """A rate is no count: "nearly one every day", "1,100 users a day" (`j` is where the
+    number or its noun ends)."""
+    return (j + 1 < len(doc) and doc[j].lower_ in ("a", "an", "per", "every", "each")
+            and doc[j + 1].lemma_.lower() in _RATE_UNITS)
 
 
 def _in_name(doc: Doc, i: int) -> bool:
@@ -199,9 +216,25 @@ def _is_age(doc: Doc, i: int, j: int) -> bool:
 def _verb_kinds(verb: Token) -> list[str]:
     """Kinds said by a verb, its conjoined verbs and its predicative ("shot dead", "shot and
     killed")."""
-    words = [verb, *(c for c in verb.children if c.dep_ in ("conj", "acomp", "oprd", "xcomp")
-                     and c.pos_ in ("VERB", "ADJ") and not _own_arguments(c))]
+    words = [verb, *sorted(_conjoined(verb), key=lambda t: t.i), *(
+        c for c in verb.children if c.dep_ in ("acomp", "oprd", "xcomp")
+        and c.pos_ in ("VERB", "ADJ") and not _own_arguments(c))]
     return [k for w in words if (k := _phrase_kind(w) or _VERB_KIND.get(w.lemma_.lower()))]
+
+
+def _conjoined(verb: Token) -> list[Token]:
+    """The verbs coordinated with `verb` down the chain ("were pulled over but questioned and
+    released"), up to one with arguments of its own. An existential's conjuncts are clauses of
+    their own: "there have been 350 shootings, ... were shot" says nothing of the shootings."""
+    if verb.lemma_ == "be" and any(c.dep_ == "expl" for c in verb.children):
+        return []
+    out, todo = [], [verb]
+    while todo:
+        for c in todo.pop().children:
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "ADJ") and not _own_arguments(c):
+                out.append(c)
+                todo.append(c)
+    return out
 
 
 def _own_arguments(verb: Token) -> bool:
@@ -298,6 +331,13 @@ def _subjectless_verb(pobj: Token) -> Token | None:
     return None
 
 
+def _next_subjectless(noun: Token) -> Token | None:
+    """The verb a noun is the subject of when the parser hung the noun as a relative clause
+    and left its verb subjectless: "videos in which two hostages, A and B, were beheaded"."""
+    return next((t for t in noun.doc[noun.i + 1:noun.sent.end] if t.pos_ == "VERB" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)), None)
+
+
 def _clause_kind(noun: Token) -> str | None:
     """Walk up from the counted noun to a kind word: the verb it is an argument of ("killing
     1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
@@ -316,7 +356,10 @@ def _clause_kind(noun: Token) -> str | None:
             if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
                 return None
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
-        if tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None:
+        if prev.lower_ == "of" and tok.lemma_.lower() in _OF_KIND:
+            return _OF_KIND[tok.lemma_.lower()]
+        if (tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None) or (
+                tok.pos_ == "NOUN" and tok.dep_ == "relcl" and (verb := _next_subjectless(tok))):
             tok = verb
             continue
         if tok.lower_ == "including" and _is_thing(tok.head):
@@ -374,7 +417,8 @@ def _kind(noun: Token, num: Token) -> str | None:
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
     modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun))
                        if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
-                       and not _said_of_a_part(c) for k in _verb_kinds(c)])
+                       and not _said_of_a_part(c) and not _of_circumstance(c)
+                       for k in _verb_kinds(c)])
     if (noun.dep_ == "conj" or noun.like_num) and modifier:
         # gapping: "one was killed and 12 others injured"; "Four killed, 20 wounded"
         clause: str | None = modifier
@@ -405,6 +449,14 @@ def _plural_relative_past_including(noun: Token) -> list[Token]:
             for r in g.children if r.dep_ == "relcl" and any(
                 a.dep_ in ("aux", "auxpass") and a.lower_ in ("were", "are", "have")
                 for a in r.children)]
+
+
+def _of_circumstance(relcl: Token) -> bool:
+    """ "350 shootings in which four people were shot", "the three states where 20 were
+    arrested": the clause says what happened in them, not to them."""
+    return relcl.dep_ == "relcl" and any(
+        c.tag_ == "WRB" or c.dep_ == "prep" and any(g.tag_ in ("WDT", "WP") for g in c.children)
+        for c in relcl.children)
 
 
 def _said_of_a_part(relcl: Token) -> bool:
@@ -501,16 +553,22 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     when it is no count) and the object's token range."""
     if _part_of_number(num):
         return num.head.head, (num.head.i, num.head.head.i + 1)
+    if _range_end(num) and num.head.like_num:  # "from two to seven people": two people
+        return _counted(doc, num.head, max(num.i, num.head.i) + 1)
     if num.dep_ == "nummod" and num.head.i > num.i and num.head.ent_type_ in ("DATE", "TIME"):
         return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
-        noun = num.head  # "two or three men": the object starts after the last number word
-        while noun.dep_ == "compound" and noun.head.i > noun.i and noun.head.pos_ == "NOUN":
-            noun = noun.head  # the number hung on a modifier: "32 queer lives"
+        noun = top = num.head  # "two or three men": the object starts after the last number
+        while top.dep_ in _PREMODIFIERS and top.head.i > top.i:  # word
+            top = top.head  # the number hung on a modifier: "32 queer lives", "24 'hate
+            # violence related' homicides", "a dozen police conduct complaints" (no people),
+        if top.pos_ in ("NOUN", "PROPN") or noun.dep_ == "compound":  # not "three miles away"
+            noun = top
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
                     default=j)
-        while first < noun.i and doc[first].pos_ == "CCONJ":
-            first += 1
+        while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
+                "more", "fewer", "less") and doc[first - 1].lower_ == "or"):
+            first += 1  # "31 or more children"
         if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
             first = doc[first].right_edge.i + 1  # "more than 70 of them civilians"
         if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
@@ -546,6 +604,25 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     return pobj, phrase(pobj)  # "three of the victims"
 
 
+# Dependencies of a word inside a noun's pre-modifier, through which the number's noun is found.
+_PREMODIFIERS = {"compound", "npadvmod", "amod", "nmod"}
+
+
+def _range_end(num: Token) -> str | None:
+    """ "from two to seven people", "between 20 and 30 people", parsed as quantifiers of the
+    high end: the low end is `at_least`, the high end `up_to`."""
+    def joined(low: Token, high: Token) -> bool:
+        return low.i < high.i and (
+            low.dep_ == "quantmod" and low.head == high and any(
+                t.lower_ in ("to", "-", "and") for t in low.doc[low.i + 1:high.i])
+            or high.dep_ == "conj" and high.head == low and any(  # "between 20 and 30"
+                c.dep_ == "quantmod" and c.lower_ == "between" for c in low.children))
+    if num.head.like_num and (joined(num, num.head) or joined(num.head, num)):
+        return "at_least" if num.i < num.head.i else "up_to"
+    return "up_to" if any(c.like_num and joined(c, num) for c in num.children) else (
+        "at_least" if any(c.like_num and joined(num, c) for c in num.children) else None)
+
+
 def _nominal_adjective(doc: Doc, j: int) -> Token | None:
     """A nominal adjective right after the number, maybe past an adverb ("1.5 million
     internally displaced", "20 critically injured")."""
@@ -554,19 +631,36 @@ def _nominal_adjective(doc: Doc, j: int) -> Token | None:
     return doc[j] if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES else None
 
 
+# Verbs by which a number of people changes (its figures are counts of those people).
+_CHANGE_VERBS = {"rise", "fall", "drop", "increase", "decrease", "decline", "grow", "climb",
+                 "jump", "shrink", "swell", "plunge", "soar", "dip"}
+
+
+def _figure_verb(num: Token) -> Token | None:
+    """The verb a figure is reached by: "rose to 45", "stands at 300", "increasing by
+    295,000", "dropped 1.3 million, from 114.8 million to 113.5 million", "the toll is 12"."""
+    if num.dep_ == "pobj" and num.head.lower_ in ("to", "at", "by", "from"):
+        verb = num.head.head
+        return verb.head if verb.lower_ == "from" and num.head.lower_ == "to" else verb
+    return num.head if num.dep_ in ("dobj", "attr", "npadvmod") else None
+
+
 def _toll_kind(num: Token) -> str | None:
     """The kind of a figure a toll or number reaches ("the death toll rose to 45", "the number
     of people arrested stands at 300", "the toll is 12", "bringing the number of enrollments
     to 2.2 million"): deaths unless the toll says else."""
-    verb = num.head.head if num.dep_ == "pobj" and num.head.lower_ in ("to", "at") else (
-        num.head if num.dep_ in ("dobj", "attr") else None)
-    if verb is None or verb.lemma_.lower() not in _TOLL_VERBS:
+    verb = _figure_verb(num)
+    if verb is None or verb.lemma_.lower() not in _TOLL_VERBS | _CHANGE_VERBS:
         return None
-    toll = next((c for c in verb.children if c.dep_ in ("nsubj", "dobj") and c != num and (
-        c.lemma_.lower() in ("toll", "number", "count", "tally", "total") or _is_kind_noun(c))),
-                None)
-    if toll is None:
-        return None
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "dobj") and c != num]
+    if not subjects and (governing := subject(verb)) is not None:
+        subjects = [governing]  # "the number of ... continued to rise, increasing by 295,000"
+    toll = next((c for c in subjects if c.lemma_.lower() in (
+        "toll", "number", "count", "tally", "total") or _is_kind_noun(c)), None)
+    if toll is None:  # people that grow or shrink: "workers with jobs dropped 1.3 million"
+        return "OTHER" if verb.lemma_.lower() in _CHANGE_VERBS and any(
+            c.dep_ == "nsubj" and c.tag_ in ("NNS", "NNPS") and _is_people(c)
+            for c in subjects) else None
     if _is_kind_noun(toll):  # "deaths climbed to 300"
         return _NOUN_KIND.get(toll.lemma_.lower()) or _NOUN_KIND[toll.lower_]
     words = [w for c in toll.children for w in (c, *c.children)
@@ -601,6 +695,13 @@ _SINGULAR_GROUPS = {"police", "staff", "personnel", "crew", "people", "youth", "
                     "faculty"}
 
 
+def _trailing_qualifier(doc: Doc, j: int) -> str | None:
+    """ "31 or more children", "five or fewer"."""
+    if j + 1 < len(doc) and doc[j].lower_ == "or":
+        return {"more": "at_least", "fewer": "up_to", "less": "up_to"}.get(doc[j + 1].lower_)
+    return None
+
+
 def _singular_noun(noun: Token, num: Token) -> bool:
     """Many of a singular noun are no count of it: "a 911 caller", "the 2020 campaign"."""
     return (noun.i > num.i and noun.tag_ in ("NN", "NNP") and not noun.like_num
@@ -618,6 +719,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
             num = num.head
         noun, obj_range = _counted(doc, num, j)
+        if noun is not None and noun.i > num.i and _is_rate(doc, noun.i + 1):
+            continue
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
             kind = toll
@@ -633,13 +736,16 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             if lead == words or lead.endswith(" " + words):
                 qualifier, start_tok = name, i - len(words.split())
                 break
+        if qualifier == "exact":
+            qualifier = _trailing_qualifier(doc, j) or _range_end(num) or qualifier
         # the span runs to a following counted noun ("two dozen people"), not a partitive's
         end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num and not (
-            _part_of_number(num)) else j
+            _part_of_number(num) or _range_end(num) == "at_least") else j
         start, end = doc[start_tok].idx, doc[end_tok - 1].idx + len(doc[end_tok - 1])
         rows.append({"fact_id": f"{article_id}:{start}", "article_id": article_id,
                      "kind": kind, "value": value, "qualifier": qualifier,
-                     "object": doc[slice(*obj_range)].text if obj_range else None,
+                     "object": _QUOTES.sub("", doc[slice(*obj_range)].text) if obj_range
+                     else None,
                      "attribution": _attribution(doc, num),
                      "text": body[start:end], "start": start, "end": end})
     return rows
