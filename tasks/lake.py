@@ -21,6 +21,7 @@ import json
 import os
 import posixpath
 import socket
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ import pyarrow.parquet as pq
 from tasks.schemas import PARTITIONED, SNAPSHOTS, with_metadata
 
 ROWS_PER_FILE = 250_000
+LOCK_HEARTBEAT_SECONDS = 60  # how often a run holding the lake says it is alive
+LOCK_STALE_SECONDS = 600  # a lock this long without a heartbeat was left by a dead run
 
 
 class LakeError(RuntimeError):
@@ -63,11 +66,12 @@ class Lake:
     @contextmanager
     def lock(self, run_id: str) -> Iterator[None]:
         """Hold the lake for one run, or raise LakeBusy. The lock file is created only if
-        absent (exclusive create: local files, memory, S3 conditional writes); a lock left by
-        a process of this machine that is gone is taken over."""
+        absent (exclusive create: local files, memory, S3 conditional writes). Its holder
+        renews a heartbeat in it; a lock whose heartbeat stopped (a run killed on any
+        machine), or whose process on this machine is gone, is taken over."""
         path = self.path("_state", "lock.json")
         holder = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(),
-                  "since": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+                  "since": _now(), "beat": _now()}
         self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
         for attempt in (1, 2):
             try:
@@ -76,18 +80,32 @@ class Lake:
                 break
             except FileExistsError:
                 other = self._holder(path)
-                if attempt == 1 and other.get("host") == holder["host"] and not _alive(
-                        other.get("pid")):
-                    self.fs.rm(path)  # its run died without letting go
+                if attempt == 1 and _abandoned(other):
+                    self.fs.rm(path)
                     continue
                 raise LakeBusy(
                     f"lake {self.url!r} is being written by run {other.get('run_id')} (host "
                     f"{other.get('host')}, pid {other.get('pid')}, since {other.get('since')});"
-                    f" run again when it has finished, or delete {self.uri('_state', 'lock.json')}"
-                    " if that run is dead") from None
+                    f" run again when it has finished (a dead run's lock is taken over "
+                    f"{LOCK_STALE_SECONDS // 60} minutes after its last heartbeat), or delete "
+                    f"{self.uri('_state', 'lock.json')} if it cannot be read") from None
+        stop = threading.Event()
+
+        def heartbeat() -> None:
+            while not stop.wait(LOCK_HEARTBEAT_SECONDS):
+                try:
+                    with self.fs.open(path, "wb") as fh:
+                        fh.write(json.dumps(holder | {"beat": _now()}).encode())
+                except OSError:  # a storage hiccup: the next beat tries again
+                    continue
+
+        beating = threading.Thread(target=heartbeat, name=f"lake-lock-{run_id}", daemon=True)
+        beating.start()
         try:
             yield
         finally:
+            stop.set()
+            beating.join()
             if self._holder(path).get("run_id") == run_id:
                 self.fs.rm(path)
 
@@ -194,6 +212,22 @@ class Lake:
 
     def _glob(self, pattern: str) -> Iterable[str]:
         return self.fs.glob(self.path(pattern)) if self.fs.exists(self.root) else []
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _abandoned(holder: dict) -> bool:
+    """Left by a run that is gone: its process on this machine has ended, or its heartbeat
+    stopped long ago (a run on another machine)."""
+    if holder.get("host") == socket.gethostname() and not _alive(holder.get("pid")):
+        return True
+    try:
+        beat = dt.datetime.fromisoformat(holder["beat"])
+    except (KeyError, TypeError, ValueError):
+        return False  # unreadable: leave it to a person
+    return (dt.datetime.now(dt.UTC) - beat).total_seconds() > LOCK_STALE_SECONDS
 
 
 def _alive(pid: object) -> bool:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -11,7 +13,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tasks.lake import Lake, LakeBusy
+import tasks.lake as lake_module
+from tasks.lake import LOCK_STALE_SECONDS, Lake, LakeBusy
 from tasks.schemas import conform
 
 LOG = [{"source_uri": "a.txt", "source_id": None, "content_sha256": "h1", "bytes": 10,
@@ -110,9 +113,27 @@ def test_a_lock_left_by_a_dead_process_of_this_machine_is_taken_over(tmp_path: P
     lock.write_text(json.dumps({"run_id": "old", "host": socket.gethostname(), "pid": dead.pid}))
     with lake.lock("new"):
         assert json.loads(lock.read_text())["run_id"] == "new"
-    lock.write_text(json.dumps({"run_id": "far", "host": "elsewhere", "pid": dead.pid}))
+    far = {"run_id": "far", "host": "elsewhere", "pid": dead.pid, "beat": _ago(60)}
+    lock.write_text(json.dumps(far))
     with pytest.raises(LakeBusy, match="host elsewhere"), lake.lock("new"):
-        pass  # another machine's process cannot be checked: the user decides
+        pass  # another machine's run, alive a minute ago
+    lock.write_text(json.dumps(far | {"beat": _ago(LOCK_STALE_SECONDS + 60)}))
+    with lake.lock("new"):  # its heartbeat stopped: that run is dead
+        assert json.loads(lock.read_text())["run_id"] == "new"
+
+
+def test_the_holder_renews_its_heartbeat(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lake_module, "LOCK_HEARTBEAT_SECONDS", 0.2)
+    lake, lock = Lake(str(tmp_path)), tmp_path / "_state" / "lock.json"
+    with lake.lock("r1"):
+        first = json.loads(lock.read_text())["beat"]
+        time.sleep(1.5)
+        assert json.loads(lock.read_text())["beat"] > first
+
+
+def _ago(seconds: float) -> str:
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)).isoformat()
 
 
 def test_the_lock_is_exclusive_on_object_stores_too() -> None:
