@@ -551,3 +551,9 @@ def test_a_title_with_a_name_in_apposition_is_that_person(nlp):
                   "serious step toward universal child care.”", nlp)
     assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
         ("Maria Lopez", "person/maria-lopez")]
+
+
+def test_a_person_up_the_clause_speaks_rather_than_a_thing(nlp):
+    rows = quotes("In the depths of the recession, Senator Tom Reed worried that the welfare "
+                  "program was becoming “a hammock that lulls people into dependency.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Reed"]

@@ -402,9 +402,11 @@ def _attribution(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                     return found
                 framed = framed or found
                 continue
-            if verb.pos_ == "VERB" and other[1] is None:
+            if verb.pos_ == "VERB" and not _personal(other[1]):
+                # ('Ryan worried that the safety net was becoming "..."': not the net)
                 subj = _clause_subject(verb, quoted)
-                if subj is not None and subj.i not in quoted:
+                if subj is not None and subj.i not in quoted and (
+                        other[1] is None or _personal(subj)):
                     other = verb.lemma_.lower(), subj
             elif verb.pos_ == "AUX" and other[1] is None and (
                     owner := _owner_of_subject(verb)) is not None:
