@@ -557,3 +557,9 @@ def test_a_person_up_the_clause_speaks_rather_than_a_thing(nlp):
     rows = quotes("In the depths of the recession, Senator Tom Reed worried that the welfare "
                   "program was becoming “a hammock that lulls people into dependency.”", nlp)
     assert [q["speaker"] for q in rows] == ["Tom Reed"]
+
+
+def test_more_given_names_tell_gender(nlp):
+    rows = quotes("Barack Obama met Kamala Harris in New York on Monday. “We were never "
+                  "told about any of the new rules at all,” she said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/kamala-harris"]
