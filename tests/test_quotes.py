@@ -563,3 +563,10 @@ def test_more_given_names_tell_gender(nlp):
     rows = quotes("Barack Obama met Kamala Harris in New York on Monday. “We were never "
                   "told about any of the new rules at all,” she said.", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/kamala-harris"]
+
+
+def test_a_straight_quote_within_a_straight_quote(nlp):
+    rows = quotes('"We checked every store in town," Mayor Tom Hale said. "So if somebody walks '
+                  'in and says, "I want ten thousand rounds," you know, you might ask why."', nlp)
+    assert [q["text"][:12] for q in rows] == ["We checked e", "So if somebo"]
+    assert [q["speaker"] for q in rows] == ["Tom Hale", "Tom Hale"]

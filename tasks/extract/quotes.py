@@ -92,17 +92,17 @@ def _parts(body: str) -> list[_Part]:
     pending_chain: int | None = None  # an unclosed quote whose next paragraph reopens it
     for p, line in enumerate(re.finditer(r"[^\n]+", body)):
         open_at: int | None = None
-        first, chain, inner = True, len(parts), False
+        first, chain, inner = True, len(parts), ""
         for mark in _MARK.finditer(body, line.start(), line.end()):
             pos, ch = mark.start(), mark.group()
             if ch != "“" and _INCHES.search(body, max(0, pos - 6), pos):
                 continue  # 6’2”: a height, not a closing mark
-            if _nested(body, open_at, pos, ch, inner):
-                # '"... isn’t about “Equal Justice” anymore.': curly marks inside a straight
-                # quote are a quote within it, not its end
-                inner = ch == "“"
+            if (state := _inner(body, open_at, pos, ch, inner)) is not None:
+                # '"... isn’t about “Equal Justice” anymore.' and '"... says, "I'd like 10,000
+                # rounds," you know ...': a quote within the quote, not its end
+                inner = state
                 continue
-            inner = False
+            inner = ""
             # “abhorrent“: a left mark after an open quote and before no word closes it
             opening = (ch == "“" and (open_at is None or body[pos + 1:pos + 2].isalnum())) or (
                 ch == '"' and open_at is None) or (
@@ -127,11 +127,19 @@ def _parts(body: str) -> list[_Part]:
     return [part for part in parts if part.end > part.start]
 
 
-def _nested(body: str, open_at: int | None, pos: int, ch: str, inner: bool) -> bool:
-    """Whether a curly mark opens or closes a quote inside an open straight one."""
-    if open_at is None or body[open_at] != '"' or pos == open_at + 1:
-        return False  # ('"“You don’t win ...,”': a stray straight mark before the quote)
-    return ch == "“" and not inner and body[pos + 1:pos + 2].isalnum() or ch == "”" and inner
+def _inner(body: str, open_at: int | None, pos: int, ch: str, inner: str) -> str | None:
+    """The mark opening the quote within an open quote after this mark ("" once it closes),
+    or None when the mark is no part of an inner quote: a curly pair inside a straight quote,
+    or a straight mark opening before a word ('says, "I'd') and the one closing it."""
+    if open_at is None or pos == open_at + 1:
+        return None  # ('"“You don’t win ...,”': a stray straight mark before the quote)
+    after = body[pos + 1:pos + 2].isalnum()
+    if inner:
+        closes = ch == "”" if inner == "“" else ch == '"' and not body[pos - 1].isspace()
+        return "" if closes else None
+    if ch == "“" and body[open_at] == '"' and after:
+        return "“"
+    return '"' if ch == '"' and after and body[pos - 1] in " ([" else None
 
 
 _Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
