@@ -570,3 +570,9 @@ def test_a_straight_quote_within_a_straight_quote(nlp):
                   'in and says, "I want ten thousand rounds," you know, you might ask why."', nlp)
     assert [q["text"][:12] for q in rows] == ["We checked e", "So if somebo"]
     assert [q["speaker"] for q in rows] == ["Tom Hale", "Tom Hale"]
+
+
+def test_with_no_verb_for_a_quote_the_person_its_sentence_is_about_speaks(nlp):
+    rows = quotes("Senator Tom Reed of Ohio, at the hearing, “I have not heard anyone other than "
+                  "you ever cite that figure in public.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Reed"]

@@ -285,6 +285,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                 last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2, 3)):
             # a paragraph of speech soon after an attributed one goes on in the same voice
             _copy_speaker(rows[-1], row)
+        elif (who := _sentence_person(doc, starts, part, quoted)) is not None:
+            row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
         chains.setdefault(part.chain, []).append(row)
         last_in_paragraph[part.paragraph] = row
         rows.append(row)
@@ -784,6 +786,18 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
                 break
     sent = doc[min(first, len(doc) - 1)].sent
     return not titled and any(tok.lower_ == "according" for tok in sent)
+
+
+def _sentence_person(doc: Doc, starts: list[int], part: _Part, quoted: set[int]
+                     ) -> Token | None:
+    """'Trump defended eminent domain, calling it an "absolute necessity"' when the parse
+    finds no verb for the quote: the person named as the subject of its sentence."""
+    i = bisect_left(starts, part.open_at)
+    if i >= len(doc):
+        return None
+    sent = doc[i].sent
+    return next((t for t in sent if t.i < i and t.i not in quoted and t.ent_type_ == "PERSON"
+                 and t.dep_ in ("nsubj", "ROOT") and t.pos_ in ("PROPN", "NOUN")), None)
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
