@@ -576,3 +576,9 @@ def test_with_no_verb_for_a_quote_the_person_its_sentence_is_about_speaks(nlp):
     rows = quotes("Senator Tom Reed of Ohio, at the hearing, “I have not heard anyone other than "
                   "you ever cite that figure in public.”", nlp)
     assert [q["speaker"] for q in rows] == ["Tom Reed"]
+
+
+def test_a_person_noun_subject_of_the_sentence_before_gives_a_quote(nlp):
+    rows = quotes("The Christian leader later related that the idea came to him at night. “I "
+                  "sensed that I had to read the old book again before deciding.”", nlp)
+    assert [q["speaker"] for q in rows] == ["The Christian leader"]

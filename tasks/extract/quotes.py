@@ -686,7 +686,8 @@ def _previous_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int
             return _verb(tok), subj
     # 'Iowa State's Dianne Bystrom agreed. "..."': a person who is the sentence's subject
     subj = subject(prev.root) if prev.root.pos_ == "VERB" else None
-    if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in PRONOUNS):
+    if subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in PRONOUNS or (
+            subj.pos_ == "NOUN" and subj.lemma_.lower() in _PEOPLE - _BODIES)):
         return prev.root.lemma_.lower(), subj
     return None, None
 
