@@ -582,3 +582,10 @@ def test_a_person_noun_subject_of_the_sentence_before_gives_a_quote(nlp):
     rows = quotes("The Christian leader later related that the idea came to him at night. “I "
                   "sensed that I had to read the old book again before deciding.”", nlp)
     assert [q["speaker"] for q in rows] == ["The Christian leader"]
+
+
+def test_with_no_verb_for_a_quote_he_or_she_its_sentence_is_about_speaks(nlp):
+    rows = quotes("Senator Ann Lee spoke in Ohio. She has proposed appointing a “chief trade "
+                  "prosecutor” who reports directly to the president, and called for tripling "
+                  "“the number of trade enforcement officers and build new systems.”", nlp)
+    assert [(q["text"][:14], q["speaker"]) for q in rows] == [("the number of ", "Ann Lee")]

@@ -797,8 +797,9 @@ def _sentence_person(doc: Doc, starts: list[int], part: _Part, quoted: set[int]
     if i >= len(doc):
         return None
     sent = doc[i].sent
-    return next((t for t in sent if t.i < i and t.i not in quoted and t.ent_type_ == "PERSON"
-                 and t.dep_ in ("nsubj", "ROOT") and t.pos_ in ("PROPN", "NOUN")), None)
+    return next((t for t in sent if t.i < i and t.i not in quoted and t.dep_ in (
+        "nsubj", "ROOT") and (t.ent_type_ == "PERSON" and t.pos_ in ("PROPN", "NOUN")
+                              or t.lower_ in PRONOUNS)), None)
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
