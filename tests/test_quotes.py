@@ -551,3 +551,41 @@ def test_a_title_with_a_name_in_apposition_is_that_person(nlp):
                   "serious step toward universal child care.”", nlp)
     assert [(q["speaker"], q["speaker_entity_id"]) for q in rows] == [
         ("Maria Lopez", "person/maria-lopez")]
+
+
+def test_a_person_up_the_clause_speaks_rather_than_a_thing(nlp):
+    rows = quotes("In the depths of the recession, Senator Tom Reed worried that the welfare "
+                  "program was becoming “a hammock that lulls people into dependency.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Reed"]
+
+
+def test_more_given_names_tell_gender(nlp):
+    rows = quotes("Barack Obama met Kamala Harris in New York on Monday. “We were never "
+                  "told about any of the new rules at all,” she said.", nlp)
+    assert [q["speaker_entity_id"] for q in rows] == ["person/kamala-harris"]
+
+
+def test_a_straight_quote_within_a_straight_quote(nlp):
+    rows = quotes('"We checked every store in town," Mayor Tom Hale said. "So if somebody walks '
+                  'in and says, "I want ten thousand rounds," you know, you might ask why."', nlp)
+    assert [q["text"][:12] for q in rows] == ["We checked e", "So if somebo"]
+    assert [q["speaker"] for q in rows] == ["Tom Hale", "Tom Hale"]
+
+
+def test_with_no_verb_for_a_quote_the_person_its_sentence_is_about_speaks(nlp):
+    rows = quotes("Senator Tom Reed of Ohio, at the hearing, “I have not heard anyone other than "
+                  "you ever cite that figure in public.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Reed"]
+
+
+def test_a_person_noun_subject_of_the_sentence_before_gives_a_quote(nlp):
+    rows = quotes("The Christian leader later related that the idea came to him at night. “I "
+                  "sensed that I had to read the old book again before deciding.”", nlp)
+    assert [q["speaker"] for q in rows] == ["The Christian leader"]
+
+
+def test_with_no_verb_for_a_quote_he_or_she_its_sentence_is_about_speaks(nlp):
+    rows = quotes("Senator Ann Lee spoke in Ohio. She has proposed appointing a “chief trade "
+                  "prosecutor” who reports directly to the president, and called for tripling "
+                  "“the number of trade enforcement officers and build new systems.”", nlp)
+    assert [(q["text"][:14], q["speaker"]) for q in rows] == [("the number of ", "Ann Lee")]

@@ -31,6 +31,12 @@ rob robert roberto rodney roger roland ron ronald ronnie ross roy ruben rudy rus
 salvador samuel scott sean sergio seth shane shawn stanley stephen steve steven stuart ted
 theodore thomas tim timothy todd tom tommy tony travis troy tyler vernon victor vincent wade
 walter warren wayne wesley william zachary
+abdullah ahmed antonin ayman barack barron bashar beto boris bret cornel cornell cory deval
+devin dmitry dwayne dwyane elijah emmanuel enrique felipe fidel francois gerard giuseppe
+hakeem hans hassan helmut horst hugo hussein jeb jeh jesse joaquin jurgen kanye khizr kobe
+lamar lebron lester lou mahmoud matteo mauricio merrick mitt mustafa newt nicolas nigel
+orrin osama piers preet rahm rand raul recep reggie reince rex robby rod rupert sebastian
+sergei sherrod shinzo silvio trey tucker vicente viktor vladimir wolfgang
 """)
 
 FEMALE = _names("""
@@ -55,4 +61,13 @@ rita roberta rosa rose rosemary ruby ruth sally samantha sandra sara sarah sharo
 shelly sherry shirley sonia sophia stacey stacy stella stephanie sue susan suzanne sylvia
 tamara tammy tanya tara teresa theresa tiffany tina toni tracey valerie vanessa vera
 veronica vicki victoria viola violet virginia vivian wanda wendy wilma yolanda yvonne
+abby aisha alexandra amelia ava bridget brooke camille cassandra cecile celeste chelsea
+chloe condoleezza cristina daphne elise eliza ella erin fatima francesca greta gretchen
+harriet helena huma ileana ingrid irina isabella ivanka jasmine jeanine jenna jillian joanna
+jocelyn jodi joni julianne kamala kara kari kate katharine katy kellyanne kendra kirsten
+kristi kristina kristine leila lena liza lorena lucia mallory marcy margo marina marisa
+maura maxine maya mazie meghan megyn melania meredith meryl mia michaela miranda mona nadia
+nadine natasha neera nicola noelle olga oprah paige pam patty penelope phoebe rachael
+rebekah rosalind roxanne sabrina selena serena shelley sheryl simone sofia sophie susana
+susanna svetlana tatiana tessa tonya trisha tulsi ursula yulia yvette zainab zoe
 """)
