@@ -526,3 +526,15 @@ def test_a_measure_hung_on_an_adverb_stays_a_measure(nlp):
     facts = _facts("The gunmen wounded 12 people and killed two officers about three miles "
                    "away. Police arrested them three blocks away.", nlp)
     assert sorted(v[1] for v in facts.values()) == [2, 12]
+
+
+def test_labels_and_the_things_people_are_of_are_no_counts(nlp):
+    facts = _facts("Archived recording 1 In a dramatic escalation, an airstrike has killed the "
+                   "commander. Lincoln arrested and imprisoned the editors of two New York "
+                   "newspapers.", nlp)
+    assert facts == {}
+
+
+def test_a_toll_of_a_nominal_adjective(nlp):
+    facts = _facts("The number of injured stood at 1,926, he said.", nlp)
+    assert facts["1,926"] == ("WOUND", 1926, None)

@@ -428,7 +428,7 @@ def _kind(noun: Token, num: Token) -> str | None:
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
     if not (own or people or elided or clause not in (None, "RELEASE")) or (
-            noun.lemma_.lower() in _UNITS_OF_MEASURE):
+            noun.lemma_.lower() in _UNITS_OF_MEASURE) or _of_people(noun):
         return None  # things are released too: "three documents", "Two polls"; "three miles"
     if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
         return own or "OTHER"
@@ -498,6 +498,13 @@ def _part_of_number(num: Token) -> bool:
     """ "12 of 30 passengers", parsed as quantifiers of "30": this is the 12."""
     return (num.dep_ == "quantmod" and num.head.like_num and num.head.dep_ == "nummod"
             and _is_part_taken_from(num.head))
+
+
+def _of_people(noun: Token) -> bool:
+    """ "the editors of two newspapers": things that people are "of" are not counted people,
+    whatever happened to the people."""
+    return (_is_thing(noun) and noun.dep_ == "pobj" and noun.head.lower_ == "of"
+            and _is_people(noun.head.head))
 
 
 def _others_of_things(noun: Token) -> bool:
@@ -576,7 +583,7 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
             return noun, None  # "all 157 aboard", "30 more"
         return noun, (first, noun.i + 1)
     if num.dep_ == "nummod":
-        return num.head, None  # "Guccifer 2.0"
+        return None, None  # a label: "Guccifer 2.0", "recording 1"
     if num.dep_ == "appos" and num.head.pos_ == "NOUN" and doc[num.i - 1].is_punct:
         if any(c.dep_ == "nummod" for c in num.head.children):
             return num, None  # a part: "14 people were wounded — two critically"
@@ -665,7 +672,8 @@ def _toll_kind(num: Token) -> str | None:
         return _NOUN_KIND.get(toll.lemma_.lower()) or _NOUN_KIND[toll.lower_]
     words = [w for c in toll.children for w in (c, *c.children)
              if c.dep_ in ("compound", "amod") or (c.dep_ == "prep" and c.lower_ == "of")]
-    kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower()))] + [
+    kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower())
+                                  or _NOUN_KIND.get(w.lower_))] + [  # "number of injured"
         k for w in words if w.dep_ == "pobj" for c in w.children
         if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)]
     if kinds or toll.lemma_.lower() == "toll":
