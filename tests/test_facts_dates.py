@@ -538,3 +538,18 @@ def test_labels_and_the_things_people_are_of_are_no_counts(nlp):
 def test_a_toll_of_a_nominal_adjective(nlp):
     facts = _facts("The number of injured stood at 1,926, he said.", nlp)
     assert facts["1,926"] == ("WOUND", 1926, None)
+
+
+def test_a_conjoined_verb_with_a_figure_or_subject_of_its_own(nlp):
+    facts = _facts("The outbreak, which has already infected more than 2,700 people and killed "
+                   "over 80 in China, will get worse. Approximately 110,000 troops have deployed "
+                   "from this base to both countries, 3,568 returned with injuries and 326 were "
+                   "killed.", nlp)
+    assert facts["more than 2,700 people"][:2] == ("OTHER", 2700)
+    assert facts.get("3,568", ("",))[0] != "KILL"
+
+
+def test_left_dead_after_the_last_of_coordinated_people(nlp):
+    facts = _facts("The shootings that left at least three civilians and one police officer dead "
+                   "Tuesday in Jersey City was a targeted attack.", nlp)
+    assert facts["at least three civilians"][:2] == ("KILL", 3)

@@ -239,9 +239,18 @@ def _conjoined(verb: Token) -> list[Token]:
 
 def _own_arguments(verb: Token) -> bool:
     """ "Three were abducted and one was shot", "infected 3 million and killed 200,000": a
-    conjoined verb with a subject or object of its own says nothing of the first's."""
-    return verb.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "dobj")
-                                       for c in verb.children)
+    conjoined verb with a subject or object of its own says nothing of the first's. So when
+    the parser hung them elsewhere: a figure after a preposition ("and killed over 80"), a
+    noun or number right before the verb group ("3,568 returned injured and 326 were
+    killed")."""
+    if verb.dep_ != "conj":
+        return False
+    first = min([verb.i] + [c.i for c in verb.children if c.i < verb.i and c.dep_ in (
+        "aux", "auxpass", "neg", "advmod")])
+    before = verb.doc[first - 1]
+    return any(c.dep_ in ("nsubj", "nsubjpass", "dobj") or c.dep_ == "prep" and any(
+        g.dep_ == "pobj" and g.like_num for g in c.children) for c in verb.children) or (
+        before.like_num or before.pos_ in ("NOUN", "PROPN", "PRON")) and before.head != verb
 
 
 def _phrase_kind(verb: Token) -> str | None:
@@ -474,9 +483,10 @@ def _relative_antecedent(num: Token) -> Token | None:
 
 def _left_kind(noun: Token) -> str | None:
     """ "gunfire that left six officers wounded" when the parser hung "wounded" elsewhere."""
-    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     while noun.dep_ == "conj":  # "left the ambassador and three other Americans dead"
         noun = noun.head
+    last = max((noun, *noun.conjuncts), key=lambda t: t.i)  # "left three civilians and one
+    after = noun.doc[last.i + 1] if last.i + 1 < len(noun.doc) else None  # officer dead"
     if after is None or noun.dep_ != "dobj" or noun.head.lemma_.lower() != "leave":
         return None
     return _VERB_KIND.get(after.lower_) or _VERB_KIND.get(after.lemma_.lower())
