@@ -553,3 +553,10 @@ def test_left_dead_after_the_last_of_coordinated_people(nlp):
     facts = _facts("The shootings that left at least three civilians and one police officer dead "
                    "Tuesday in Jersey City was a targeted attack.", nlp)
     assert facts["at least three civilians"][:2] == ("KILL", 3)
+
+
+def test_and_a_half(nlp):
+    facts = _facts("Guards killed a dozen and a half Iraqi civilians. The war displaced two and "
+                   "a half million people.", nlp)
+    assert facts["a dozen and a half Iraqi civilians"] == ("KILL", 18, "Iraqi civilians")
+    assert facts["two and a half million people"][:2] == ("DISPLACE", 2_500_000)

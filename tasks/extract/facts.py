@@ -66,7 +66,9 @@ _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter",
                      "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
                      "year", "decade", "century", "time", "point", "block", "round", "shot",
                      "case", "infection"}  # disease cases are no counts of people
-_RANGE_WORDS = {"between", "from", "to", "and", "-"}
+# Words that join numbers in a figure the tagger may call a date ("between 20 and 30", "two
+# and a half million").
+_RANGE_WORDS = {"between", "from", "to", "and", "-", "a", "half"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -82,24 +84,24 @@ _QUOTES = re.compile(r"[\"“”]")  # no part of an object: 'the so-called "Dre
 
 def number_value(words: list[str]) -> int | None:
     """ "1,200" -> 1200, "two dozen" -> 24, "1.2 million" -> 1200000; None if not a number."""
-    total, current, seen = 0.0, 0.0, False
-    for word in words:
-        for part in word.lower().replace(",", "").split("-"):
-            if re.fullmatch(r"\d+(?:\.\d+)?", part):
-                current += float(part)
-            elif part in _UNITS or part in _TENS:
-                current += _UNITS.get(part, 0) + _TENS.get(part, 0)
-            elif part in _SCALES:
-                current = (current or 1) * _SCALES[part]
-                if _SCALES[part] >= 1000:
-                    total, current = total + current, 0.0
-            elif part == "half":  # "a half-dozen"
-                current += 0.5
-            elif part in ("and", "a", ""):
-                continue
-            else:
-                return None
-            seen = True
+    total, current, seen, scale = 0.0, 0.0, False, 0
+    parts = [p for w in words for p in w.lower().replace(",", "").split("-")]
+    for k, part in enumerate(parts):
+        if re.fullmatch(r"\d+(?:\.\d+)?", part):
+            current += float(part)
+        elif part in _UNITS or part in _TENS:
+            current += _UNITS.get(part, 0) + _TENS.get(part, 0)
+        elif part in _SCALES:
+            current, scale = (current or 1) * _SCALES[part], _SCALES[part]
+            if scale >= 1000:
+                total, current = total + current, 0.0
+        elif part == "half":  # "a half-dozen"; "a dozen and a half" is 18, "two and a half" 2.5
+            current += 0.5 * (scale if parts[k - 2:k] == ["and", "a"] and scale else 1)
+        elif part in ("and", "a", ""):
+            continue
+        else:
+            return None
+        seen = True
     return round(total + current) if seen else None
 
 
@@ -118,11 +120,14 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
                 ) or _in_skipped_entity(doc, i):
             continue
         end = i + 1
-        while end < len(doc) and (doc[end].like_num and not _is_ordinal_word(doc[end])
-                                  or doc[end].lower_ in _SCALES
-                                  or _joins_number_words(doc, end) or _joins_scale(doc, end)
-                                  ) and not (
-                _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
+        while end < len(doc):
+            if [t.lower_ for t in doc[end:end + 3]] == ["and", "a", "half"]:
+                end += 3  # "a dozen and a half", "two and a half million"
+                continue
+            if not (doc[end].like_num and not _is_ordinal_word(doc[end])
+                    or doc[end].lower_ in _SCALES or _joins_number_words(doc, end)
+                    or _joins_scale(doc, end)) or _YEAR.fullmatch(doc[end].text):
+                break  # "one 2007 attack"
             end += 1
         if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
             i -= 1  # "a million workers", "a dozen people"
