@@ -560,3 +560,11 @@ def test_and_a_half(nlp):
                    "a half million people.", nlp)
     assert facts["a dozen and a half Iraqi civilians"] == ("KILL", 18, "Iraqi civilians")
     assert facts["two and a half million people"][:2] == ("DISPLACE", 2_500_000)
+
+
+def test_plus_and_participle_adjectives(nlp):
+    rows = one("The shooting left 20-plus people dead. One crewman was too wounded to jump. "
+               "The vote was 51-49.", nlp)["facts"]
+    got = {r["text"]: (r["kind"], r["value"], r["object"], r["qualifier"]) for r in rows}
+    assert got == {"20-plus people": ("KILL", 20, "people", "more_than"),
+                   "One crewman": ("WOUND", 1, "crewman", "exact")}

@@ -17,7 +17,8 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
               "rescue": "RELEASE", "dead": "KILL", "stab": "WOUND", "apprehend": "ARREST",
               "perish": "KILL", "assassinate": "KILL", "lynch": "KILL", "maim": "WOUND",
-              "shot": "WOUND"}  # "among those shot", tagged as a noun
+              "shot": "WOUND",  # "among those shot", tagged as a noun
+              "wounded": "WOUND", "injured": "WOUND", "displaced": "DISPLACE"}  # adjectives
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
               "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
@@ -185,7 +186,8 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
     after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
     return (bool(_YEAR.fullmatch(doc[i].text))
             or before in {"$", "aged", "age", "no.", "#", "per"}  # "3 guns per 100 residents"
-            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
+            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "times"}
+            or after == "-" and after2 != "plus"  # "51-49", but "20-plus people"
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
             or _is_age(doc, i, j) or _in_name(doc, i) or _is_rate(doc, j)
@@ -588,6 +590,7 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
             noun = top
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
                     default=j)
+        first += _plus(doc, first)  # "20-plus people"
         while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
                 "more", "fewer", "less") and doc[first - 1].lower_ == "or"):
             first += 1  # "31 or more children"
@@ -722,7 +725,14 @@ def _trailing_qualifier(doc: Doc, j: int) -> str | None:
     """ "31 or more children", "five or fewer"."""
     if j + 1 < len(doc) and doc[j].lower_ == "or":
         return {"more": "at_least", "fewer": "up_to", "less": "up_to"}.get(doc[j + 1].lower_)
-    return None
+    return "more_than" if _plus(doc, j) else None
+
+
+def _plus(doc: Doc, j: int) -> int:
+    """Length of a "-plus" or "plus" right after a number ("20-plus people")."""
+    if j < len(doc) and doc[j].lower_ == "plus":
+        return 1
+    return 2 if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "plus" else 0
 
 
 def _singular_noun(noun: Token, num: Token) -> bool:
