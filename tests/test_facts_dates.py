@@ -568,3 +568,19 @@ def test_plus_and_participle_adjectives(nlp):
     got = {r["text"]: (r["kind"], r["value"], r["object"], r["qualifier"]) for r in rows}
     assert got == {"20-plus people": ("KILL", 20, "people", "more_than"),
                    "One crewman": ("WOUND", 1, "crewman", "exact")}
+
+
+def test_fronted_partitives_and_what_happened_to_the_group_picked_from(nlp):
+    facts = _facts("Of the 30 passengers, 12 were hospitalized. Out of the 40 workers, 32 were "
+                   "rescued. The Taliban released 22 hostages, including four women.", nlp)
+    assert facts["30 passengers"][:2] == ("OTHER", 30)  # the part was rescued, not all
+    assert facts["12"][:2] == ("OTHER", 12) and _lemma(facts["12"][2]) == "passenger"
+    assert facts["32"][:2] == ("RELEASE", 32) and _lemma(facts["32"][2]) == "worker"
+    assert facts["four women"] == ("RELEASE", 4, "women")
+
+
+def test_peoples_named_in_the_singular_and_people_held_hostage(nlp):
+    facts = _facts("An estimated 800,000 Rohingya have fled Myanmar. The militants are holding "
+                   "200 people hostage.", nlp)
+    assert facts["An estimated 800,000 Rohingya"] == ("DISPLACE", 800_000, "Rohingya")
+    assert facts["200 people"] == ("KIDNAP", 200, "people")

@@ -368,6 +368,8 @@ def _clause_kind(noun: Token) -> str | None:
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
+        if prev.lower_ == "including" and tok != noun and (kind := _clause_kind(tok)):
+            return kind  # what happened to the group: "released 22 hostages, including four"
         if tok != noun and _is_kind_noun(tok):
             if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
                 return None
@@ -503,7 +505,29 @@ def _is_whole(noun: Token, num: Token) -> bool:
     """`num` counts the group a part is taken from ("Nine of the 12 hostages were freed"):
     what the clause says happened to the part did not happen to all of it."""
     return num.head == noun and (noun.dep_ == "pobj" and noun.head.lower_ == "of"
-                                 and noun.head.head.like_num or _is_part_taken_from(num))
+                                 and noun.head.head.like_num or _is_part_taken_from(num)
+                                 or _fronted_of(noun))
+
+
+def _fronted_of(noun: Token) -> bool:
+    """The group of a fronted partitive: "Of the 30 passengers, 12 were hospitalized"."""
+    verb = noun.head.head.head if noun.head.head.lower_ == "out" else noun.head.head
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.like_num and c.i > noun.i
+        for c in verb.children)
+
+
+def _fronted_group(num: Token) -> Token | None:
+    """The group a subject number is taken from by a fronted "(out) of": "Of the 30
+    passengers, 12 were hospitalized", "Out of the 40 workers, 32 were rescued"."""
+    if num.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = num.head
+    preps = [c for c in verb.children if c.i < num.i and c.dep_ == "prep" and c.lower_ in (
+        "of", "out")]
+    preps = [g for c in preps for g in (c, *c.children) if g.lower_ == "of"]
+    return next((g for c in preps for g in c.children if g.dep_ == "pobj" and (
+        _is_people(g) or g.pos_ == "PRON")), None)
 
 
 def _is_part_taken_from(num: Token) -> bool:
@@ -583,7 +607,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = top = num.head  # "two or three men": the object starts after the last number
-        while top.dep_ in _PREMODIFIERS and top.head.i > top.i:  # word
+        while top.dep_ in _PREMODIFIERS and top.head.i > top.i and not (
+                _is_people(top) and top.head.tag_ == "NN"):  # word; "200 people hostage"
             top = top.head  # the number hung on a modifier: "32 queer lives", "24 'hate
             # violence related' homicides", "a dozen police conduct complaints" (no people),
         if top.pos_ in ("NOUN", "PROPN") or noun.dep_ == "compound":  # not "three miles away"
@@ -608,6 +633,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
     if (adjective := _nominal_adjective(doc, j)) is not None:
         return adjective, (adjective.i, adjective.i + 1)  # "31 dead", "3,700 injured"
+    if (group := _fronted_group(num)) is not None:
+        return num, phrase(group)  # "Of the 30 passengers, 12 were hospitalized"
     # "24 percent – or 489,460 – of the 2.2 million people": also the percentage's partitive
     owners = [num, num.head] if num.dep_ in ("conj", "appos") and num.head.lower_ in (
         "percent", "%") else [num]
@@ -738,7 +765,8 @@ def _plus(doc: Doc, j: int) -> int:
 def _singular_noun(noun: Token, num: Token) -> bool:
     """Many of a singular noun are no count of it: "a 911 caller", "the 2020 campaign"."""
     return (noun.i > num.i and noun.tag_ in ("NN", "NNP") and not noun.like_num
-            and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more")
+            and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more"
+            and not (noun.tag_ == "NNP" and _is_people(noun)))  # "800,000 Rohingya"
 
 
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
