@@ -584,3 +584,12 @@ def test_peoples_named_in_the_singular_and_people_held_hostage(nlp):
                    "200 people hostage.", nlp)
     assert facts["An estimated 800,000 Rohingya"] == ("DISPLACE", 800_000, "Rohingya")
     assert facts["200 people"] == ("KIDNAP", 200, "people")
+
+
+def test_lost_relative_clauses_controlled_releases_and_ratios(nlp):
+    facts = _facts("The summit drew 20 leaders and 3,000 protesters, 150 of whom were arrested. "
+                   "Three of the five justices voted to release the documents. Roughly one in "
+                   "five Americans was displaced by the storm.", nlp)
+    assert facts["150"] == ("ARREST", 150, "protesters")
+    assert facts["Three"][0] == "OTHER"  # the release is the documents'
+    assert not any(v[1] in (1, 5) and v[0] == "DISPLACE" for v in facts.values())

@@ -190,6 +190,7 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
             or after == "-" and after2 != "plus"  # "51-49", but "20-plus people"
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
+            or (after == "in" and j + 1 < len(doc) and doc[j + 1].like_num)  # "one in five"
             or _is_age(doc, i, j) or _in_name(doc, i) or _is_rate(doc, j)
             or (before in (":", "of") and i > 1 and doc[i - 2].lower_ == "age")  # "age of 89"
             or (j < len(doc) and not doc[j - 1].whitespace_ and doc[j].is_alpha)  # "5G", "3D"
@@ -250,6 +251,8 @@ def _own_arguments(verb: Token) -> bool:
     the parser hung them elsewhere: a figure after a preposition ("and killed over 80"), a
     noun or number right before the verb group ("3,568 returned injured and 326 were
     killed")."""
+    if verb.dep_ == "xcomp":  # "Three justices voted to release the documents"
+        return any(c.dep_ == "dobj" for c in verb.children)
     if verb.dep_ != "conj":
         return False
     first = min([verb.i] + [c.i for c in verb.children if c.i < verb.i and c.dep_ in (
@@ -487,7 +490,14 @@ def _said_of_a_part(relcl: Token) -> bool:
 def _relative_antecedent(num: Token) -> Token | None:
     """The people "whom"/"which" stands for in "12 officers, five of whom were killed"."""
     verb = num.head
-    return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") else None
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    # the parser lost the relative clause ("drew 3,000 protesters, 150 of whom were arrested"
+    # as a clause of "drew"): the nearest plural noun before, people for "whom"
+    whom = any(c.lower_ == "of" and any(g.lower_ == "whom" for g in c.children)
+               for c in num.children)
+    return next((t for t in reversed(num.doc[num.sent.start:num.i])
+                 if t.tag_ in ("NNS", "NNPS") and (_is_people(t) or not whom)), None)
 
 
 def _left_kind(noun: Token) -> str | None:
