@@ -593,3 +593,13 @@ def test_lost_relative_clauses_controlled_releases_and_ratios(nlp):
     assert facts["150"] == ("ARREST", 150, "protesters")
     assert facts["Three"][0] == "OTHER"  # the release is the documents'
     assert not any(v[1] in (1, 5) and v[0] == "DISPLACE" for v in facts.values())
+
+
+def test_along_with_shared_participles_and_a_sentence_initial_of(nlp):
+    facts = _facts("The strike killed four people with links to al Qaeda, along with two "
+                   "civilians, officials said. Obama honored the 20 students and six adults "
+                   "killed in the school rampage. Of the 80,000 Native people who were forced "
+                   "west from 1830 into the 1850s, between 12,000 and 17,000 perished.", nlp)
+    assert facts["two civilians"][:2] == ("KILL", 2)
+    assert facts["20 students"][:2] == ("KILL", 20)
+    assert facts["80,000 Native people"][:2] == ("OTHER", 80_000)  # the group, not the dead

@@ -425,8 +425,15 @@ def _ends_walk(tok: Token, noun: Token) -> bool:
     return ((tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() not in _PASS_VERBS
                                                or tok.dep_ == "conj"))
             or tok.head == tok
-            or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS)
+            or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS
+                and not _along_with(tok.head))
             or (tok != noun and _is_thing(tok)))
+
+
+def _along_with(prep: Token) -> bool:
+    """ "killed four people, along with two civilians": the "with" shares the clause."""
+    return prep.lower_ == "with" and prep.i > 0 and prep.doc[prep.i - 1].lower_ in (
+        "along", "together")
 
 
 def _kind(noun: Token, num: Token) -> str | None:
@@ -436,7 +443,8 @@ def _kind(noun: Token, num: Token) -> str | None:
     hostages ("were freed", "were killed") wins over their being hostages. Other people and
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun))
+    modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun),
+                                   *_shared_modifiers(noun))
                        if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
                        and not _said_of_a_part(c) and not _of_circumstance(c)
                        for k in _verb_kinds(c)])
@@ -458,6 +466,14 @@ def _kind(noun: Token, num: Token) -> str | None:
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _shared_modifiers(noun: Token) -> list[Token]:
+    """ "honor the 20 students and six adults killed in the rampage": a participle or relative
+    clause after the last of coordinated nouns is said of them all."""
+    later = [c for c in noun.conjuncts if c.i > noun.i]
+    return [m for m in later[-1].children if m.dep_ in ("acl", "relcl") and m.i > later[-1].i
+            ] if later and noun.dep_ != "conj" else []
 
 
 def _plural_relative_past_including(noun: Token) -> list[Token]:
@@ -520,11 +536,14 @@ def _is_whole(noun: Token, num: Token) -> bool:
 
 
 def _fronted_of(noun: Token) -> bool:
-    """The group of a fronted partitive: "Of the 30 passengers, 12 were hospitalized"."""
-    verb = noun.head.head.head if noun.head.head.lower_ == "out" else noun.head.head
-    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and any(
+    """The group of a fronted partitive: "Of the 30 passengers, 12 were hospitalized", "Of
+    the 80,000 people who were forced west, between 12,000 and 17,000 perished"."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "of":
+        return False
+    prep = noun.head.head if noun.head.head.lower_ == "out" else noun.head
+    return prep.i == noun.sent.start and prep.head.pos_ in ("VERB", "AUX") or any(
         c.dep_ in ("nsubj", "nsubjpass") and c.like_num and c.i > noun.i
-        for c in verb.children)
+        for c in prep.head.children)
 
 
 def _fronted_group(num: Token) -> Token | None:
