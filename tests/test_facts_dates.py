@@ -526,3 +526,80 @@ def test_a_measure_hung_on_an_adverb_stays_a_measure(nlp):
     facts = _facts("The gunmen wounded 12 people and killed two officers about three miles "
                    "away. Police arrested them three blocks away.", nlp)
     assert sorted(v[1] for v in facts.values()) == [2, 12]
+
+
+def test_labels_and_the_things_people_are_of_are_no_counts(nlp):
+    facts = _facts("Archived recording 1 In a dramatic escalation, an airstrike has killed the "
+                   "commander. Lincoln arrested and imprisoned the editors of two New York "
+                   "newspapers.", nlp)
+    assert facts == {}
+
+
+def test_a_toll_of_a_nominal_adjective(nlp):
+    facts = _facts("The number of injured stood at 1,926, he said.", nlp)
+    assert facts["1,926"] == ("WOUND", 1926, None)
+
+
+def test_a_conjoined_verb_with_a_figure_or_subject_of_its_own(nlp):
+    facts = _facts("The outbreak, which has already infected more than 2,700 people and killed "
+                   "over 80 in China, will get worse. Approximately 110,000 troops have deployed "
+                   "from this base to both countries, 3,568 returned with injuries and 326 were "
+                   "killed.", nlp)
+    assert facts["more than 2,700 people"][:2] == ("OTHER", 2700)
+    assert facts.get("3,568", ("",))[0] != "KILL"
+
+
+def test_left_dead_after_the_last_of_coordinated_people(nlp):
+    facts = _facts("The shootings that left at least three civilians and one police officer dead "
+                   "Tuesday in Jersey City was a targeted attack.", nlp)
+    assert facts["at least three civilians"][:2] == ("KILL", 3)
+
+
+def test_and_a_half(nlp):
+    facts = _facts("Guards killed a dozen and a half Iraqi civilians. The war displaced two and "
+                   "a half million people.", nlp)
+    assert facts["a dozen and a half Iraqi civilians"] == ("KILL", 18, "Iraqi civilians")
+    assert facts["two and a half million people"][:2] == ("DISPLACE", 2_500_000)
+
+
+def test_plus_and_participle_adjectives(nlp):
+    rows = one("The shooting left 20-plus people dead. One crewman was too wounded to jump. "
+               "The vote was 51-49.", nlp)["facts"]
+    got = {r["text"]: (r["kind"], r["value"], r["object"], r["qualifier"]) for r in rows}
+    assert got == {"20-plus people": ("KILL", 20, "people", "more_than"),
+                   "One crewman": ("WOUND", 1, "crewman", "exact")}
+
+
+def test_fronted_partitives_and_what_happened_to_the_group_picked_from(nlp):
+    facts = _facts("Of the 30 passengers, 12 were hospitalized. Out of the 40 workers, 32 were "
+                   "rescued. The Taliban released 22 hostages, including four women.", nlp)
+    assert facts["30 passengers"][:2] == ("OTHER", 30)  # the part was rescued, not all
+    assert facts["12"][:2] == ("OTHER", 12) and _lemma(facts["12"][2]) == "passenger"
+    assert facts["32"][:2] == ("RELEASE", 32) and _lemma(facts["32"][2]) == "worker"
+    assert facts["four women"] == ("RELEASE", 4, "women")
+
+
+def test_peoples_named_in_the_singular_and_people_held_hostage(nlp):
+    facts = _facts("An estimated 800,000 Rohingya have fled Myanmar. The militants are holding "
+                   "200 people hostage.", nlp)
+    assert facts["An estimated 800,000 Rohingya"] == ("DISPLACE", 800_000, "Rohingya")
+    assert facts["200 people"] == ("KIDNAP", 200, "people")
+
+
+def test_lost_relative_clauses_controlled_releases_and_ratios(nlp):
+    facts = _facts("The summit drew 20 leaders and 3,000 protesters, 150 of whom were arrested. "
+                   "Three of the five justices voted to release the documents. Roughly one in "
+                   "five Americans was displaced by the storm.", nlp)
+    assert facts["150"] == ("ARREST", 150, "protesters")
+    assert facts["Three"][0] == "OTHER"  # the release is the documents'
+    assert not any(v[1] in (1, 5) and v[0] == "DISPLACE" for v in facts.values())
+
+
+def test_along_with_shared_participles_and_a_sentence_initial_of(nlp):
+    facts = _facts("The strike killed four people with links to al Qaeda, along with two "
+                   "civilians, officials said. Obama honored the 20 students and six adults "
+                   "killed in the school rampage. Of the 80,000 Native people who were forced "
+                   "west from 1830 into the 1850s, between 12,000 and 17,000 perished.", nlp)
+    assert facts["two civilians"][:2] == ("KILL", 2)
+    assert facts["20 students"][:2] == ("KILL", 20)
+    assert facts["80,000 Native people"][:2] == ("OTHER", 80_000)  # the group, not the dead

@@ -17,7 +17,8 @@ _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KIL
               "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
               "rescue": "RELEASE", "dead": "KILL", "stab": "WOUND", "apprehend": "ARREST",
               "perish": "KILL", "assassinate": "KILL", "lynch": "KILL", "maim": "WOUND",
-              "shot": "WOUND"}  # "among those shot", tagged as a noun
+              "shot": "WOUND",  # "among those shot", tagged as a noun
+              "wounded": "WOUND", "injured": "WOUND", "displaced": "DISPLACE"}  # adjectives
 _NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
               "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
               "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
@@ -66,7 +67,9 @@ _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter",
                      "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
                      "year", "decade", "century", "time", "point", "block", "round", "shot",
                      "case", "infection"}  # disease cases are no counts of people
-_RANGE_WORDS = {"between", "from", "to", "and", "-"}
+# Words that join numbers in a figure the tagger may call a date ("between 20 and 30", "two
+# and a half million").
+_RANGE_WORDS = {"between", "from", "to", "and", "-", "a", "half"}
 _SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
 _UNITS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -82,24 +85,24 @@ _QUOTES = re.compile(r"[\"“”]")  # no part of an object: 'the so-called "Dre
 
 def number_value(words: list[str]) -> int | None:
     """ "1,200" -> 1200, "two dozen" -> 24, "1.2 million" -> 1200000; None if not a number."""
-    total, current, seen = 0.0, 0.0, False
-    for word in words:
-        for part in word.lower().replace(",", "").split("-"):
-            if re.fullmatch(r"\d+(?:\.\d+)?", part):
-                current += float(part)
-            elif part in _UNITS or part in _TENS:
-                current += _UNITS.get(part, 0) + _TENS.get(part, 0)
-            elif part in _SCALES:
-                current = (current or 1) * _SCALES[part]
-                if _SCALES[part] >= 1000:
-                    total, current = total + current, 0.0
-            elif part == "half":  # "a half-dozen"
-                current += 0.5
-            elif part in ("and", "a", ""):
-                continue
-            else:
-                return None
-            seen = True
+    total, current, seen, scale = 0.0, 0.0, False, 0
+    parts = [p for w in words for p in w.lower().replace(",", "").split("-")]
+    for k, part in enumerate(parts):
+        if re.fullmatch(r"\d+(?:\.\d+)?", part):
+            current += float(part)
+        elif part in _UNITS or part in _TENS:
+            current += _UNITS.get(part, 0) + _TENS.get(part, 0)
+        elif part in _SCALES:
+            current, scale = (current or 1) * _SCALES[part], _SCALES[part]
+            if scale >= 1000:
+                total, current = total + current, 0.0
+        elif part == "half":  # "a half-dozen"; "a dozen and a half" is 18, "two and a half" 2.5
+            current += 0.5 * (scale if parts[k - 2:k] == ["and", "a"] and scale else 1)
+        elif part in ("and", "a", ""):
+            continue
+        else:
+            return None
+        seen = True
     return round(total + current) if seen else None
 
 
@@ -118,11 +121,14 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
                 ) or _in_skipped_entity(doc, i):
             continue
         end = i + 1
-        while end < len(doc) and (doc[end].like_num and not _is_ordinal_word(doc[end])
-                                  or doc[end].lower_ in _SCALES
-                                  or _joins_number_words(doc, end) or _joins_scale(doc, end)
-                                  ) and not (
-                _YEAR.fullmatch(doc[end].text)):  # "one 2007 attack"
+        while end < len(doc):
+            if [t.lower_ for t in doc[end:end + 3]] == ["and", "a", "half"]:
+                end += 3  # "a dozen and a half", "two and a half million"
+                continue
+            if not (doc[end].like_num and not _is_ordinal_word(doc[end])
+                    or doc[end].lower_ in _SCALES or _joins_number_words(doc, end)
+                    or _joins_scale(doc, end)) or _YEAR.fullmatch(doc[end].text):
+                break  # "one 2007 attack"
             end += 1
         if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
             i -= 1  # "a million workers", "a dozen people"
@@ -180,9 +186,11 @@ def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
     after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
     return (bool(_YEAR.fullmatch(doc[i].text))
             or before in {"$", "aged", "age", "no.", "#", "per"}  # "3 guns per 100 residents"
-            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "-", "times"}
+            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "times"}
+            or after == "-" and after2 != "plus"  # "51-49", but "20-plus people"
             or "year-old" in after  # ages: "voters 30 and older"
             or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
+            or (after == "in" and j + 1 < len(doc) and doc[j + 1].like_num)  # "one in five"
             or _is_age(doc, i, j) or _in_name(doc, i) or _is_rate(doc, j)
             or (before in (":", "of") and i > 1 and doc[i - 2].lower_ == "age")  # "age of 89"
             or (j < len(doc) and not doc[j - 1].whitespace_ and doc[j].is_alpha)  # "5G", "3D"
@@ -239,9 +247,20 @@ def _conjoined(verb: Token) -> list[Token]:
 
 def _own_arguments(verb: Token) -> bool:
     """ "Three were abducted and one was shot", "infected 3 million and killed 200,000": a
-    conjoined verb with a subject or object of its own says nothing of the first's."""
-    return verb.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "dobj")
-                                       for c in verb.children)
+    conjoined verb with a subject or object of its own says nothing of the first's. So when
+    the parser hung them elsewhere: a figure after a preposition ("and killed over 80"), a
+    noun or number right before the verb group ("3,568 returned injured and 326 were
+    killed")."""
+    if verb.dep_ == "xcomp":  # "Three justices voted to release the documents"
+        return any(c.dep_ == "dobj" for c in verb.children)
+    if verb.dep_ != "conj":
+        return False
+    first = min([verb.i] + [c.i for c in verb.children if c.i < verb.i and c.dep_ in (
+        "aux", "auxpass", "neg", "advmod")])
+    before = verb.doc[first - 1]
+    return any(c.dep_ in ("nsubj", "nsubjpass", "dobj") or c.dep_ == "prep" and any(
+        g.dep_ == "pobj" and g.like_num for g in c.children) for c in verb.children) or (
+        before.like_num or before.pos_ in ("NOUN", "PROPN", "PRON")) and before.head != verb
 
 
 def _phrase_kind(verb: Token) -> str | None:
@@ -352,6 +371,8 @@ def _clause_kind(noun: Token) -> str | None:
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
+        if prev.lower_ == "including" and tok != noun and (kind := _clause_kind(tok)):
+            return kind  # what happened to the group: "released 22 hostages, including four"
         if tok != noun and _is_kind_noun(tok):
             if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
                 return None
@@ -404,8 +425,15 @@ def _ends_walk(tok: Token, noun: Token) -> bool:
     return ((tok.pos_ in ("VERB", "AUX") and (tok.lemma_.lower() not in _PASS_VERBS
                                                or tok.dep_ == "conj"))
             or tok.head == tok
-            or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS)
+            or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS
+                and not _along_with(tok.head))
             or (tok != noun and _is_thing(tok)))
+
+
+def _along_with(prep: Token) -> bool:
+    """ "killed four people, along with two civilians": the "with" shares the clause."""
+    return prep.lower_ == "with" and prep.i > 0 and prep.doc[prep.i - 1].lower_ in (
+        "along", "together")
 
 
 def _kind(noun: Token, num: Token) -> str | None:
@@ -415,7 +443,8 @@ def _kind(noun: Token, num: Token) -> str | None:
     hostages ("were freed", "were killed") wins over their being hostages. Other people and
     events are OTHER."""
     own = _NOUN_KIND.get(noun.lemma_.lower()) or _NOUN_KIND.get(noun.lower_)
-    modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun))
+    modifier = _first([k for c in (*noun.children, *_plural_relative_past_including(noun),
+                                   *_shared_modifiers(noun))
                        if c.dep_ in ("acl", "relcl", "amod") and not _is_agent(noun, c)
                        and not _said_of_a_part(c) and not _of_circumstance(c)
                        for k in _verb_kinds(c)])
@@ -428,7 +457,7 @@ def _kind(noun: Token, num: Token) -> str | None:
     people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
     if not (own or people or elided or clause not in (None, "RELEASE")) or (
-            noun.lemma_.lower() in _UNITS_OF_MEASURE):
+            noun.lemma_.lower() in _UNITS_OF_MEASURE) or _of_people(noun):
         return None  # things are released too: "three documents", "Two polls"; "three miles"
     if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
         return own or "OTHER"
@@ -437,6 +466,14 @@ def _kind(noun: Token, num: Token) -> str | None:
     if own:
         return own
     return "OTHER" if people else None
+
+
+def _shared_modifiers(noun: Token) -> list[Token]:
+    """ "honor the 20 students and six adults killed in the rampage": a participle or relative
+    clause after the last of coordinated nouns is said of them all."""
+    later = [c for c in noun.conjuncts if c.i > noun.i]
+    return [m for m in later[-1].children if m.dep_ in ("acl", "relcl") and m.i > later[-1].i
+            ] if later and noun.dep_ != "conj" else []
 
 
 def _plural_relative_past_including(noun: Token) -> list[Token]:
@@ -469,14 +506,22 @@ def _said_of_a_part(relcl: Token) -> bool:
 def _relative_antecedent(num: Token) -> Token | None:
     """The people "whom"/"which" stands for in "12 officers, five of whom were killed"."""
     verb = num.head
-    return verb.head if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN") else None
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    # the parser lost the relative clause ("drew 3,000 protesters, 150 of whom were arrested"
+    # as a clause of "drew"): the nearest plural noun before, people for "whom"
+    whom = any(c.lower_ == "of" and any(g.lower_ == "whom" for g in c.children)
+               for c in num.children)
+    return next((t for t in reversed(num.doc[num.sent.start:num.i])
+                 if t.tag_ in ("NNS", "NNPS") and (_is_people(t) or not whom)), None)
 
 
 def _left_kind(noun: Token) -> str | None:
     """ "gunfire that left six officers wounded" when the parser hung "wounded" elsewhere."""
-    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
     while noun.dep_ == "conj":  # "left the ambassador and three other Americans dead"
         noun = noun.head
+    last = max((noun, *noun.conjuncts), key=lambda t: t.i)  # "left three civilians and one
+    after = noun.doc[last.i + 1] if last.i + 1 < len(noun.doc) else None  # officer dead"
     if after is None or noun.dep_ != "dobj" or noun.head.lemma_.lower() != "leave":
         return None
     return _VERB_KIND.get(after.lower_) or _VERB_KIND.get(after.lemma_.lower())
@@ -486,7 +531,32 @@ def _is_whole(noun: Token, num: Token) -> bool:
     """`num` counts the group a part is taken from ("Nine of the 12 hostages were freed"):
     what the clause says happened to the part did not happen to all of it."""
     return num.head == noun and (noun.dep_ == "pobj" and noun.head.lower_ == "of"
-                                 and noun.head.head.like_num or _is_part_taken_from(num))
+                                 and noun.head.head.like_num or _is_part_taken_from(num)
+                                 or _fronted_of(noun))
+
+
+def _fronted_of(noun: Token) -> bool:
+    """The group of a fronted partitive: "Of the 30 passengers, 12 were hospitalized", "Of
+    the 80,000 people who were forced west, between 12,000 and 17,000 perished"."""
+    if noun.dep_ != "pobj" or noun.head.lower_ != "of":
+        return False
+    prep = noun.head.head if noun.head.head.lower_ == "out" else noun.head
+    return prep.i == noun.sent.start and prep.head.pos_ in ("VERB", "AUX") or any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.like_num and c.i > noun.i
+        for c in prep.head.children)
+
+
+def _fronted_group(num: Token) -> Token | None:
+    """The group a subject number is taken from by a fronted "(out) of": "Of the 30
+    passengers, 12 were hospitalized", "Out of the 40 workers, 32 were rescued"."""
+    if num.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = num.head
+    preps = [c for c in verb.children if c.i < num.i and c.dep_ == "prep" and c.lower_ in (
+        "of", "out")]
+    preps = [g for c in preps for g in (c, *c.children) if g.lower_ == "of"]
+    return next((g for c in preps for g in c.children if g.dep_ == "pobj" and (
+        _is_people(g) or g.pos_ == "PRON")), None)
 
 
 def _is_part_taken_from(num: Token) -> bool:
@@ -498,6 +568,13 @@ def _part_of_number(num: Token) -> bool:
     """ "12 of 30 passengers", parsed as quantifiers of "30": this is the 12."""
     return (num.dep_ == "quantmod" and num.head.like_num and num.head.dep_ == "nummod"
             and _is_part_taken_from(num.head))
+
+
+def _of_people(noun: Token) -> bool:
+    """ "the editors of two newspapers": things that people are "of" are not counted people,
+    whatever happened to the people."""
+    return (_is_thing(noun) and noun.dep_ == "pobj" and noun.head.lower_ == "of"
+            and _is_people(noun.head.head))
 
 
 def _others_of_things(noun: Token) -> bool:
@@ -559,13 +636,15 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         return num, None  # "wounding 200 more late Tuesday"
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = top = num.head  # "two or three men": the object starts after the last number
-        while top.dep_ in _PREMODIFIERS and top.head.i > top.i:  # word
+        while top.dep_ in _PREMODIFIERS and top.head.i > top.i and not (
+                _is_people(top) and top.head.tag_ == "NN"):  # word; "200 people hostage"
             top = top.head  # the number hung on a modifier: "32 queer lives", "24 'hate
             # violence related' homicides", "a dozen police conduct complaints" (no people),
         if top.pos_ in ("NOUN", "PROPN") or noun.dep_ == "compound":  # not "three miles away"
             noun = top
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
                     default=j)
+        first += _plus(doc, first)  # "20-plus people"
         while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
                 "more", "fewer", "less") and doc[first - 1].lower_ == "or"):
             first += 1  # "31 or more children"
@@ -576,13 +655,15 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
             return noun, None  # "all 157 aboard", "30 more"
         return noun, (first, noun.i + 1)
     if num.dep_ == "nummod":
-        return num.head, None  # "Guccifer 2.0"
+        return None, None  # a label: "Guccifer 2.0", "recording 1"
     if num.dep_ == "appos" and num.head.pos_ == "NOUN" and doc[num.i - 1].is_punct:
         if any(c.dep_ == "nummod" for c in num.head.children):
             return num, None  # a part: "14 people were wounded — two critically"
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
     if (adjective := _nominal_adjective(doc, j)) is not None:
         return adjective, (adjective.i, adjective.i + 1)  # "31 dead", "3,700 injured"
+    if (group := _fronted_group(num)) is not None:
+        return num, phrase(group)  # "Of the 30 passengers, 12 were hospitalized"
     # "24 percent – or 489,460 – of the 2.2 million people": also the percentage's partitive
     owners = [num, num.head] if num.dep_ in ("conj", "appos") and num.head.lower_ in (
         "percent", "%") else [num]
@@ -665,7 +746,8 @@ def _toll_kind(num: Token) -> str | None:
         return _NOUN_KIND.get(toll.lemma_.lower()) or _NOUN_KIND[toll.lower_]
     words = [w for c in toll.children for w in (c, *c.children)
              if c.dep_ in ("compound", "amod") or (c.dep_ == "prep" and c.lower_ == "of")]
-    kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower()))] + [
+    kinds = [k for w in words if (k := _NOUN_KIND.get(w.lemma_.lower())
+                                  or _NOUN_KIND.get(w.lower_))] + [  # "number of injured"
         k for w in words if w.dep_ == "pobj" for c in w.children
         if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)]
     if kinds or toll.lemma_.lower() == "toll":
@@ -699,13 +781,21 @@ def _trailing_qualifier(doc: Doc, j: int) -> str | None:
     """ "31 or more children", "five or fewer"."""
     if j + 1 < len(doc) and doc[j].lower_ == "or":
         return {"more": "at_least", "fewer": "up_to", "less": "up_to"}.get(doc[j + 1].lower_)
-    return None
+    return "more_than" if _plus(doc, j) else None
+
+
+def _plus(doc: Doc, j: int) -> int:
+    """Length of a "-plus" or "plus" right after a number ("20-plus people")."""
+    if j < len(doc) and doc[j].lower_ == "plus":
+        return 1
+    return 2 if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "plus" else 0
 
 
 def _singular_noun(noun: Token, num: Token) -> bool:
     """Many of a singular noun are no count of it: "a 911 caller", "the 2020 campaign"."""
     return (noun.i > num.i and noun.tag_ in ("NN", "NNP") and not noun.like_num
-            and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more")
+            and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more"
+            and not (noun.tag_ == "NNP" and _is_people(noun)))  # "800,000 Rohingya"
 
 
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
