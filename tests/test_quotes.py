@@ -595,3 +595,9 @@ def test_a_quote_with_no_verb_after_a_sentence_of_reported_speech(nlp):
     rows = quotes("Like many voters, Maria Lopez said she was angry about the early call. Doing so "
                   "“appeared to be an attempt at poisoning the election.”", nlp)
     assert [q["speaker"] for q in rows] == ["Maria Lopez"]
+
+
+def test_a_thing_sent_out_by_someone_speaks_for_them(nlp):
+    rows = quotes("A fundraising email sent out by Senator Tom Reed on Tuesday warned of the fight "
+                  "ahead: “There are fourteen primaries over the next three weeks.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Reed"]

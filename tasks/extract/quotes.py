@@ -259,7 +259,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
             cue, who = outer
-        who = who if who is None else _owner(who) or who
+        who = who if who is None else _owner(who) or _by(who) or who
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
