@@ -589,3 +589,15 @@ def test_with_no_verb_for_a_quote_he_or_she_its_sentence_is_about_speaks(nlp):
                   "prosecutor” who reports directly to the president, and called for tripling "
                   "“the number of trade enforcement officers and build new systems.”", nlp)
     assert [(q["text"][:14], q["speaker"]) for q in rows] == [("the number of ", "Ann Lee")]
+
+
+def test_a_quote_with_no_verb_after_a_sentence_of_reported_speech(nlp):
+    rows = quotes("Like many voters, Maria Lopez said she was angry about the early call. Doing so "
+                  "“appeared to be an attempt at poisoning the election.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Maria Lopez"]
+
+
+def test_a_thing_sent_out_by_someone_speaks_for_them(nlp):
+    rows = quotes("A fundraising email sent out by Senator Tom Reed on Tuesday warned of the fight "
+                  "ahead: “There are fourteen primaries over the next three weeks.”", nlp)
+    assert [q["speaker"] for q in rows] == ["Tom Reed"]

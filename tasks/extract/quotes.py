@@ -259,7 +259,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
             cue, who = outer
-        who = who if who is None else _owner(who) or who
+        who = who if who is None else _owner(who) or _by(who) or who
         prior = last_in_paragraph.get(part.paragraph)
         if who is None and prior is None:
             cue, who = _previous_sentence(doc, starts, part, line)
@@ -285,7 +285,8 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
                 last_in_paragraph.get(part.paragraph - k) is rows[-1] for k in (1, 2, 3)):
             # a paragraph of speech soon after an attributed one goes on in the same voice
             _copy_speaker(rows[-1], row)
-        elif (who := _sentence_person(doc, starts, part, quoted)) is not None:
+        elif (who := _sentence_person(doc, starts, part, quoted)
+              or _said_before(doc, starts, part, line)) is not None:
             row["speaker"], row["speaker_entity_id"] = ctx.speaker(who, part.open_at)
         chains.setdefault(part.chain, []).append(row)
         last_in_paragraph[part.paragraph] = row
@@ -800,6 +801,18 @@ def _sentence_person(doc: Doc, starts: list[int], part: _Part, quoted: set[int]
     return next((t for t in sent if t.i < i and t.i not in quoted and t.dep_ in (
         "nsubj", "ROOT") and (t.ent_type_ == "PERSON" and t.pos_ in ("PROPN", "NOUN")
                               or t.lower_ in PRONOUNS)), None)
+
+
+def _said_before(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
+                 ) -> Token | None:
+    """'Jahangir said she was angered. Doing so "appeared to be an attempt ..."': the one who
+    said something in the sentence before, in the same paragraph, when it quotes no one."""
+    sent = doc[min(bisect_left(starts, part.open_at), len(doc) - 1)].sent
+    if sent.start == 0 or (prev := doc[sent.start - 1].sent).start_char < line[0] or \
+            _MARK.search(prev.text):
+        return None
+    return next((subj for tok in prev if tok.pos_ == "VERB" and _says(tok)
+                 and _personal(subj := subject(tok))), None)
 
 
 def _quoted(offset: int, parts: list[_Part]) -> bool:
