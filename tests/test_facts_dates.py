@@ -603,3 +603,11 @@ def test_along_with_shared_participles_and_a_sentence_initial_of(nlp):
     assert facts["two civilians"][:2] == ("KILL", 2)
     assert facts["20 students"][:2] == ("KILL", 20)
     assert facts["80,000 Native people"][:2] == ("OTHER", 80_000)  # the group, not the dead
+
+
+def test_half_a_million_zero_vague_heads_and_ended_lives(nlp):
+    facts = _facts("She walks in with zero credibility, weak and wounded. More than half a "
+                   "million people have been killed. The attack killed seven and injured dozens. "
+                   "Drone strikes have ended the lives of 471 civilians.", nlp)
+    assert facts == {"More than half a million people": ("KILL", 500_000, "people"),
+                     "seven": ("KILL", 7, None), "471 civilians": ("KILL", 471, "civilians")}

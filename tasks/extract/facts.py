@@ -41,7 +41,8 @@ _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "gr
                "surpass", "exceed", "be", "soar", "mount", "bring", "push", "raise"}
 # Nouns counting people, through which a walk from the counted noun passes ("a total of").
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
-               "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
+               "majority", "minority", "rest", "dozen", "hundred", "thousand", "million",
+               "life"}  # "ended the lives of 471 civilians"
 # Groups of people: "a crowd of 5,000" counts people.
 _CROWDS = {"crowd", "group", "caravan", "delegation", "contingent", "mob", "throng", "gathering",
            "population"}
@@ -132,6 +133,8 @@ def _number_spans(doc: Doc) -> list[tuple[int, int]]:
             end += 1
         if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
             i -= 1  # "a million workers", "a dozen people"
+            if i > 0 and doc[i - 1].lower_ == "half":
+                i -= 1  # "half a million"
         elif scale and tok.lower_ != "half":  # "several hundred": no value
             continue
         spans.append((i, end))
@@ -275,7 +278,7 @@ def _phrase_kind(verb: Token) -> str | None:
     if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
             words & {"custody", "jail", "prison", "detention"}):
         return "ARREST"  # "taken into custody", "15 remain in jail"
-    if lemma in ("lose", "claim", "take", "cost") and words & {"life", "lives"}:
+    if lemma in ("lose", "claim", "take", "cost", "end") and words & {"life", "lives"}:
         return "KILL"  # "claimed 32 lives", "took 40 lives"
     after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
     if lemma == "shoot" and (words | {after}) & {"fatally", "dead"} or (
@@ -653,6 +656,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
                 noun.lower_ not in _NOMINAL_ADJECTIVES):
             return noun, None  # "all 157 aboard", "30 more"
+        if noun.lower_ in _VAGUE:
+            return num, None  # "killed seven and injured dozens", misparsed
         return noun, (first, noun.i + 1)
     if num.dep_ == "nummod":
         return None, None  # a label: "Guccifer 2.0", "recording 1"
@@ -685,6 +690,8 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     return pobj, phrase(pobj)  # "three of the victims"
 
 
+# Vague quantities, no counted nouns: the parser may hang a number on them.
+_VAGUE = {"dozens", "scores", "hundreds", "thousands", "millions", "tens"}
 # Dependencies of a word inside a noun's pre-modifier, through which the number's noun is found.
 _PREMODIFIERS = {"compound", "npadvmod", "amod", "nmod"}
 
@@ -805,6 +812,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         if _is_not_a_count(doc, i, j):
             continue
         value = number_value([t.text for t in doc[i:j]])
+        if value == 0:
+            continue  # "zero credibility": none of anything
         num = doc[j - 1]
         while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
             num = num.head
