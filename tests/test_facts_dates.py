@@ -611,3 +611,11 @@ def test_half_a_million_zero_vague_heads_and_ended_lives(nlp):
                    "Drone strikes have ended the lives of 471 civilians.", nlp)
     assert facts == {"More than half a million people": ("KILL", 500_000, "people"),
                      "seven": ("KILL", 7, None), "471 civilians": ("KILL", 471, "civilians")}
+
+
+def test_held_captive_and_the_kind_of_a_fronted_group(nlp):
+    facts = _facts("The rebels are holding 40 foreigners captive. Of the dead, 22 were children. "
+                   "Of those arrested, 12 were charged.", nlp)
+    assert facts["40 foreigners"][:2] == ("KIDNAP", 40)
+    assert facts["22"][:2] == ("KILL", 22) and _lemma(facts["22"][2]) == "dead"
+    assert facts["12"][:2] == ("OTHER", 12)  # the clause's charge, not the group's arrest

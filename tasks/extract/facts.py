@@ -124,7 +124,9 @@ def _phrase_kind(verb: Token) -> str | None:
     "gunned down", "rounded up", "set free"."""
     lemma = verb.lemma_.lower()
     words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
-                                                 if c.dep_ == "prep" for g in c.children}
+                                                 if c.dep_ == "prep" for g in c.children} | {
+        g.lower_ for c in verb.children if c.dep_ == "dobj"  # "holding 40 foreigners captive"
+        for g in c.children if g.dep_ in ("amod", "oprd") and g.i > c.i}
     if lemma in ("take", "hold") and words & {"hostage", "captive"}:
         return "KIDNAP"
     if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
@@ -313,7 +315,15 @@ def _kind(noun: Token, num: Token) -> str | None:
         return clause
     if own:
         return own
+    if noun.like_num and not _is_personal(noun) and (group := _fronted_group(noun)) is not None:
+        return _group_kind(group)  # "Of the dead, 22 were children"
     return "OTHER" if people else None
+
+
+def _group_kind(group: Token) -> str | None:
+    """What the group a part is taken from is: "the dead", "those arrested"."""
+    return _NOUN_KIND.get(group.lemma_.lower()) or _NOUN_KIND.get(group.lower_) or _first(
+        [k for c in group.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
 
 
 def _shared_modifiers(noun: Token) -> list[Token]:
@@ -404,7 +414,7 @@ def _fronted_group(num: Token) -> Token | None:
         "of", "out")]
     preps = [g for c in preps for g in (c, *c.children) if g.lower_ == "of"]
     return next((g for c in preps for g in c.children if g.dep_ == "pobj" and (
-        is_people(g) or g.pos_ == "PRON")), None)
+        is_people(g) or g.pos_ == "PRON" or _is_kind_noun(g))), None)
 
 
 def _is_part_taken_from(num: Token) -> bool:
