@@ -619,3 +619,10 @@ def test_held_captive_and_the_kind_of_a_fronted_group(nlp):
     assert facts["40 foreigners"][:2] == ("KIDNAP", 40)
     assert facts["22"][:2] == ("KILL", 22) and _lemma(facts["22"][2]) == "dead"
     assert facts["12"][:2] == ("OTHER", 12)  # the clause's charge, not the group's arrest
+
+
+def test_forced_from_homes_is_displacement(nlp):
+    facts = _facts("At least 3,000 families were forced from their homes. More than 100,000 "
+                   "people had left their homes.", nlp)
+    assert facts["At least 3,000 families"][:2] == ("DISPLACE", 3000)
+    assert facts["More than 100,000 people"][:2] == ("DISPLACE", 100_000)

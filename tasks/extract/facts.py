@@ -144,6 +144,8 @@ def _phrase_kind(verb: Token) -> str | None:
     if lemma in ("take", "rush", "airlift", "fly", "transport", "admit", "treat") and (
             words & {"hospital", "hospitals"}):
         return "OTHER"  # people, though neither wounded nor killed in words: "taken to hospital"
+    if lemma in ("force", "drive", "flee", "leave", "abandon") and words & {"home", "homes"}:
+        return "DISPLACE"  # "forced from their homes", "had left their homes"
     if lemma == "round" and "up" in words:
         return "ARREST"
     if lemma == "set" and "free" in words:
