@@ -626,3 +626,13 @@ def test_forced_from_homes_is_displacement(nlp):
                    "people had left their homes.", nlp)
     assert facts["At least 3,000 families"][:2] == ("DISPLACE", 3000)
     assert facts["More than 100,000 people"][:2] == ("DISPLACE", 100_000)
+
+
+def test_over_as_a_preposition_including_after_a_count_and_or_so(nlp):
+    rows = one("Over 300 were injured in the stampede. The explosion injured at least 30, "
+               "including 10 children. A dozen or so protesters were detained overnight.",
+               nlp)["facts"]
+    got = {r["text"]: (r["kind"], r["value"], r["object"], r["qualifier"]) for r in rows}
+    assert got["Over 300"] == ("WOUND", 300, None, "over")
+    assert got["10 children"] == ("WOUND", 10, "children", "exact")
+    assert got["A dozen or so protesters"] == ("ARREST", 12, "protesters", "about")

@@ -184,8 +184,9 @@ def nominal_adjective(doc: Doc, j: int) -> Token | None:
 
 def trailing_qualifier(doc: Doc, j: int) -> str | None:
     """ "31 or more children", "five or fewer"."""
-    if j + 1 < len(doc) and doc[j].lower_ == "or":
-        return {"more": "at_least", "fewer": "up_to", "less": "up_to"}.get(doc[j + 1].lower_)
+    if j + 1 < len(doc) and doc[j].lower_ == "or":  # "a dozen or so"
+        return {"more": "at_least", "fewer": "up_to", "less": "up_to", "so": "about"}.get(
+            doc[j + 1].lower_)
     return "more_than" if plus_length(doc, j) else None
 
 

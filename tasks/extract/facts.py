@@ -175,9 +175,9 @@ def _is_thing(tok: Token) -> bool:
 def _people_before(including: Token) -> Token | None:
     """The people "including" picks from when the parser hung it on a thing ("migrants were
     arrested ..., according to CBP data, including 11,000 children"): the nearest plural
-    people noun before it in the sentence."""
+    people noun or count before it in the sentence ("injured at least 30, including 10")."""
     return next((t for t in reversed(including.doc[including.sent.start:including.i])
-                 if t.tag_ in ("NNS", "NNPS") and is_people(t)), None)
+                 if t.tag_ in ("NNS", "NNPS") and is_people(t) or t.tag_ == "CD"), None)
 
 
 def _among_kind(verb: Token) -> str | None:
@@ -278,7 +278,8 @@ def _ends_walk(tok: Token, noun: Token) -> bool:
                                                or tok.dep_ == "conj"))
             or tok.head == tok
             or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS
-                and not _along_with(tok.head))
+                and not _along_with(tok.head) and not (  # "Over 300 were injured"
+                    tok.like_num and tok.head.lower_ in ("over", "about", "around", "nearly")))
             or (tok != noun and _is_thing(tok)))
 
 
@@ -506,7 +507,7 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
                     default=j)
         first += plus_length(doc, first)  # "20-plus people"
         while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
-                "more", "fewer", "less") and doc[first - 1].lower_ == "or"):
+                "more", "fewer", "less", "so") and doc[first - 1].lower_ == "or"):
             first += 1  # "31 or more children"
         if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
             first = doc[first].right_edge.i + 1  # "more than 70 of them civilians"
