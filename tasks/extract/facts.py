@@ -177,7 +177,8 @@ def _people_before(including: Token) -> Token | None:
     arrested ..., according to CBP data, including 11,000 children"): the nearest plural
     people noun or count before it in the sentence ("injured at least 30, including 10")."""
     return next((t for t in reversed(including.doc[including.sent.start:including.i])
-                 if t.tag_ in ("NNS", "NNPS") and is_people(t) or t.tag_ == "CD"), None)
+                 if t.tag_ in ("NNS", "NNPS") and is_people(t)
+                 or t.tag_ == "CD" and t.dep_ in ("dobj", "nsubj", "nsubjpass")), None)
 
 
 def _among_kind(verb: Token) -> str | None:
