@@ -603,3 +603,36 @@ def test_along_with_shared_participles_and_a_sentence_initial_of(nlp):
     assert facts["two civilians"][:2] == ("KILL", 2)
     assert facts["20 students"][:2] == ("KILL", 20)
     assert facts["80,000 Native people"][:2] == ("OTHER", 80_000)  # the group, not the dead
+
+
+def test_half_a_million_zero_vague_heads_and_ended_lives(nlp):
+    facts = _facts("She walks in with zero credibility, weak and wounded. More than half a "
+                   "million people have been killed. The attack killed seven and injured dozens. "
+                   "Drone strikes have ended the lives of 471 civilians.", nlp)
+    assert facts == {"More than half a million people": ("KILL", 500_000, "people"),
+                     "seven": ("KILL", 7, None), "471 civilians": ("KILL", 471, "civilians")}
+
+
+def test_held_captive_and_the_kind_of_a_fronted_group(nlp):
+    facts = _facts("The rebels are holding 40 foreigners captive. Of the dead, 22 were children. "
+                   "Of those arrested, 12 were charged.", nlp)
+    assert facts["40 foreigners"][:2] == ("KIDNAP", 40)
+    assert facts["22"][:2] == ("KILL", 22) and _lemma(facts["22"][2]) == "dead"
+    assert facts["12"][:2] == ("OTHER", 12)  # the clause's charge, not the group's arrest
+
+
+def test_forced_from_homes_is_displacement(nlp):
+    facts = _facts("At least 3,000 families were forced from their homes. More than 100,000 "
+                   "people had left their homes.", nlp)
+    assert facts["At least 3,000 families"][:2] == ("DISPLACE", 3000)
+    assert facts["More than 100,000 people"][:2] == ("DISPLACE", 100_000)
+
+
+def test_over_as_a_preposition_including_after_a_count_and_or_so(nlp):
+    rows = one("Over 300 were injured in the stampede. The explosion injured at least 30, "
+               "including 10 children. A dozen or so protesters were detained overnight.",
+               nlp)["facts"]
+    got = {r["text"]: (r["kind"], r["value"], r["object"], r["qualifier"]) for r in rows}
+    assert got["Over 300"] == ("WOUND", 300, None, "over")
+    assert got["10 children"] == ("WOUND", 10, "children", "exact")
+    assert got["A dozen or so protesters"] == ("ARREST", 12, "protesters", "about")

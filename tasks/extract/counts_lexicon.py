@@ -1,5 +1,9 @@
 """Word lists for counts (tasks/extract/facts.py): counted nouns that are people or events."""
 
+from __future__ import annotations
+
+from spacy.tokens import Token
+
 # Counted nouns that are people: a count of them is a fact (OTHER) even without a kind word.
 PEOPLE = {"people", "person", "civilian", "soldier", "troop", "child", "woman", "man",
           "protester", "worker", "resident", "migrant", "militant", "fighter", "officer",
@@ -88,3 +92,11 @@ PEOPLE |= {
 PEOPLE |= {"muslim", "christian", "jew", "hindu", "sikh", "buddhist", "catholic", "protestant",
            "evangelical", "mormon", "shiite", "sunni", "uighur", "uyghur", "kurd", "yazidi",
            "rohingya", "arab", "latino", "latina", "hispanic", "blacks", "whites"}
+
+
+def is_people(tok: Token) -> bool:
+    """A noun counting people or events ("Palestinians", "airstrikes", "schoolgirls")."""
+    lemma = tok.lemma_.lower()
+    return (lemma in PEOPLE or lemma in EVENTS or tok.lower_ in PEOPLE
+            or tok.tag_ == "NNPS" and tok.lower_[:-1] in PEOPLE  # "Muslims" tagged a name
+            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(PEOPLE_HEADS)))

@@ -6,7 +6,19 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from tasks.extract.counts_lexicon import EVENTS, PEOPLE, PEOPLE_HEADS
+from tasks.extract.count_numbers import (
+    NOMINAL_ADJECTIVES,
+    QUALIFIERS,
+    is_not_a_count,
+    is_ordinal_word,
+    is_rate,
+    nominal_adjective,
+    number_spans,
+    number_value,
+    plus_length,
+    trailing_qualifier,
+)
+from tasks.extract.counts_lexicon import is_people
 from tasks.extract.syntax import phrase, subject
 
 _VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KILL",
@@ -41,7 +53,8 @@ _TOLL_VERBS = {"rise", "reach", "climb", "stand", "hit", "jump", "increase", "gr
                "surpass", "exceed", "be", "soar", "mount", "bring", "push", "raise"}
 # Nouns counting people, through which a walk from the counted noun passes ("a total of").
 _COLLECTIVE = {"total", "number", "group", "crowd", "toll", "tally", "count", "handful",
-               "majority", "minority", "rest", "dozen", "hundred", "thousand", "million"}
+               "majority", "minority", "rest", "dozen", "hundred", "thousand", "million",
+               "life"}  # "ended the lives of 471 civilians"
 # Groups of people: "a crowd of 5,000" counts people.
 _CROWDS = {"crowd", "group", "caravan", "delegation", "contingent", "mob", "throng", "gathering",
            "population"}
@@ -54,171 +67,13 @@ _PERSON_SUBJECT_VERBS = {"resign", "testify", "plead", "surrender", "defect", "v
 _SUBORDINATORS = {"after", "before", "since", "until", "when", "as"}
 _ATTRIBUTION_VERBS = {"say", "report", "tell", "confirm", "announce", "estimate", "state",
                       "claim", "count", "record", "put"}
-_QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
-               ("up to", "up_to"), ("as many as", "up_to"), ("less than", "up_to"),
-               ("fewer than", "up_to"), ("at most", "up_to"), ("an estimated", "about"),
-               ("nearly", "nearly"), ("almost", "nearly"), ("over", "over"), ("about", "about"),
-               ("around", "about"), ("approximately", "about"), ("roughly", "about"),
-               ("some", "about"), ("estimated", "about")]
-_NOMINAL_ADJECTIVES = {"dead", "injured", "wounded", "missing", "displaced"}
 # Measures and durations, never counted people even in a kind's clause ("wounded 48 less than
 # three miles away").
 _UNITS_OF_MEASURE = {"mile", "kilometer", "km", "foot", "feet", "yard", "meter", "metre", "inch",
                      "pound", "ton", "acre", "hour", "minute", "second", "day", "week", "month",
                      "year", "decade", "century", "time", "point", "block", "round", "shot",
                      "case", "infection"}  # disease cases are no counts of people
-# Words that join numbers in a figure the tagger may call a date ("between 20 and 30", "two
-# and a half million").
-_RANGE_WORDS = {"between", "from", "to", "and", "-", "a", "half"}
-_SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"}
-_UNITS = {w: i for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-     "nineteen"])}
-_TENS = {w: 10 * i for i, w in enumerate(
-    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], start=2)}
-_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
-_NUMBER_WORDS = {*_UNITS, *_TENS} - {"zero", "one"}  # "One" as a noun is a pronoun
-_YEAR = re.compile(r"(1[89]|20)\d\d")
 _QUOTES = re.compile(r"[\"“”]")  # no part of an object: 'the so-called "Dreamers"'
-
-
-def number_value(words: list[str]) -> int | None:
-    """ "1,200" -> 1200, "two dozen" -> 24, "1.2 million" -> 1200000; None if not a number."""
-    total, current, seen, scale = 0.0, 0.0, False, 0
-    parts = [p for w in words for p in w.lower().replace(",", "").split("-")]
-    for k, part in enumerate(parts):
-        if re.fullmatch(r"\d+(?:\.\d+)?", part):
-            current += float(part)
-        elif part in _UNITS or part in _TENS:
-            current += _UNITS.get(part, 0) + _TENS.get(part, 0)
-        elif part in _SCALES:
-            current, scale = (current or 1) * _SCALES[part], _SCALES[part]
-            if scale >= 1000:
-                total, current = total + current, 0.0
-        elif part == "half":  # "a half-dozen"; "a dozen and a half" is 18, "two and a half" 2.5
-            current += 0.5 * (scale if parts[k - 2:k] == ["and", "a"] and scale else 1)
-        elif part in ("and", "a", ""):
-            continue
-        else:
-            return None
-        seen = True
-    return round(total + current) if seen else None
-
-
-def _number_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Runs of number tokens ("1,200", "two dozen", "a half-dozen") outside dates, money,
-    percentages, ..."""
-    spans, end = [], 0
-    not_num = {doc.vocab.strings["dozen"], doc.vocab.strings["half"]}  # cheap first test
-    for tok in doc:
-        if tok.i < end or not (tok.like_num or tok.lower in not_num):
-            continue
-        i = tok.i
-        scale = tok.lower_ in _SCALES or (tok.lower_ == "half" and _joins_number_words(doc, i + 1))
-        if not (scale or tok.pos_ == "NUM" or tok.lower_ in _NUMBER_WORDS and (
-                tok.pos_ in ("NOUN", "ADJ") or tok.dep_ == "nummod")  # "Eleven people" as NNP
-                ) or _in_skipped_entity(doc, i):
-            continue
-        end = i + 1
-        while end < len(doc):
-            if [t.lower_ for t in doc[end:end + 3]] == ["and", "a", "half"]:
-                end += 3  # "a dozen and a half", "two and a half million"
-                continue
-            if not (doc[end].like_num and not _is_ordinal_word(doc[end])
-                    or doc[end].lower_ in _SCALES or _joins_number_words(doc, end)
-                    or _joins_scale(doc, end)) or _YEAR.fullmatch(doc[end].text):
-                break  # "one 2007 attack"
-            end += 1
-        if scale and i > 0 and doc[i - 1].lower_ in ("a", "one"):
-            i -= 1  # "a million workers", "a dozen people"
-        elif scale and tok.lower_ != "half":  # "several hundred": no value
-            continue
-        spans.append((i, end))
-    return spans
-
-
-def _is_ordinal_word(tok: Token) -> bool:
-    """spaCy's like_num is true of "first", "second": "20 first-graders" is 20."""
-    return tok.is_alpha and number_value([tok.text]) is None
-
-
-def _joins_scale(doc: Doc, j: int) -> bool:
-    """The "and" of "two hundred and fifty"."""
-    return (0 < j < len(doc) - 1 and doc[j].lower_ == "and" and doc[j - 1].lower_ in _SCALES
-            and doc[j + 1].lower_.split("-")[0] in (*_UNITS, *_TENS))
-
-
-def _in_skipped_entity(doc: Doc, i: int) -> bool:
-    """In a date, money, percentage, ... entity; but the tagger also calls a bare number a
-    date ("the toll stands at 45"): an entity of nothing but a non-year number is none."""
-    if doc[i].ent_type_ not in _SKIP_ENTS:
-        return False
-    start = i
-    while doc[start].ent_iob_ == "I":
-        start -= 1
-    end = i + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants", "1.5 million displaced"
-        return not (doc[end - 1].pos_ == "NOUN" and _is_people(doc[end - 1])
-                    or _nominal_adjective(doc, end) is not None)
-    if doc[i].ent_type_ not in ("DATE", "TIME"):
-        return True
-    return any(not (t.like_num or t.lower_ in _RANGE_WORDS) or _YEAR.fullmatch(t.text)
-               for t in doc[start:end])  # "between 20 and 30" is no date
-
-
-def _joins_number_words(doc: Doc, j: int) -> bool:
-    """The hyphen of "ninety-three", "two-dozen", "half-dozen" when the tokenizer split it
-    off."""
-    if not (0 < j < len(doc) - 1 and doc[j].text == "-" and not doc[j - 1].whitespace_
-            and not doc[j].whitespace_):
-        return False
-    before, after = doc[j - 1].lower_, doc[j + 1].lower_
-    return (before in _TENS and after in _UNITS) or (
-        after in _SCALES and (before == "half" or before in _UNITS or before in _TENS))
-
-
-def _is_not_a_count(doc: Doc, i: int, j: int) -> bool:
-    before = doc[i - 1].lower_ if i > 0 else ""
-    after = doc[j].lower_ if j < len(doc) else ""
-    after2 = doc[j + 1].lower_ if j + 1 < len(doc) else ""
-    return (bool(_YEAR.fullmatch(doc[i].text))
-            or before in {"$", "aged", "age", "no.", "#", "per"}  # "3 guns per 100 residents"
-            or after in {"%", "percent", "year", "years", "-year", "p.m.", "a.m.", "times"}
-            or after == "-" and after2 != "plus"  # "51-49", but "20-plus people"
-            or "year-old" in after  # ages: "voters 30 and older"
-            or (after in {"and", "or"} and after2 in {"older", "younger", "over", "under"})
-            or (after == "in" and j + 1 < len(doc) and doc[j + 1].like_num)  # "one in five"
-            or _is_age(doc, i, j) or _in_name(doc, i) or _is_rate(doc, j)
-            or (before in (":", "of") and i > 1 and doc[i - 2].lower_ == "age")  # "age of 89"
-            or (j < len(doc) and not doc[j - 1].whitespace_ and doc[j].is_alpha)  # "5G", "3D"
-            or (before in ("in", "-") and i > 1 and doc[i - 2].like_num)  # "1 in 5", "51-49"
-            or (before == "." and i > 1 and doc[i - 2].lower_ == "no"))  # "the No. 2 Republican"
-
-
-_RATE_UNITS = {"day", "night", "week", "weekend", "month", "year", "hour", "minute", "decade"}
-
-
-def _is_rate(doc: Doc, j: int) -> bool:
-    """A rate is no count: "nearly one every day", "1,100 users a day" (`j` is where the
-    number or its noun ends)."""
-    return (j + 1 < len(doc) and doc[j].lower_ in ("a", "an", "per", "every", "each")
-            and doc[j + 1].lemma_.lower() in _RATE_UNITS)
-
-
-def _in_name(doc: Doc, i: int) -> bool:
-    """Digits that end a name: "SEAL Team 6", "Proposition 8", "Apollo 11"."""
-    return (doc[i].is_digit and i > 1 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].is_title
-            and not doc[i - 1].is_sent_start and doc[i - 1].ent_type_ not in ("GPE", "NORP"))
-
-
-def _is_age(doc: Doc, i: int, j: int) -> bool:
-    """ "Tamerlan Tsarnaev, 26, was killed", "a woman, 32, in serious condition"."""
-    return (j == i + 1 and doc[i].is_digit and int(doc[i].text) < 120 and i > 1
-            and doc[i - 1].text == "," and doc[i - 2].pos_ in ("PROPN", "NOUN")
-            and (j == len(doc) or doc[j].is_punct))
 
 
 def _verb_kinds(verb: Token) -> list[str]:
@@ -269,13 +124,15 @@ def _phrase_kind(verb: Token) -> str | None:
     "gunned down", "rounded up", "set free"."""
     lemma = verb.lemma_.lower()
     words = {c.lower_ for c in verb.children} | {g.lower_ for c in verb.children
-                                                 if c.dep_ == "prep" for g in c.children}
+                                                 if c.dep_ == "prep" for g in c.children} | {
+        g.lower_ for c in verb.children if c.dep_ == "dobj"  # "holding 40 foreigners captive"
+        for g in c.children if g.dep_ in ("amod", "oprd") and g.i > c.i}
     if lemma in ("take", "hold") and words & {"hostage", "captive"}:
         return "KIDNAP"
     if lemma in ("take", "hold", "remain", "be", "keep", "stay", "put", "throw", "land") and (
             words & {"custody", "jail", "prison", "detention"}):
         return "ARREST"  # "taken into custody", "15 remain in jail"
-    if lemma in ("lose", "claim", "take", "cost") and words & {"life", "lives"}:
+    if lemma in ("lose", "claim", "take", "cost", "end") and words & {"life", "lives"}:
         return "KILL"  # "claimed 32 lives", "took 40 lives"
     after = verb.doc[verb.i + 1].lower_ if verb.i + 1 < len(verb.doc) else ""
     if lemma == "shoot" and (words | {after}) & {"fatally", "dead"} or (
@@ -287,6 +144,8 @@ def _phrase_kind(verb: Token) -> str | None:
     if lemma in ("take", "rush", "airlift", "fly", "transport", "admit", "treat") and (
             words & {"hospital", "hospitals"}):
         return "OTHER"  # people, though neither wounded nor killed in words: "taken to hospital"
+    if lemma in ("force", "drive", "flee", "leave", "abandon") and words & {"home", "homes"}:
+        return "DISPLACE"  # "forced from their homes", "had left their homes"
     if lemma == "round" and "up" in words:
         return "ARREST"
     if lemma == "set" and "free" in words:
@@ -302,13 +161,6 @@ def _first(kinds: list[str]) -> str | None:
     return kinds[0] if kinds else None
 
 
-def _is_people(tok: Token) -> bool:
-    lemma = tok.lemma_.lower()
-    return (lemma in PEOPLE or lemma in EVENTS or tok.lower_ in PEOPLE
-            or tok.tag_ == "NNPS" and tok.lower_[:-1] in PEOPLE  # "Muslims" tagged a name
-            or tok.ent_type_ == "NORP" or (tok.pos_ == "NOUN" and lemma.endswith(PEOPLE_HEADS)))
-
-
 def _is_kind_noun(tok: Token) -> bool:
     return tok.lemma_.lower() in _NOUN_KIND or tok.lower_ in _NOUN_KIND
 
@@ -316,16 +168,17 @@ def _is_kind_noun(tok: Token) -> bool:
 def _is_thing(tok: Token) -> bool:
     """A common noun that is no group of people: what happens to it ("released a list")
     does not happen to the people it holds ("the nationalities of the 20 hostages")."""
-    return (tok.pos_ == "NOUN" and not tok.like_num and not _is_people(tok)
+    return (tok.pos_ == "NOUN" and not tok.like_num and not is_people(tok)
             and not _is_kind_noun(tok) and tok.lemma_.lower() not in _COLLECTIVE)
 
 
 def _people_before(including: Token) -> Token | None:
     """The people "including" picks from when the parser hung it on a thing ("migrants were
     arrested ..., according to CBP data, including 11,000 children"): the nearest plural
-    people noun before it in the sentence."""
+    people noun or count before it in the sentence ("injured at least 30, including 10")."""
     return next((t for t in reversed(including.doc[including.sent.start:including.i])
-                 if t.tag_ in ("NNS", "NNPS") and _is_people(t)), None)
+                 if t.tag_ in ("NNS", "NNPS") and is_people(t)
+                 or t.tag_ == "CD" and t.dep_ in ("dobj", "nsubj", "nsubjpass")), None)
 
 
 def _among_kind(verb: Token) -> str | None:
@@ -426,7 +279,8 @@ def _ends_walk(tok: Token, noun: Token) -> bool:
                                                or tok.dep_ == "conj"))
             or tok.head == tok
             or (tok.dep_ == "pobj" and tok.head.lower_ not in _PASS_PREPOSITIONS
-                and not _along_with(tok.head))
+                and not _along_with(tok.head) and not (  # "Over 300 were injured"
+                    tok.like_num and tok.head.lower_ in ("over", "about", "around", "nearly")))
             or (tok != noun and _is_thing(tok)))
 
 
@@ -454,18 +308,26 @@ def _kind(noun: Token, num: Token) -> str | None:
     else:
         clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)
                   ) or modifier
-    people = _is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
+    people = is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
     if not (own or people or elided or clause not in (None, "RELEASE")) or (
             noun.lemma_.lower() in _UNITS_OF_MEASURE) or _of_people(noun):
         return None  # things are released too: "three documents", "Two polls"; "three miles"
-    if noun.lower_ in _NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
+    if noun.lower_ in NOMINAL_ADJECTIVES:  # "and more than 3,700 injured", "150 missing"
         return own or "OTHER"
     if clause:
         return clause
     if own:
         return own
+    if noun.like_num and not _is_personal(noun) and (group := _fronted_group(noun)) is not None:
+        return _group_kind(group)  # "Of the dead, 22 were children"
     return "OTHER" if people else None
+
+
+def _group_kind(group: Token) -> str | None:
+    """What the group a part is taken from is: "the dead", "those arrested"."""
+    return _NOUN_KIND.get(group.lemma_.lower()) or _NOUN_KIND.get(group.lower_) or _first(
+        [k for c in group.children if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)])
 
 
 def _shared_modifiers(noun: Token) -> list[Token]:
@@ -513,7 +375,7 @@ def _relative_antecedent(num: Token) -> Token | None:
     whom = any(c.lower_ == "of" and any(g.lower_ == "whom" for g in c.children)
                for c in num.children)
     return next((t for t in reversed(num.doc[num.sent.start:num.i])
-                 if t.tag_ in ("NNS", "NNPS") and (_is_people(t) or not whom)), None)
+                 if t.tag_ in ("NNS", "NNPS") and (is_people(t) or not whom)), None)
 
 
 def _left_kind(noun: Token) -> str | None:
@@ -556,7 +418,7 @@ def _fronted_group(num: Token) -> Token | None:
         "of", "out")]
     preps = [g for c in preps for g in (c, *c.children) if g.lower_ == "of"]
     return next((g for c in preps for g in c.children if g.dep_ == "pobj" and (
-        _is_people(g) or g.pos_ == "PRON")), None)
+        is_people(g) or g.pos_ == "PRON" or _is_kind_noun(g))), None)
 
 
 def _is_part_taken_from(num: Token) -> bool:
@@ -574,7 +436,7 @@ def _of_people(noun: Token) -> bool:
     """ "the editors of two newspapers": things that people are "of" are not counted people,
     whatever happened to the people."""
     return (_is_thing(noun) and noun.dep_ == "pobj" and noun.head.lower_ == "of"
-            and _is_people(noun.head.head))
+            and is_people(noun.head.head))
 
 
 def _others_of_things(noun: Token) -> bool:
@@ -637,22 +499,24 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     if num.dep_ == "nummod" and num.head.i > num.i:
         noun = top = num.head  # "two or three men": the object starts after the last number
         while top.dep_ in _PREMODIFIERS and top.head.i > top.i and not (
-                _is_people(top) and top.head.tag_ == "NN"):  # word; "200 people hostage"
+                is_people(top) and top.head.tag_ == "NN"):  # word; "200 people hostage"
             top = top.head  # the number hung on a modifier: "32 queer lives", "24 'hate
             # violence related' homicides", "a dozen police conduct complaints" (no people),
         if top.pos_ in ("NOUN", "PROPN") or noun.dep_ == "compound":  # not "three miles away"
             noun = top
-        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not _is_ordinal_word(t)),
+        first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not is_ordinal_word(t)),
                     default=j)
-        first += _plus(doc, first)  # "20-plus people"
+        first += plus_length(doc, first)  # "20-plus people"
         while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
-                "more", "fewer", "less") and doc[first - 1].lower_ == "or"):
+                "more", "fewer", "less", "so") and doc[first - 1].lower_ == "or"):
             first += 1  # "31 or more children"
         if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
             first = doc[first].right_edge.i + 1  # "more than 70 of them civilians"
         if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
-                noun.lower_ not in _NOMINAL_ADJECTIVES):
+                noun.lower_ not in NOMINAL_ADJECTIVES):
             return noun, None  # "all 157 aboard", "30 more"
+        if noun.lower_ in _VAGUE:
+            return num, None  # "killed seven and injured dozens", misparsed
         return noun, (first, noun.i + 1)
     if num.dep_ == "nummod":
         return None, None  # a label: "Guccifer 2.0", "recording 1"
@@ -660,7 +524,7 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         if any(c.dep_ == "nummod" for c in num.head.children):
             return num, None  # a part: "14 people were wounded — two critically"
         return num.head, phrase(num.head)  # "The most firefighters — 340 — were killed"
-    if (adjective := _nominal_adjective(doc, j)) is not None:
+    if (adjective := nominal_adjective(doc, j)) is not None:
         return adjective, (adjective.i, adjective.i + 1)  # "31 dead", "3,700 injured"
     if (group := _fronted_group(num)) is not None:
         return num, phrase(group)  # "Of the 30 passengers, 12 were hospitalized"
@@ -676,15 +540,17 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
                                        for c in pobj.children):
         return None, None  # a partitive is of a definite group: "Over 90 of middle class ..."
     if pobj.lower_ in ("whom", "which") and (antecedent := _relative_antecedent(num)):
-        if not _is_people(antecedent):
+        if not is_people(antecedent):
             return None, None  # "40 documents, 12 of which were released"
         lefts = [c.left_edge.i for c in antecedent.lefts if c.dep_ in ("amod", "compound")]
         return num, (min(lefts, default=antecedent.i), antecedent.i + 1)
-    if pobj.like_num and (adjective := _nominal_adjective(doc, pobj.i + 1)) is not None:
+    if pobj.like_num and (adjective := nominal_adjective(doc, pobj.i + 1)) is not None:
         return pobj, (adjective.i, adjective.i + 1)  # "23 of the 53 wounded"
     return pobj, phrase(pobj)  # "three of the victims"
 
 
+# Vague quantities, no counted nouns: the parser may hang a number on them.
+_VAGUE = {"dozens", "scores", "hundreds", "thousands", "millions", "tens"}
 # Dependencies of a word inside a noun's pre-modifier, through which the number's noun is found.
 _PREMODIFIERS = {"compound", "npadvmod", "amod", "nmod"}
 
@@ -702,14 +568,6 @@ def _range_end(num: Token) -> str | None:
         return "at_least" if num.i < num.head.i else "up_to"
     return "up_to" if any(c.like_num and joined(c, num) for c in num.children) else (
         "at_least" if any(c.like_num and joined(num, c) for c in num.children) else None)
-
-
-def _nominal_adjective(doc: Doc, j: int) -> Token | None:
-    """A nominal adjective right after the number, maybe past an adverb ("1.5 million
-    internally displaced", "20 critically injured")."""
-    if j + 1 < len(doc) and doc[j].pos_ == "ADV" and doc[j].lower_.endswith("ly"):
-        j += 1
-    return doc[j] if j < len(doc) and doc[j].lower_ in _NOMINAL_ADJECTIVES else None
 
 
 # Verbs by which a number of people changes (its figures are counts of those people).
@@ -740,7 +598,7 @@ def _toll_kind(num: Token) -> str | None:
         "toll", "number", "count", "tally", "total") or _is_kind_noun(c)), None)
     if toll is None:  # people that grow or shrink: "workers with jobs dropped 1.3 million"
         return "OTHER" if verb.lemma_.lower() in _CHANGE_VERBS and any(
-            c.dep_ == "nsubj" and c.tag_ in ("NNS", "NNPS") and _is_people(c)
+            c.dep_ == "nsubj" and c.tag_ in ("NNS", "NNPS") and is_people(c)
             for c in subjects) else None
     if _is_kind_noun(toll):  # "deaths climbed to 300"
         return _NOUN_KIND.get(toll.lemma_.lower()) or _NOUN_KIND[toll.lower_]
@@ -752,7 +610,7 @@ def _toll_kind(num: Token) -> str | None:
         if c.dep_ in ("acl", "relcl", "amod") for k in _verb_kinds(c)]
     if kinds or toll.lemma_.lower() == "toll":
         return kinds[0] if kinds else "KILL"
-    return "OTHER" if any(w.dep_ == "pobj" and _is_people(w) for w in words) else None
+    return "OTHER" if any(w.dep_ == "pobj" and is_people(w) for w in words) else None
 
 
 def _of_a_group(noun: Token) -> bool:
@@ -769,7 +627,7 @@ def _out_of(num: Token) -> Token | None:
     whole = num.head.head.head
     if whole.lemma_ == "be":
         whole = next((c for c in whole.children if c.dep_ == "attr"), whole)
-    return whole if whole.pos_ == "NOUN" and _is_people(whole) else None
+    return whole if whole.pos_ == "NOUN" and is_people(whole) else None
 
 
 # Nouns singular in form that count people: "300 staff", "12 police".
@@ -777,39 +635,27 @@ _SINGULAR_GROUPS = {"police", "staff", "personnel", "crew", "people", "youth", "
                     "faculty"}
 
 
-def _trailing_qualifier(doc: Doc, j: int) -> str | None:
-    """ "31 or more children", "five or fewer"."""
-    if j + 1 < len(doc) and doc[j].lower_ == "or":
-        return {"more": "at_least", "fewer": "up_to", "less": "up_to"}.get(doc[j + 1].lower_)
-    return "more_than" if _plus(doc, j) else None
-
-
-def _plus(doc: Doc, j: int) -> int:
-    """Length of a "-plus" or "plus" right after a number ("20-plus people")."""
-    if j < len(doc) and doc[j].lower_ == "plus":
-        return 1
-    return 2 if j + 1 < len(doc) and doc[j].text == "-" and doc[j + 1].lower_ == "plus" else 0
-
-
 def _singular_noun(noun: Token, num: Token) -> bool:
     """Many of a singular noun are no count of it: "a 911 caller", "the 2020 campaign"."""
     return (noun.i > num.i and noun.tag_ in ("NN", "NNP") and not noun.like_num
             and noun.lemma_.lower() not in _SINGULAR_GROUPS and noun.lower_ != "more"
-            and not (noun.tag_ == "NNP" and _is_people(noun)))  # "800,000 Rohingya"
+            and not (noun.tag_ == "NNP" and is_people(noun)))  # "800,000 Rohingya"
 
 
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
     """Fact rows (without run_id); `body` is doc.text."""
     rows = []
-    for i, j in _number_spans(doc):
-        if _is_not_a_count(doc, i, j):
+    for i, j in number_spans(doc):
+        if is_not_a_count(doc, i, j):
             continue
         value = number_value([t.text for t in doc[i:j]])
+        if value == 0:
+            continue  # "zero credibility": none of anything
         num = doc[j - 1]
         while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
             num = num.head
         noun, obj_range = _counted(doc, num, j)
-        if noun is not None and noun.i > num.i and _is_rate(doc, noun.i + 1):
+        if noun is not None and noun.i > num.i and is_rate(doc, noun.i + 1):
             continue
         kind = _kind(noun, num) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
@@ -822,12 +668,12 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
             # "a similar one released"
         lead = " ".join(t.lower_ for t in doc[max(0, i - 3):i])
         qualifier, start_tok = "exact", i
-        for words, name in _QUALIFIERS:
+        for words, name in QUALIFIERS:
             if lead == words or lead.endswith(" " + words):
                 qualifier, start_tok = name, i - len(words.split())
                 break
         if qualifier == "exact":
-            qualifier = _trailing_qualifier(doc, j) or _range_end(num) or qualifier
+            qualifier = trailing_qualifier(doc, j) or _range_end(num) or qualifier
         # the span runs to a following counted noun ("two dozen people"), not a partitive's
         end_tok = noun.i + 1 if noun.i > num.i and noun.head.head != num and not (
             _part_of_number(num) or _range_end(num) == "at_least") else j
