@@ -93,9 +93,8 @@ class Lake:
 
         def heartbeat() -> None:
             while not stop.wait(LOCK_HEARTBEAT_SECONDS):
-                try:
-                    with self.fs.open(path, "wb") as fh:
-                        fh.write(json.dumps(holder | {"beat": _now()}).encode())
+                try:  # written aside and renamed: a reader never sees half a lock
+                    self.write_json(holder | {"beat": _now()}, path)
                 except OSError:  # a storage hiccup: the next beat tries again
                     continue
 
