@@ -43,6 +43,10 @@ def _key(words: list[str]) -> tuple[str, ...]:
     return (words[0][0], *(jellyfish.metaphone(w) for w in words[1:]))
 
 
+def _name_key(name: str) -> tuple[str, ...]:
+    return _key(_core(_words(name))[0])
+
+
 def _spelt_alike(a: str, b: str) -> bool:
     """One or two slips in a long word (Zohri/Zuhri, Pelsoi/Pelosi) that keep its sound;
     Young/Yang and Kyl/Kelly differ more than that."""
@@ -84,10 +88,10 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     by_last, by_key = defaultdict(set), defaultdict(set)
     for eid, name in full.items():
         by_last[surname(name)].add(eid)
-        by_key[_key(_core(_words(name))[0])].add(eid)
+        by_key[_name_key(name)].add(eid)
 
     def spellings(eid: str) -> set[str]:  # never two people named in one article
-        return {other for other in by_key[_key(_core(_words(full[eid]))[0])] - {eid}
+        return {other for other in by_key[_name_key(full[eid])] - {eid}
                 if same_person(full[eid], full[other]) and not articles[eid] & articles[other]}
 
     remap: dict[str, str] = {}
