@@ -35,6 +35,7 @@ from tasks.schemas import PARTITIONED, SNAPSHOTS, with_metadata
 ROWS_PER_FILE = 250_000
 LOCK_HEARTBEAT_SECONDS = 60  # how often a run holding the lake says it is alive
 LOCK_STALE_SECONDS = 600  # a lock this long without a heartbeat was left by a dead run
+RETRIED = ("rejected", "failed", "quarantined")  # ingest_log statuses read again by later runs
 
 
 class LakeError(RuntimeError):
@@ -131,12 +132,13 @@ class Lake:
         return pa.concat_tables(parts) if parts else None
 
     def seen_hashes(self) -> set[str]:
-        """Content hashes of records earlier runs read (rejected ones are retried)."""
+        """Content hashes of records earlier runs read (rejected, failed and quarantined ones
+        are retried: a fixed file, bug or expectation takes effect)."""
         log = self.read("ingest_log", ["content_sha256", "status"])
         if log is None:
             return set()
         return {h for h, s in zip(log["content_sha256"].to_pylist(), log["status"].to_pylist(),
-                                  strict=True) if s != "rejected"}
+                                  strict=True) if s not in RETRIED}
 
     # ---- writing ---------------------------------------------------------------------------
 

@@ -19,9 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.dedup import MINHASH_SCHEMA
 from tasks.lake import Lake
-from tasks.schemas import SCHEMA_VERSION, TABLES
-
-STATUSES = ("published", "duplicate", "rejected", "already_seen")
+from tasks.schemas import INGEST_STATUSES, SCHEMA_VERSION, TABLES
 
 
 @dataclass
@@ -46,7 +44,7 @@ class RunSummary:
 
     def tally(self, tables: dict[str, pa.Table]) -> None:
         statuses = Counter(tables["ingest_log"]["status"].to_pylist())
-        self.records = {s: statuses.get(s, 0) for s in STATUSES}
+        self.records = {s: statuses.get(s, 0) for s in INGEST_STATUSES}
         articles = tables["articles"]
         self.near_duplicates = articles.num_rows - articles["duplicate_of"].null_count
         self.rows = {name: table.num_rows for name, table in tables.items()}

@@ -17,7 +17,8 @@ ENTITY_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT
                  "WORK_OF_ART"]
 GRANULARITIES = ["day", "week", "month", "year", "unknown"]
 DATE_SOURCES = ["metadata", "header", "text", "none"]
-INGEST_STATUSES = ["published", "duplicate", "rejected", "already_seen"]
+INGEST_STATUSES = ["published", "duplicate", "rejected", "already_seen", "failed",
+                   "quarantined"]
 QUOTE_KINDS = ["direct", "unmarked"]
 
 
@@ -111,8 +112,9 @@ TABLES: dict[str, pa.Schema] = {
         _s("source_id", "the record's own id from its metadata"),
         _s("content_sha256", "sha256 of the record's bytes as read", False),
         _f("bytes", pa.int64(), "size of the record as read", False),
-        _s("status", "published, duplicate, rejected or already_seen", False),
-        _s("reason", "why rejected, or which kind of duplicate"),
+        _s("status",
+           "published, duplicate, rejected, already_seen, failed or quarantined", False),
+        _s("reason", "why rejected, failed or quarantined, or which kind of duplicate"),
         _s("article_id", "the article it became or duplicates"),
         _RUN,
     ]),
