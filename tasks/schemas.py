@@ -153,6 +153,8 @@ VOCABULARIES: dict[tuple[str, str], list[str]] = {
 
 # Tables whose rows carry start/end offsets into articles.body.
 OFFSET_TABLES = ["mentions", "quotes", "facts", "dates"]
+# Tables whose every row belongs to one article: a bad row holds back its article.
+ARTICLE_TABLES = ["articles", "entities", *OFFSET_TABLES]
 
 
 def reader_schema(table: str) -> pa.Schema:

@@ -1,9 +1,17 @@
 """Validate tables against the Great Expectations suites in `expectations/` (contract §5).
 
-Each expectation's severity is `meta.severity` in its suite: `error` blocks the publish,
-`warning` is only reported. GE 1.x has a native `severity` too, but its levels are
-critical/warning/info, so the suites mirror ours there (error -> critical) for GE's own docs
-and we read `meta`. GE cannot join tables, so offset checks run on a derived column (below).
+Each expectation's severity is `meta.severity` in its suite: `error` fails, `warning` is
+only reported. GE 1.x has a native `severity` too, but its levels are critical/warning/info,
+so the suites mirror ours there (error -> critical) for GE's own docs and we read `meta`.
+Each expectation's `meta.scope` says what a failure means: `row` (a predicate on each row:
+the failing rows' articles are quarantined, the rest publishes) or `table` (column set,
+uniqueness of a lake-wide key: the whole publish is blocked). A row failure in a table whose
+rows belong to no article (ingest_log, the story snapshots) blocks too.
+GE cannot join tables, so offset checks run on a derived column (below).
+
+A run validates twice with one GE context, so that the data docs show both: the article
+tables first (to quarantine bad articles before clustering), then the ledger and the story
+snapshots, which depend on what was quarantined.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import json
 import pathlib
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import fsspec
@@ -20,9 +28,10 @@ import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.schemas import OFFSET_TABLES
+from tasks.schemas import ARTICLE_TABLES, OFFSET_TABLES
 
 SEVERITIES = ("error", "warning")
+SCOPES = ("row", "table")
 GE_SEVERITY = {"error": "critical", "warning": "warning"}
 # Added to every offset table's frame: articles.body[start:end] == text, None if not checkable.
 OFFSET_COLUMN = "offset_matches"
@@ -38,6 +47,17 @@ class ExpectationOutcome:
     success: bool
     observed: str  # short human summary
     skipped: bool = False  # not run (a table it needs is not in the call): neither pass nor fail
+    scope: str = "table"  # "row": the failing rows' articles are quarantined
+    rows: list[int] = field(default_factory=list)  # failing row positions (row scope)
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}.{self.expectation}({self.column or ''})"
+
+    @property
+    def quarantines(self) -> bool:
+        """A row failure in an article table holds back those articles, not the run."""
+        return self.scope == "row" and self.table in ARTICLE_TABLES and bool(self.rows)
 
 
 @dataclass
@@ -45,6 +65,7 @@ class ValidationReport:
     success: bool  # False iff an error-severity expectation failed
     outcomes: list[ExpectationOutcome]
     docs_index: str | None = None
+    held: dict[str, list[str]] = field(default_factory=dict)  # article -> row expectations
 
     def _failing(self, severity: str) -> list[ExpectationOutcome]:
         return [o for o in self.outcomes
@@ -55,51 +76,81 @@ class ValidationReport:
         return self._failing("error")
 
     @property
+    def blocking(self) -> list[ExpectationOutcome]:
+        """Failed error expectations that no quarantine can settle: the publish is blocked."""
+        return [o for o in self.failed if not o.quarantines]
+
+    def quarantine(self, tables: dict[str, pa.Table]) -> dict[str, list[str]]:
+        """article_id -> the row expectations its rows failed (error severity)."""
+        held: dict[str, list[str]] = {}
+        for outcome in self.failed:
+            if outcome.quarantines:
+                ids = tables[outcome.table]["article_id"].take(outcome.rows).to_pylist()
+                for article_id in dict.fromkeys(ids):
+                    held.setdefault(article_id, []).append(outcome.name)
+        return held
+
+    def merge(self, other: ValidationReport) -> ValidationReport:
+        return ValidationReport(self.success and other.success, self.outcomes + other.outcomes,
+                                other.docs_index or self.docs_index, self.held | other.held)
+
+    @property
     def warnings(self) -> list[ExpectationOutcome]:
         return self._failing("warning")
 
     def to_dict(self) -> dict:
+        outcomes = [{k: v for k, v in asdict(o).items() if k != "rows"}
+                    | {"failing_rows": len(o.rows)} for o in self.outcomes]
         return {"success": self.success, "message": self.message(), "docs_index": self.docs_index,
-                "outcomes": [asdict(o) for o in self.outcomes]}
+                "outcomes": outcomes}
 
     def message(self) -> str:
-        def name(o: ExpectationOutcome) -> str:
-            return f"{o.table}.{o.expectation}({o.column or ''})"
-
+        if self.blocking:
+            return "validation failed: " + ", ".join(o.name for o in self.blocking)
         if self.failed:
-            return "validation failed: " + ", ".join(name(o) for o in self.failed)
+            rows = sum(len(o.rows) for o in self.failed)
+            return (f"validation passed with quarantine: {rows} rows failed "
+                    + ", ".join(o.name for o in self.failed))
         skipped = sum(o.skipped for o in self.outcomes)
         return (f"validation passed: {len(self.outcomes) - skipped} expectations run, "
                 f"{len(self.warnings)} warnings, {skipped} skipped")
 
 
 def load_suite(path: pathlib.Path) -> dict:
-    """A suite's JSON, checked for our severity and that GE accepts every expectation."""
+    """A suite's JSON, checked for our severity and scope and that GE accepts every
+    expectation."""
     from great_expectations import ExpectationSuite
 
     data = json.loads(path.read_text())
     for exp in data["expectations"]:
         if exp.get("meta", {}).get("severity") not in SEVERITIES:
             raise ValueError(f"{path}: {exp['type']} has no meta.severity in {SEVERITIES}")
+        if exp["meta"].get("scope") not in SCOPES:
+            raise ValueError(f"{path}: {exp['type']} has no meta.scope in {SCOPES}")
     # GE logs and drops an expectation it cannot parse; a silently shorter suite must not pass.
     if len(ExpectationSuite(**data).expectations) != len(data["expectations"]):
         raise ValueError(f"{path}: Great Expectations rejected some expectations")
     return data
 
 
-def validate_tables(tables: dict[str, pa.Table], suites_dir: pathlib.Path,
-                    docs_url: str | None = None) -> ValidationReport:
-    """Validate each given table against `suites_dir/<table>.json` with an ephemeral context.
+class Validation:
+    """One GE context for a run: validate tables (more than once), then build the docs of
+    everything validated."""
 
-    docs_url: local folder or fsspec URL that receives the GE data docs (built locally first).
-    """
-    import great_expectations as gx
+    def __init__(self) -> None:
+        import great_expectations as gx
 
-    bodies = _bodies(tables["articles"]) if "articles" in tables else None
-    report = ValidationReport(success=True, outcomes=[])
-    with tempfile.TemporaryDirectory() as site_dir:
-        context = gx.get_context(mode="ephemeral", project_config=_config(site_dir))
-        source = context.data_sources.add_pandas("wiredesk")
+        self._site = tempfile.TemporaryDirectory()
+        self.context = gx.get_context(mode="ephemeral", project_config=_config(self._site.name))
+        self._source = self.context.data_sources.add_pandas("wiredesk")
+
+    def run(self, tables: dict[str, pa.Table], suites_dir: pathlib.Path) -> ValidationReport:
+        """Validate each table against `suites_dir/<table>.json` (each table once a
+        context); offsets are checked against the articles among them."""
+        import great_expectations as gx
+
+        bodies = _bodies(tables["articles"]) if "articles" in tables else None
+        report = ValidationReport(success=True, outcomes=[])
         for name, table in tables.items():
             suite = load_suite(pathlib.Path(suites_dir) / f"{name}.json")
             run = []
@@ -113,23 +164,58 @@ def validate_tables(tables: dict[str, pa.Table], suites_dir: pathlib.Path,
             frame = table.to_pandas()
             if name in OFFSET_TABLES:
                 frame[OFFSET_COLUMN] = _offsets_match(table, bodies)
-            ge_suite = context.suites.add(gx.ExpectationSuite(**{**suite, "expectations": run}))
-            batch = source.add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
-            definition = context.validation_definitions.add(
+            ge_suite = self.context.suites.add(
+                gx.ExpectationSuite(**{**suite, "expectations": run}))
+            batch = self._source.add_dataframe_asset(name
+                                                     ).add_batch_definition_whole_dataframe(name)
+            definition = self.context.validation_definitions.add(
                 gx.ValidationDefinition(name=name, data=batch, suite=ge_suite))
+            # COMPLETE: every failing row's position, to quarantine exactly those articles.
             result = definition.run(batch_parameters={"dataframe": frame},
-                                    result_format="SUMMARY")
+                                    result_format={"result_format": "COMPLETE"})
             order = [exp.id for exp in ge_suite.expectations]
             for res in sorted(result.results, key=lambda r: order.index(r.expectation_config.id)):
                 cfg, error = res.expectation_config, _exception(res.exception_info)
                 exp = {"type": cfg.type, "kwargs": cfg.kwargs, "meta": cfg.meta}
-                report.outcomes.append(_outcome(name, exp, res.success and not error,
-                                                _observed(res.result, error)))
+                success = res.success and not error
+                report.outcomes.append(_outcome(
+                    name, exp, success, _observed(res.result, error),
+                    rows=[] if success or error else _rows(res.result)))
+        report.success = not report.failed
+        report.held = report.quarantine(tables)
+        return report
+
+    def docs(self, docs_url: str) -> str:
+        """Build the data docs of every validation so far, locally, then copy them to
+        `docs_url` (a folder or fsspec URL); returns the index's address."""
+        self.context.build_data_docs(site_names=[_SITE])
+        return _copy_tree(self._site.name, docs_url)
+
+    def close(self) -> None:
+        self._site.cleanup()
+
+
+def validate_tables(tables: dict[str, pa.Table], suites_dir: pathlib.Path,
+                    docs_url: str | None = None) -> ValidationReport:
+    """Validate each given table against `suites_dir/<table>.json` with an ephemeral context.
+
+    docs_url: local folder or fsspec URL that receives the GE data docs (built locally first).
+    """
+    validation = Validation()
+    try:
+        report = validation.run(tables, suites_dir)
         if docs_url:
-            context.build_data_docs(site_names=[_SITE])
-            report.docs_index = _copy_tree(site_dir, docs_url)
-    report.success = not report.failed
-    return report
+            report.docs_index = validation.docs(docs_url)
+        return report
+    finally:
+        validation.close()
+
+
+def _rows(result: dict) -> list[int]:
+    """Positions of the failing rows in a COMPLETE result (a row-wise expectation has them;
+    an aggregate one, none)."""
+    rows = result.get("unexpected_index_list") or []
+    return sorted({int(r) for r in rows if isinstance(r, int | np.integer)})
 
 
 def _config(site_dir: str) -> Any:
@@ -175,14 +261,15 @@ def _offsets_match(table: pa.Table, bodies: dict[str, str] | None) -> list[bool 
 
 
 def _outcome(table: str, exp: dict, success: bool, observed: str,
-             skipped: bool = False) -> ExpectationOutcome:
+             skipped: bool = False, rows: list[int] | None = None) -> ExpectationOutcome:
     kwargs = exp["kwargs"]
     columns = ([kwargs["column"]] if "column" in kwargs else kwargs.get("column_list")
                or [kwargs[k] for k in ("column_A", "column_B") if k in kwargs])
     return ExpectationOutcome(table=table, expectation=exp["type"],
                               column=",".join(columns) or None,
                               severity=exp["meta"]["severity"], success=bool(success),
-                              observed=observed, skipped=skipped)
+                              observed=observed, skipped=skipped,
+                              scope=exp["meta"].get("scope", "table"), rows=rows or [])
 
 
 def _exception(info: dict) -> str | None:
@@ -230,11 +317,33 @@ def _copy_tree(local_dir: str, url: str) -> str:
     return f"{url.rstrip('/')}/index.html"
 
 
+_RUNS: dict[str, Validation] = {}  # run_id -> its GE context, between the two phases
+
+
 @task(name="validate", cache_policy=NO_CACHE)
-def validate_task(staging_url: str, staged: dict[str, list[str]], suites_dir: pathlib.Path,
-                  docs_url: str) -> ValidationReport:
-    """Validate everything the run is about to publish, all tables in one call (so offsets
-    are checked against the run's own articles)."""
+def validate_task(run_id: str, staging_url: str, staged: dict[str, list[str]],
+                  names: list[str], suites_dir: pathlib.Path) -> ValidationReport:
+    """Validate the run's staged tables `names`, in one call (so offsets are checked against
+    the run's own articles), in the run's GE context."""
     from tasks.publish import load_tables
 
-    return validate_tables(load_tables(staging_url, staged), suites_dir, docs_url)
+    tables = load_tables(staging_url, {name: staged[name] for name in names})
+    return _RUNS.setdefault(run_id, Validation()).run(tables, suites_dir)
+
+
+@task(name="validation-docs", cache_policy=NO_CACHE)
+def docs_task(run_id: str, docs_url: str) -> str | None:
+    """The data docs of the run's validations, into `docs_url`; ends the run's context."""
+    validation = _RUNS.pop(run_id, None)
+    if validation is None:
+        return None
+    try:
+        return validation.docs(docs_url)
+    finally:
+        validation.close()
+
+
+def forget(run_id: str) -> None:
+    """Drop a run's GE context (a run that ends before its docs are built)."""
+    if (validation := _RUNS.pop(run_id, None)) is not None:
+        validation.close()
