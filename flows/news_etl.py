@@ -22,7 +22,7 @@ from tasks.dedup import dedup_task
 from tasks.extract import ARTICLE_SECONDS, EXTRACTED, extract_task, link_task
 from tasks.ingest import MAX_RECORD_BYTES, ingest_task
 from tasks.lake import Lake
-from tasks.ledger import hold_back_task, read_failures
+from tasks.ledger import hold_back_task
 from tasks.publish import (
     RunSummary,
     block_task,
@@ -115,17 +115,16 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -
     with clock("validate"):
         # Failed articles leave the run whole; then the article tables are validated and
         # the articles with rows failing a row-level expectation are quarantined.
-        staged, _, failed = hold_back_task(staging, staged, read_failures(staging, failures),
-                                           "failed")
+        staged, _, failed = hold_back_task(staging, staged, "failed", failures)
         checked = validate_task(run_id, staging, staged, ARTICLE_TABLES, EXPECTATIONS)
         staged, taken, quarantined = hold_back_task(
-            staging, staged, {aid: "quarantined: " + ", ".join(names)
-                              for aid, names in checked.held.items()}, "quarantined")
+            staging, staged, "quarantined",
+            held={aid: "quarantined: " + ", ".join(names) for aid, names in checked.held.items()})
     if staged["articles"] or stories_missing(params.lake):
         with clock("cluster"):  # the story snapshots are redrawn over the lake
             clustered = cluster_task(params.lake, staging, staged, run_id, started.date())
-            unclustered = read_failures(staging, clustered.pop("failures"))
-            staged, _, more = hold_back_task(staging, staged | clustered, unclustered, "failed")
+            unclustered = clustered.pop("failures")
+            staged, _, more = hold_back_task(staging, staged | clustered, "failed", unclustered)
             failed |= more
     with clock("validate"):
         checked = checked.merge(validate_task(run_id, staging, staged,

@@ -48,27 +48,50 @@ def isolate(step: Callable[[list[T]], R], items: Sequence[T],
 
     For steps (linking, clustering) that see all articles at once: one article's odd rows
     then fail that article, not the run. `step` must not change its input. `fixed` (e.g.
-    the lake's own rows) is never blamed: if the step fails on it alone, the error
-    propagates. Costs nothing when the step succeeds, and about 2·log2(n) extra calls per
-    culprit when it does not.
+    the lake's own rows) is never blamed: if the step fails on it alone, or for too many
+    articles to search (MAX_BISECTIONS calls), the first error propagates. Costs nothing
+    when the step succeeds, and about 2·log2(n) extra calls per culprit when it does not.
     """
     try:
         return step([*fixed, *items]), []
-    except Exception:
-        culprits = _culprits(step, list(items), list(fixed))
+    except Exception as exc:
+        budget = [MAX_BISECTIONS]
+        try:
+            culprits = _culprits(step, list(items), list(fixed), budget)
+        except _Systemic:
+            raise exc from None
     blamed = {id(item) for item, _ in culprits}
     return step([*fixed, *(item for item in items if id(item) not in blamed)]), culprits
 
 
+# Calls of a step a search for culprits may make: a step that fails for most articles is
+# broken, not fed a bad article, and searching would cost a run's worth of calls.
+MAX_BISECTIONS = 64
+
+
+class _Systemic(Exception):
+    """The step fails whatever articles it is given."""
+
+
 def _culprits(step: Callable[[list[T]], object], items: list[T],
-              fixed: list[T]) -> list[tuple[T, Exception]]:
+              fixed: list[T], budget: list[int]) -> list[tuple[T, Exception]]:
     def error(subset: list[T]) -> Exception | None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Systemic
         try:
             step([*fixed, *subset])
         except Exception as exc:
             return exc
         return None
 
+    if not items or error([]) is not None:
+        raise _Systemic  # it fails without any of them
+    return _bisect(error, items)
+
+
+def _bisect(error: Callable[[list[T]], Exception | None],
+            items: list[T]) -> list[tuple[T, Exception]]:
     if len(items) == 1:
         return [(items[0], exc)] if (exc := error(items)) else []
     half = len(items) // 2
@@ -77,8 +100,8 @@ def _culprits(step: Callable[[list[T]], object], items: list[T],
     if left_error is None and right_error is None:  # only together do they fail
         exc = error(items) or RuntimeError("fails only with the whole run")
         return [(item, exc) for item in items]
-    return ((_culprits(step, left, fixed) if left_error else [])
-            + (_culprits(step, right, fixed) if right_error else []))
+    return ((_bisect(error, left) if left_error else [])
+            + (_bisect(error, right) if right_error else []))
 
 
 def hold_back(tables: dict[str, pa.Table], held: dict[str, str],
@@ -145,11 +168,13 @@ HELD_TABLES = ("articles", "entities", "mentions", "quotes", "facts", "dates", "
 
 
 @task(name="hold-back", cache_policy=NO_CACHE)
-def hold_back_task(staging_url: str, staged: dict[str, list[str]], held: dict[str, str],
-                   status: str) -> tuple[dict[str, list[str]], dict[str, list[str]],
-                                         dict[str, str]]:
-    """hold_back over the run's staged tables. Returns (the staged tables without the held
-    articles, their rows taken out, every article held with its reason)."""
+def hold_back_task(staging_url: str, staged: dict[str, list[str]], status: str,
+                   failures: list[str] = (), held: dict[str, str] | None = None,
+                   ) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
+    """hold_back over the run's staged tables, of the articles in the staged `failures`
+    files and in `held` (article_id -> reason). Returns (the staged tables without them,
+    their rows taken out, every article held with its reason)."""
+    held = read_failures(staging_url, failures) | (held or {})
     if not held:
         return staged, {}, {}
     from tasks.publish import read_staged, staged_schema

@@ -37,7 +37,7 @@ def test_sample_run_publishes_every_table(seeded) -> None:
     lake, summary = seeded
     assert summary.outcome == "published" and summary.validation["success"]
     assert summary.records == {"published": 5, "duplicate": 0, "rejected": 0,
-                               "already_seen": 0}
+                               "already_seen": 0, "failed": 0, "quarantined": 0}
     for name in ("articles", "entities", "mentions", "quotes", "facts", "dates", "ingest_log"):
         assert summary.rows[name] > 0, name
         assert len(_table(lake, name)) == summary.rows[name]
@@ -78,7 +78,7 @@ def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
     summary = _run(Path(__file__).parent.parent / "data" / "raw", lake)
     assert summary.outcome == "nothing new"
     assert summary.records == {"published": 0, "duplicate": 0, "rejected": 0,
-                               "already_seen": 5}
+                               "already_seen": 5, "failed": 0, "quarantined": 0}
     after = {p: p.read_bytes() for p in lake.rglob("*.parquet") if "ingest_log" not in p.parts}
     assert after == before  # no published row changed, no file added
     statuses = [r["status"] for r in _table(lake, "ingest_log")]
@@ -118,7 +118,7 @@ def test_bad_files_are_rejected_and_good_ones_published(tmp_path: Path, seeds: P
     (drop / "huge.txt").write_text("word " * 300_000)
     summary = _run(drop, lake, max_record_bytes=2**20)
     assert summary.records == {"published": 1, "duplicate": 0, "rejected": 5,
-                               "already_seen": 0}
+                               "already_seen": 0, "failed": 0, "quarantined": 0}
     log = {Path(r["source_uri"]).name: r for r in _table(lake, "ingest_log")}
     assert len(log) == 6 and all(r["reason"] for n, r in log.items() if n != "good.txt")
     assert len(_table(lake, "articles")) == 1
@@ -132,7 +132,7 @@ def test_failed_validation_publishes_nothing(tmp_path: Path, seeds: Path,
     suite["expectations"].append({
         "type": "expect_column_values_to_be_between",
         "kwargs": {"column": "word_count", "max_value": 10},
-        "meta": {"severity": "error"}, "severity": "critical"})
+        "meta": {"severity": "error", "scope": "row"}, "severity": "critical"})
     (suites / "articles.json").write_text(json.dumps(suite))
     monkeypatch.setattr(news, "EXPECTATIONS", suites)
     lake = tmp_path / "lake"
@@ -217,7 +217,9 @@ def test_task_runs_grow_with_batches_not_documents(tmp_path: Path, seed_texts) -
         return {name: names.count(name) for name in set(names)}
 
     # 12 documents: per-batch stages run once per batch of 4, whole-run stages once.
-    assert task_runs(4) == {"ingest": 1, "clean": 3, "dedup": 1, "extract": 3, "link": 1,
-                            "cluster": 1, "validate": 1, "publish": 1}
-    assert task_runs(12) == {"ingest": 1, "clean": 1, "dedup": 1, "extract": 1,
-                             "cluster": 1, "validate": 1, "publish": 1}
+    # Whole-run steps: holding back failed and quarantined articles (3), validating the
+    # article tables and then the ledger and stories (2), the share of held-back articles.
+    whole_run = {"dedup": 1, "hold_back": 3, "validate": 2, "docs": 1, "cluster": 1,
+                 "share": 1, "publish": 1}
+    assert task_runs(4) == {"ingest": 1, "clean": 3, "extract": 3, "link": 1, **whole_run}
+    assert task_runs(12) == {"ingest": 1, "clean": 1, "extract": 1, **whole_run}

@@ -180,7 +180,9 @@ def test_every_suite_file_is_a_table() -> None:
 
 @pytest.mark.parametrize("bad", [
     {"type": "expect_column_values_to_be_nonsense", "kwargs": {"column": "x"},
-     "meta": {"severity": "error"}},
+     "meta": {"severity": "error", "scope": "row"}},
+    {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"},
+     "meta": {"severity": "error"}},  # no scope
     {"type": "expect_column_values_to_not_be_null", "kwargs": {"column": "x"},
      "meta": {"severity": "critical"}},
 ])
@@ -189,3 +191,36 @@ def test_suite_that_would_lose_expectations_is_rejected(tmp_path: pathlib.Path, 
     path.write_text(json.dumps({"name": "t", "expectations": [bad]}))
     with pytest.raises(ValueError):
         load_suite(path)
+
+
+def _two_articles() -> dict[str, pa.Table]:
+    other = "fedcba9876543210"
+    return {"articles": pa.concat_tables([good("articles"), good("articles", article_id=other)]),
+            "facts": pa.concat_tables([good("facts"), good("facts", article_id=other,
+                                                           fact_id=f"{other}:1", kind="EATEN")])}
+
+
+def test_a_failing_row_quarantines_its_article_not_the_run() -> None:
+    report = validate_tables(_two_articles(), SUITES)
+    assert not report.success and not report.blocking
+    assert report.held == {"fedcba9876543210": ["facts.expect_column_values_to_be_in_set(kind)"]}
+    assert "quarantine" in report.message()
+
+
+@pytest.mark.parametrize("tables", [
+    {"articles": good("articles").drop_columns(["title"])},  # table scope: the column set
+    {"story_members": pa.concat_tables([good("story_members")] * 2)},  # a lake-wide key
+    {"ingest_log": good("ingest_log", status="lost")},  # a row of no article: the ledger
+], ids=["columns", "snapshot key", "ledger row"])
+def test_systemic_failures_block(tables: dict[str, pa.Table]) -> None:
+    report = validate_tables(tables, SUITES)
+    assert report.blocking and not report.held
+    assert report.message().startswith("validation failed")
+
+
+def test_every_expectation_declares_its_scope() -> None:
+    for path in SUITES.glob("*.json"):
+        for exp in json.loads(path.read_text())["expectations"]:
+            table_wide = exp["type"] == "expect_table_columns_to_match_set" or (
+                "unique" in exp["type"] and path.stem not in schemas.ARTICLE_TABLES)
+            assert exp["meta"]["scope"] == ("table" if table_wide else "row"), (path.stem, exp)
