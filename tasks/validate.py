@@ -327,7 +327,7 @@ def validate_task(run_id: str, staging_url: str, staged: dict[str, list[str]],
     the run's own articles), in the run's GE context."""
     from tasks.publish import load_tables
 
-    tables = load_tables(staging_url, {name: staged[name] for name in names})
+    tables = load_tables(staging_url, {name: staged[name] for name in names if name in staged})
     return _RUNS.setdefault(run_id, Validation()).run(tables, suites_dir)
 
 
