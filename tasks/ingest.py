@@ -13,7 +13,6 @@ import hashlib
 import itertools
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields
 
@@ -35,6 +34,8 @@ SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES + JSONL_SUFFIXES + HTML_SUFFIXES
 # A well-formed UTF-8 multi-byte sequence: its presence means the writer meant UTF-8.
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                              rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+# Control characters (Unicode category Cc) other than the usual whitespace.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 class InputError(RuntimeError):
@@ -192,7 +193,7 @@ def decode(raw: bytes) -> str:
 
 def _textual(text: str) -> str:
     """Refuse text that is mostly control characters: that is binary data decoded by luck."""
-    control = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    control = len(_CONTROL.findall(text))
     if control > max(2, len(text) // 1000):
         raise Rejected(f"binary content: {control} control characters")
     return text
