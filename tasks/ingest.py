@@ -251,7 +251,8 @@ def _line_record(record: Record, line: bytes | None, seen: set[str], max_bytes: 
 
 def _remainder(uri: str, lines: _Lines | None, status: str, exc: Exception,
                fs: fsspec.AbstractFileSystem, path: str) -> Record:
-    """The row for what could not be read of a JSONL file: from the line where it broke."""
+    """The row for what could not be read of a JSONL file, from the line where it broke on:
+    `uri#N`, its hash and size those of the bytes of line N read before the fault."""
     if lines is None:  # not even opened
         return _ended(Record(uri, EMPTY_SHA256, 0), status, _failure(exc)
                       if status == "failed" else _unreadable(fs, path, exc))
