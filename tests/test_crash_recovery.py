@@ -25,7 +25,6 @@ import duckdb
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-
 from servers import prefect_server
 
 ROOT = Path(__file__).resolve().parent.parent
