@@ -15,13 +15,13 @@ import re
 import unicodedata
 
 import dateparser
-import py3langid
 import pyarrow as pa
 import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.lake import Lake
+from tasks.language import detect_language
 from tasks.ledger import reason
 from tasks.schemas import TABLES
 
@@ -161,11 +161,6 @@ def article_id(body: str) -> str:
 def normalized_key(body: str) -> str:
     folded = unicodedata.normalize("NFKC", body).translate(_QUOTES).casefold()
     return " ".join(folded.split())
-
-
-def detect_language(body: str) -> str:
-    code, _ = py3langid.classify(body[:5000])
-    return code
 
 
 def _is_headline(paragraphs: list[str]) -> bool:

@@ -54,7 +54,7 @@ TABLES: dict[str, pa.Schema] = {
         _s("byline", "authors as written"),
         _f("published_date", pa.date32(), "publication date"),
         _s("published_date_source", "metadata, header, text or none", False),
-        _s("language", "ISO 639-1 code", False),
+        _s("language", "ISO 639-1 code, or und when it cannot be told", False),
         _s("body", "cleaned article text, paragraphs separated by a blank line", False),
         _f("word_count", pa.int32(), "words in body", False),
         _s("duplicate_of", "article_id of the earlier article this one nearly copies"),

@@ -31,6 +31,7 @@ from tasks.extract.linking import apply_links, person_links
 from tasks.extract.quotes import extract_quotes
 from tasks.extract.workers import ArticleTimeout, run_chunks, time_limit
 from tasks.lake import Lake
+from tasks.language import served
 from tasks.ledger import failures_table, isolate, reason
 from tasks.schemas import conform
 
@@ -137,8 +138,9 @@ def extract_batch(articles: list[dict], nlp: Language, known: dict[str, str] | N
 
 
 def _serves(model_language: str | None, language: str | None) -> bool:
-    """English models read English and text whose language could not be told."""
-    return model_language is None or language in (None, "und", model_language)
+    """A model reads its own language and text whose language could not be told; a stand-in
+    without a language (evaluation) and an article without one (tests) read everything."""
+    return model_language is None or language is None or served(language, model_language)
 
 
 def _limit(article: dict, seconds: float | None) -> float:
