@@ -9,19 +9,19 @@ lists the renames, then the renames happen, then the journal goes. A run that di
 the journal leaves only temporaries (swept away); one that dies after it is rolled forward
 by the next run, so no reader ever sees half a run.
 
-Readers never wait; writers take turns. A run holds `_state/lock.json` from its first read of
-the lake's state (copies, entities, stories) to its publish: two runs that overlapped would
-each miss what the other published.
+Readers never wait; writers take turns. A run holds the lake's lock (`_state/lock/`, see
+`lock.py`) from its first read of the lake's state (copies, entities, stories) to its
+publish: two runs that overlapped would each miss what the other published. Every write
+passes a gate (`gate.py`) that a signal or the lock's release closes.
+
+A file that cannot be read is reported as `LakeCorrupt`, one line naming it and the repair
+(`wiredesk check --repair`, see `tasks/check.py`), never as a parser's traceback.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import posixpath
-import socket
-import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,20 +30,17 @@ import fsspec
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tasks.lake import lock as _lock
+from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, repair_hint
+from tasks.lake.gate import GATE, LakeClosed, RunInterrupted
+from tasks.lake.lock import LOCK_HEARTBEAT_SECONDS, LOCK_STALE_SECONDS
 from tasks.schemas import PARTITIONED, SNAPSHOTS, with_metadata
 
+__all__ = ["LOCK_HEARTBEAT_SECONDS", "LOCK_STALE_SECONDS", "RETRIED", "Lake", "LakeBusy",
+           "LakeClosed", "LakeCorrupt", "LakeError", "RunInterrupted", "unreadable"]
+
 ROWS_PER_FILE = 250_000
-LOCK_HEARTBEAT_SECONDS = 60  # how often a run holding the lake says it is alive
-LOCK_STALE_SECONDS = 600  # a lock this long without a heartbeat was left by a dead run
 RETRIED = ("rejected", "failed", "quarantined")  # ingest_log statuses read again by later runs
-
-
-class LakeError(RuntimeError):
-    """The lake cannot be reached or written."""
-
-
-class LakeBusy(LakeError):
-    """Another run is writing the lake."""
 
 
 class Lake:
@@ -66,55 +63,16 @@ class Lake:
 
     @contextmanager
     def lock(self, run_id: str) -> Iterator[None]:
-        """Hold the lake for one run, or raise LakeBusy. The lock file is created only if
-        absent (exclusive create: local files, memory, S3 conditional writes). Its holder
-        renews a heartbeat in it; a lock whose heartbeat stopped (a run killed on any
-        machine), or whose process on this machine is gone, is taken over."""
-        path = self.path("_state", "lock.json")
-        holder = {"run_id": run_id, "host": socket.gethostname(), "pid": os.getpid(),
-                  "since": _now(), "beat": _now()}
-        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
-        for attempt in (1, 2):
-            try:
-                with self.fs.open(path, "xb") as fh:
-                    fh.write(json.dumps(holder).encode())
-                break
-            except FileExistsError:
-                other = self._holder(path)
-                if attempt == 1 and _abandoned(other):
-                    self.fs.rm(path)
-                    continue
-                raise LakeBusy(
-                    f"lake {self.url!r} is being written by run {other.get('run_id')} (host "
-                    f"{other.get('host')}, pid {other.get('pid')}, since {other.get('since')});"
-                    f" run again when it has finished (a dead run's lock is taken over "
-                    f"{LOCK_STALE_SECONDS // 60} minutes after its last heartbeat), or delete "
-                    f"{self.uri('_state', 'lock.json')} if it cannot be read") from None
-        stop = threading.Event()
-
-        def heartbeat() -> None:
-            while not stop.wait(LOCK_HEARTBEAT_SECONDS):
-                try:  # written aside and renamed: a reader never sees half a lock
-                    self.write_json(holder | {"beat": _now()}, path)
-                except OSError:  # a storage hiccup: the next beat tries again
-                    continue
-
-        beating = threading.Thread(target=heartbeat, name=f"lake-lock-{run_id}", daemon=True)
-        beating.start()
+        """Hold the lake for one run, or raise LakeBusy naming the run that holds it. A lock
+        whose holder is dead (its process on this machine has ended, or its heartbeat stopped
+        LOCK_STALE_SECONDS ago) is taken over; of several runs taking it over at once, one
+        wins. On leaving, this process stops writing below the lake, then lets go."""
+        held = _lock.LakeLock(self, run_id)
+        held.acquire()
         try:
             yield
         finally:
-            stop.set()
-            beating.join()
-            if self._holder(path).get("run_id") == run_id:
-                self.fs.rm(path)
-
-    def _holder(self, path: str) -> dict:
-        try:
-            with self.fs.open(path) as fh:
-                return json.load(fh)
-        except (FileNotFoundError, ValueError):
-            return {}
+            held.release()
 
     # ---- reading what is published -------------------------------------------------------
 
@@ -127,9 +85,27 @@ class Lake:
                       if p.endswith(".parquet") and not posixpath.basename(p).startswith("."))
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
-        """Every published row of a table (only the given columns), or None if it has none."""
-        parts = [pq.read_table(p, columns=columns, filesystem=self.fs) for p in self.files(table)]
-        return pa.concat_tables(parts) if parts else None
+        """Every published row of a table (only the given columns), or None if it has none.
+        A file that cannot be read raises LakeCorrupt naming it."""
+        parts = []
+        for path in self.files(table):
+            try:
+                parts.append(pq.read_table(path, columns=columns, filesystem=self.fs))
+            except Exception as exc:
+                if (why := unreadable(exc)) is None:
+                    raise  # the storage, not the file: retried by the caller
+                raise LakeCorrupt(self.corrupt(path, f"cannot be read as Parquet ({why})")
+                                  ) from None
+        try:
+            return pa.concat_tables(parts) if parts else None
+        except pa.ArrowInvalid as exc:  # one file's columns differ from the others'
+            raise LakeCorrupt(f"{self.uri(table)}: files with different columns ({_line(exc)})"
+                              f"; run `wiredesk check --lake {self.url}` to find the odd "
+                              "one") from None
+
+    def corrupt(self, path: str, problem: str) -> str:
+        """The one-line message for a corrupt file: where, what, and what to do."""
+        return f"{self.uri(posixpath.relpath(path, self.root))} {problem}; {repair_hint(self.url)}"
 
     def seen_hashes(self) -> set[str]:
         """Content hashes of records earlier runs read (rejected, failed and quarantined ones
@@ -144,12 +120,17 @@ class Lake:
 
     def write_parquet(self, table: pa.Table, path: str) -> None:
         """Write under a temporary name, then rename: readers see all of the file or nothing."""
-        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
-        tmp = _temporary(path)
-        pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
-        self.fs.mv(tmp, path)
+        with GATE.writing(path):
+            self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+            tmp = _temporary(path)
+            pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            self.fs.mv(tmp, path)
 
     def write_json(self, obj: object, path: str) -> None:
+        with GATE.writing(path):
+            self._put_json(obj, path)
+
+    def _put_json(self, obj: object, path: str) -> None:
         self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
         tmp = _temporary(path)
         with self.fs.open(tmp, "w") as fh:
@@ -178,23 +159,31 @@ class Lake:
                     for name, table in state.items() if table.num_rows]
 
         renames = []
-        for final, table in planned:
+        for final, table in planned:  # each a write of its own: a signal stops in between
             tmp = _temporary(final)
-            self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
-            pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            with GATE.writing(tmp):
+                self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
+                pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
             renames.append([tmp, final])
         record = {**record, "files": [self.uri(posixpath.relpath(final, self.root))
                                       for _, final in renames]}
         journal = self.path("_state", "journal", f"{run_id}.json")
-        self.write_json({"run_id": run_id, "renames": renames, "record": record}, journal)
-        self._roll_forward(journal)
+        with GATE.writing(journal):  # the commit: journal and renames, never cut in half
+            for held in [h for h in _lock.HELD if h.lake.root == self.root]:
+                if not held.still_held():
+                    raise LakeBusy(held.lost)
+            self._put_json({"run_id": run_id, "renames": renames, "record": record}, journal)
+            self._roll_forward(journal)
         return record["files"]
 
     def recover(self) -> list[str]:
         """Finish publishes that died half-way, and sweep the temporaries and staging of runs
         that never got to publish. Call it holding the lock, before a run reads the lake.
         Returns the run ids rolled forward."""
-        done = [self._roll_forward(j) for j in sorted(self._glob("_state/journal/*.json"))]
+        done = []
+        for journal in sorted(self._glob("_state/journal/*.json")):
+            with GATE.writing(journal):
+                done.append(self._roll_forward(journal))
         for tmp in self._glob("**/.*.tmp"):
             self.fs.rm(tmp)
         for staging in self._glob("_state/staging/*"):
@@ -202,45 +191,45 @@ class Lake:
         return done
 
     def _roll_forward(self, journal: str) -> str:
-        with self.fs.open(journal) as fh:
-            entry = json.load(fh)
+        entry = self.read_journal(journal)
         for tmp, final in entry["renames"]:
             if self.fs.exists(tmp):
                 self.fs.mv(tmp, final)
-        self.write_json(entry["record"], self.path("_runs", f"{entry['run_id']}.json"))
+        self._put_json(entry["record"], self.path("_runs", f"{entry['run_id']}.json"))
         self.fs.rm(journal)
         return entry["run_id"]
+
+    def read_journal(self, journal: str) -> dict:
+        """A publish journal, or LakeCorrupt naming it (the lake would be stuck on it)."""
+        try:
+            with self.fs.open(journal, "rb") as fh:
+                entry = json.loads(fh.read())
+            if not (isinstance(entry, dict) and isinstance(entry.get("run_id"), str)
+                    and isinstance(entry.get("record"), dict)
+                    and isinstance(entry.get("renames"), list)
+                    and all(isinstance(r, list) and len(r) == 2 and all(
+                        isinstance(p, str) for p in r) for r in entry["renames"])):
+                raise ValueError("not a publish journal: run_id, renames and record expected")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise LakeCorrupt(self.corrupt(journal, f"is not a readable publish journal "
+                                                    f"({_line(exc)})")) from None
+        return entry
 
     def _glob(self, pattern: str) -> Iterable[str]:
         return self.fs.glob(self.path(pattern)) if self.fs.exists(self.root) else []
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def unreadable(exc: BaseException) -> str | None:
+    """What is wrong with a Parquet file that raised exc while read, or None when exc comes
+    from the storage (a missing file, a network error: worth a retry, not a repair)."""
+    if isinstance(exc, pa.ArrowException) or (type(exc) is OSError and exc.errno is None):
+        return _line(exc)  # Arrow's own errors: bad magic bytes, a cut footer, bad pages
+    return None
 
 
-def _abandoned(holder: dict) -> bool:
-    """Left by a run that is gone: its process on this machine has ended, or its heartbeat
-    stopped long ago (a run on another machine)."""
-    if holder.get("host") == socket.gethostname() and not _alive(holder.get("pid")):
-        return True
-    try:
-        beat = dt.datetime.fromisoformat(holder["beat"])
-    except (KeyError, TypeError, ValueError):
-        return False  # unreadable: leave it to a person
-    return (dt.datetime.now(dt.UTC) - beat).total_seconds() > LOCK_STALE_SECONDS
-
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
+def _line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def _temporary(path: str) -> str:
