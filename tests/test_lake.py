@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import tasks.lake.lock as lock_module
-from tasks.lake import LOCK_STALE_SECONDS, Lake, LakeBusy, LakeError
+from tasks.lake import LOCK_STALE_SECONDS, Lake, LakeBusy, LakeCorrupt, LakeError
 from tasks.schemas import conform
 
 LOG = [{"source_uri": "a.txt", "source_id": None, "content_sha256": "h1", "bytes": 10,
@@ -268,3 +268,34 @@ def test_racing_take_overs_of_a_dead_lock_never_make_two_holders(tmp_path: Path)
     assert {r for _, _, r in spans} == {str(r) for r in range(ROUNDS)}  # each dead lock taken
     overlaps = [(a, b) for a, b in itertools.pairwise(spans) if b[0] < a[1]]
     assert not overlaps, f"{len(overlaps)} times two processes held the lake at once"
+
+
+# ---- a damaged lake is named, never a parser's traceback --------------------------------
+
+def test_an_unreadable_file_is_lake_corrupt_naming_it_and_the_repair(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    _publish(lake)
+    part = next(tmp_path.glob("ingest_log/*/*.parquet"))
+    part.write_bytes(part.read_bytes()[:-100])  # a copy cut short
+    with pytest.raises(LakeCorrupt) as cut:
+        lake.seen_hashes()
+    message = str(cut.value)
+    assert message.startswith(f"{part} cannot be read as Parquet (no Parquet footer")
+    assert f"run `wiredesk check --repair --lake {tmp_path}` to move it aside" in message
+    assert "\n" not in message
+    part.unlink()
+    (part.parent / "junk.parquet").write_text("not a table")
+    with pytest.raises(LakeCorrupt, match="junk.parquet cannot be read as Parquet"):
+        lake.read("ingest_log")
+
+
+def test_a_garbage_journal_is_lake_corrupt_naming_it(tmp_path: Path) -> None:
+    journal = tmp_path / "_state" / "journal" / "r9.json"
+    journal.parent.mkdir(parents=True)
+    journal.write_bytes(b"\x00\x17 garbage")
+    with pytest.raises(LakeCorrupt, match=rf"^{journal} is not a readable publish journal "
+                                          r"\(.*\); run `wiredesk check --repair"):
+        Lake(str(tmp_path)).recover()
+    journal.write_text('{"run_id": "r9"}')  # JSON, but not a journal
+    with pytest.raises(LakeCorrupt, match="not a publish journal"):
+        Lake(str(tmp_path)).recover()

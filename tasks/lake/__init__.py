@@ -223,7 +223,9 @@ def unreadable(exc: BaseException) -> str | None:
     """What is wrong with a Parquet file that raised exc while read, or None when exc comes
     from the storage (a missing file, a network error: worth a retry, not a repair)."""
     if isinstance(exc, pa.ArrowException) or (type(exc) is OSError and exc.errno is None):
-        return _line(exc)  # Arrow's own errors: bad magic bytes, a cut footer, bad pages
+        if "magic bytes not found" in str(exc):  # Arrow's own errors: the footer, the pages
+            return "no Parquet footer: cut short, or not Parquet"
+        return _line(exc)
     return None
 
 
