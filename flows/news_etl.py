@@ -58,7 +58,11 @@ def news_etl(params: RunParameters | None = None) -> RunSummary:
     started = dt.datetime.now(dt.UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)
-    with lake.lock(run_id):  # another run writing this lake: LakeBusy, before any work
+    from flows.stop import stop_on_signals
+
+    # another run writing this lake: LakeBusy, before any work; SIGTERM/SIGINT: the run
+    # stops writing, lets the lock go and the process ends within seconds (flows/stop.py)
+    with stop_on_signals(), lake.lock(run_id):
         return _run(params, lake, run_id, started)
 
 

@@ -68,6 +68,22 @@ class _Gate:
         return exc
 
     @contextmanager
+    def deferring(self) -> Iterator[None]:
+        """A section a signal must not cut (taking or letting go of a lock): in the main
+        thread, a signal's exception is raised after it."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        self.main_depth += 1
+        try:
+            yield
+        finally:
+            self.main_depth -= 1
+            if not self.main_depth and (pending := self.pending) is not None:
+                self.pending = None
+                raise pending
+
+    @contextmanager
     def writing(self, path: str) -> Iterator[None]:
         """Around one write (or one publish's commit): refused once stopped or closed."""
         main = threading.current_thread() is threading.main_thread()

@@ -66,6 +66,10 @@ class LakeLock:
         self.lost: str | None = None  # why the lake is no longer ours, when it is not
 
     def acquire(self) -> None:
+        with GATE.deferring():  # a signal waits until the lock is taken and registered
+            self._acquire()
+
+    def _acquire(self) -> None:
         lake = self.lake
         lake.fs.makedirs(lake.path(*LOCK_DIR), exist_ok=True)
         top = max(generations(lake), default=0)
@@ -94,21 +98,25 @@ class LakeLock:
         self._beating.start()
         self._prune()
 
-    def release(self) -> bool:
+    def release(self, drain_seconds: float | None = None) -> bool:
         """Stop this process writing below the lake, wait for writes in flight, and mark the
         generation released. Safe to call twice and from any thread. False when writes are
-        still in flight after LOCK_DRAIN_SECONDS: the lock is then left to be taken over
-        when this process has ended."""
+        still in flight after drain_seconds (default LOCK_DRAIN_SECONDS): the lock is then
+        left, to be taken over when this process has ended."""
         if not self._released.acquire(blocking=False):
             return True
+        with GATE.deferring():  # a signal does not cut a release in half
+            return self._release(LOCK_DRAIN_SECONDS if drain_seconds is None else drain_seconds)
+
+    def _release(self, drain_seconds: float) -> bool:
         HELD.discard(self)
         self._stop.set()
         if self._beating and self._beating is not threading.current_thread():
-            self._beating.join()
+            self._beating.join(drain_seconds)
         GATE.close(self.lake.root, f"run {self.run_id} no longer holds the lake")
-        if not GATE.drain(self.lake.root, LOCK_DRAIN_SECONDS):
+        if not GATE.drain(self.lake.root, drain_seconds):
             log.error("writes to %s still in flight after %s s: the lock is left to be taken "
-                      "over when this process has ended", self.lake.url, LOCK_DRAIN_SECONDS)
+                      "over when this process has ended", self.lake.url, drain_seconds)
             return False
         if self.lost:
             return True  # someone else holds it: leave their lock alone
