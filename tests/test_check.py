@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tasks.check import assert_healthy, check, repair
-from tasks.lake import Lake, LakeBusy, LakeCorrupt
+from tasks.lake import Lake, LakeBusy, LakeCorrupt, LakeFull
 from tasks.schemas import PARTITIONED, SNAPSHOTS, TABLES, conform
 
 DAY = "2024-08-20"
@@ -238,3 +239,47 @@ def test_a_run_on_a_damaged_lake_is_exit_2_with_one_line(lake: Path, seeds: Path
     error = result.output.strip().splitlines()[-1]
     assert error.startswith(f"error: {lake}/{path}") and problem in error
     assert "wiredesk check --repair" in error and "Traceback" not in result.output
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Path:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _fill(disk: Path, leave: int) -> Path:
+    filler = disk / "filler"
+    with open(filler, "wb", buffering=0) as fh, contextlib.suppress(OSError):
+        while True:
+            fh.write(b"\0" * 4096)
+    with open(filler, "r+b") as fh:  # give back a few pages
+        fh.truncate(filler.stat().st_size - leave)
+    return filler
+
+
+def test_a_full_disk_is_a_clear_error_and_the_next_run_recovers(small_disk: Path) -> None:
+    root = small_disk / "lake"
+    _publish(Lake(str(root)), "r1")
+    filler = _fill(small_disk, leave=3 * 4096)  # room for a lock, not for a publish
+    lake = Lake(str(root))
+    with pytest.raises(LakeFull) as full, lake.lock("r2"):
+        _publish(lake, "r2")
+    assert str(full.value).startswith(f"{root}/")
+    assert "cannot be written: the lake's storage is full (No space left on device)" in str(
+        full.value)
+    assert "\n" not in str(full.value)
+    assert not list(root.rglob("*r2*")) and not list(root.rglob("*.tmp"))  # nothing of r2
+    lock = json.loads(max((root / "_state" / "lock").glob("*.json")).read_text())
+    assert lock["run_id"] == "r2" and lock["released"]  # let go even on a full disk
+    assert check(lake) == []
+    filler.unlink()  # a roomier lake
+    with lake.lock("r3"):
+        lake.recover()
+        _publish(lake, "r2")
+    assert lake.read("articles").num_rows == 2 and check(lake) == []

@@ -299,3 +299,12 @@ def test_a_garbage_journal_is_lake_corrupt_naming_it(tmp_path: Path) -> None:
     journal.write_text('{"run_id": "r9"}')  # JSON, but not a journal
     with pytest.raises(LakeCorrupt, match="not a publish journal"):
         Lake(str(tmp_path)).recover()
+
+
+def test_put_file_copies_a_local_file_in_whole(tmp_path: Path) -> None:
+    local = tmp_path / "index.html"
+    local.write_text("<html>docs</html>")
+    lake = Lake(str(tmp_path / "lake"))
+    lake.put_file(str(local), lake.path("_docs", "index.html"))
+    assert (tmp_path / "lake" / "_docs" / "index.html").read_text() == "<html>docs</html>"
+    assert not list((tmp_path / "lake").rglob("*.tmp"))

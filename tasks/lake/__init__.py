@@ -20,7 +20,10 @@ A file that cannot be read is reported as `LakeCorrupt`, one line naming it and 
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import posixpath
 import uuid
 from collections.abc import Iterable, Iterator
@@ -31,13 +34,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.lake import lock as _lock
-from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, repair_hint
+from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, LakeFull, repair_hint
 from tasks.lake.gate import GATE, LakeClosed, RunInterrupted
 from tasks.lake.lock import LOCK_HEARTBEAT_SECONDS, LOCK_STALE_SECONDS
 from tasks.schemas import PARTITIONED, SNAPSHOTS, with_metadata
 
 __all__ = ["LOCK_HEARTBEAT_SECONDS", "LOCK_STALE_SECONDS", "RETRIED", "Lake", "LakeBusy",
-           "LakeClosed", "LakeCorrupt", "LakeError", "RunInterrupted", "unreadable"]
+           "LakeClosed", "LakeCorrupt", "LakeError", "LakeFull", "RunInterrupted", "unreadable"]
 
 ROWS_PER_FILE = 250_000
 RETRIED = ("rejected", "failed", "quarantined")  # ingest_log statuses read again by later runs
@@ -120,22 +123,58 @@ class Lake:
 
     def write_parquet(self, table: pa.Table, path: str) -> None:
         """Write under a temporary name, then rename: readers see all of the file or nothing."""
-        with GATE.writing(path):
+        with self._writing(path):
             self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
             tmp = _temporary(path)
-            pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            with self._tidy(tmp):
+                pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
             self.fs.mv(tmp, path)
 
     def write_json(self, obj: object, path: str) -> None:
-        with GATE.writing(path):
+        with self._writing(path):
             self._put_json(obj, path)
+
+    def put_file(self, local: str, path: str) -> None:
+        """Copy a local file into the lake (e.g. data docs), aside then renamed, through the
+        gate; a full disk is LakeFull."""
+        with self._writing(path):
+            self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+            tmp = _temporary(path)
+            with self._tidy(tmp):
+                self.fs.put_file(local, tmp)
+            self.fs.mv(tmp, path)
 
     def _put_json(self, obj: object, path: str) -> None:
         self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
         tmp = _temporary(path)
-        with self.fs.open(tmp, "w") as fh:
+        with self._tidy(tmp), self.fs.open(tmp, "w") as fh:
             json.dump(obj, fh, indent=2, default=str)
         self.fs.mv(tmp, path)
+
+    @contextmanager
+    def _writing(self, path: str) -> Iterator[None]:
+        """One write: through the gate (stops, a lock let go), a full disk said plainly."""
+        with GATE.writing(path):
+            try:
+                yield
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    raise
+                raise LakeFull(
+                    f"{self.uri(posixpath.relpath(path, self.root))} cannot be written: the "
+                    f"lake's storage is full ({os.strerror(exc.errno)}); give it room and run "
+                    "again (nothing of this run is published half: the next run finishes a "
+                    "publish it had begun and sweeps the rest)") from None
+
+    @contextmanager
+    def _tidy(self, tmp: str) -> Iterator[None]:
+        """A temporary whose write failed goes at once (on a full disk, its space helps)."""
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self.fs.rm(tmp)
+            raise
 
     def publish(self, run_id: str, ingest_date: str, tables: dict[str, pa.Table],
                 state: dict[str, pa.Table], record: dict) -> list[str]:
@@ -161,14 +200,20 @@ class Lake:
         renames = []
         for final, table in planned:  # each a write of its own: a signal stops in between
             tmp = _temporary(final)
-            with GATE.writing(tmp):
-                self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
-                pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            try:
+                with self._writing(tmp), self._tidy(tmp):
+                    self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
+                    pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            except BaseException:
+                for written, _ in renames:  # never journaled: this run's space back now
+                    with contextlib.suppress(OSError):
+                        self.fs.rm(written)
+                raise
             renames.append([tmp, final])
         record = {**record, "files": [self.uri(posixpath.relpath(final, self.root))
                                       for _, final in renames]}
         journal = self.path("_state", "journal", f"{run_id}.json")
-        with GATE.writing(journal):  # the commit: journal and renames, never cut in half
+        with self._writing(journal):  # the commit: journal and renames, never cut in half
             for held in [h for h in _lock.HELD if h.lake.root == self.root]:
                 if not held.still_held():
                     raise LakeBusy(held.lost)

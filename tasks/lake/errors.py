@@ -16,5 +16,9 @@ class LakeCorrupt(LakeError):
     line: the path, what is wrong, and what to do."""
 
 
+class LakeFull(LakeError):
+    """The lake's storage has no room left (or the quota is spent)."""
+
+
 def repair_hint(url: str) -> str:
     return f"run `wiredesk check --repair --lake {url}` to move it aside"

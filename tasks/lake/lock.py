@@ -156,9 +156,18 @@ class LakeLock:
         path = generation_path(self.lake, holder["generation"])
         tmp = posixpath.join(posixpath.dirname(path), f".{holder['generation']:010d}."
                              f"{uuid.uuid4().hex[:8]}.tmp")
-        with self.lake.fs.open(tmp, "wb") as fh:
-            fh.write(json.dumps(holder).encode())
-        self.lake.fs.mv(tmp, path)
+        try:
+            with self.lake.fs.open(tmp, "wb") as fh:
+                fh.write(json.dumps(holder).encode())
+            self.lake.fs.mv(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self.lake.fs.rm(tmp)
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            # A full disk: rewrite it in place (a reader seeing it half-written retries).
+            with self.lake.fs.open(path, "wb") as fh:
+                fh.write(json.dumps(holder).encode())
 
     def _prune(self) -> None:
         for old in generations(self.lake):
