@@ -171,7 +171,7 @@ def _parquet_problem(lake: Lake, path: str, schema: pa.Schema | None, deep: bool
             found = parquet.schema_arrow
             if deep:
                 for group in range(parquet.num_row_groups):
-                    parquet.read_row_group(group)
+                    parquet.read_row_group(group, use_threads=False)  # files in parallel
     except Exception as exc:
         if (why := unreadable(exc)) is None:
             raise  # the storage failed, not the file
