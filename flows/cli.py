@@ -172,3 +172,42 @@ def eval_copies(
     from evaluation.copies import ALLSIDES, BBC, main
 
     main([corpus or ALLSIDES, bbc or BBC])
+
+
+@app.command()
+def check(
+    lake: Annotated[str, _option("lake")] = _DEFAULTS.lake,
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="move corrupt files aside under _quarantine/_corrupt/, finish "
+        "interrupted publishes, let a dead run's lock go (takes the lake's lock)")] = False,
+    deep: Annotated[bool, typer.Option(
+        "--deep", help="read every row group, not only each file's footer")] = False,
+) -> None:
+    """Verify a lake: every published file readable with its declared schema, snapshots
+    present, journals and run records parseable, no lock left by a dead run. One line per
+    problem; exit 0 healthy, 2 problems found (after --repair: problems left)."""
+    from tasks.check import check as check_lake
+    from tasks.check import repair as repair_lake
+    from tasks.lake import Lake, LakeError
+    from tasks.lake.lock import abandoned, current
+
+    try:
+        target = Lake(lake)
+        if not target.fs.exists(target.root):
+            raise LakeError(f"no lake at {lake!r}")
+        if repair:
+            for line in repair_lake(target, deep):
+                typer.echo(f"repaired: {line}")
+        problems = check_lake(target, deep)
+        holder = current(target)
+    except LakeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if holder and not holder.get("released") and not abandoned(holder):
+        typer.echo(f"note: run {holder.get('run_id')} is writing the lake (since "
+                   f"{holder.get('since')}); what it has not yet published is not checked")
+    for problem in problems:
+        typer.echo(f"problem: {problem}")
+    typer.echo(f"{target.url}: {len(problems)} problem{'s' * (len(problems) != 1)}"
+               if problems else f"{target.url}: healthy")
+    raise typer.Exit(2 if problems else 0)

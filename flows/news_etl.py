@@ -16,6 +16,8 @@ from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.stop import stop_on_signals
+from tasks.check import assert_healthy
 from tasks.clean import clean_task
 from tasks.cluster import cluster_task, stories_missing
 from tasks.dedup import dedup_task
@@ -79,7 +81,9 @@ def news_etl(params: RunParameters | None = None) -> RunSummary:
     started = dt.datetime.now(dt.UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)
-    with lake.lock(run_id):  # another run writing this lake: LakeBusy, before any work
+    # Another run writing this lake: LakeBusy, before any work. SIGTERM/SIGINT: the run
+    # stops writing, lets the lock go and the process ends within seconds (flows/stop.py).
+    with stop_on_signals(), lake.lock(run_id):
         try:
             return _run(params, lake, run_id, started)
         finally:
@@ -90,6 +94,7 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -
     logger = get_run_logger()
     if rolled := lake.recover():
         logger.warning("finished publishing interrupted runs: %s", ", ".join(rolled))
+    assert_healthy(lake)  # never publish on top of a damaged lake: LakeCorrupt, exit 2
     staging = lake.uri("_state", "staging", run_id)
     summary = RunSummary(run_id, params.input, lake.url, started.isoformat())
 

@@ -22,12 +22,12 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import fsspec
 import numpy as np
 import pyarrow as pa
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.lake import Lake
 from tasks.schemas import ARTICLE_TABLES, OFFSET_TABLES
 
 SEVERITIES = ("error", "warning")
@@ -306,14 +306,12 @@ def _plain(value: Any) -> Any:
 
 
 def _copy_tree(local_dir: str, url: str) -> str:
-    """Copy the built site to `url` file by file (explicit paths behave alike on every fs)."""
-    fs, root = fsspec.core.url_to_fs(url)
-    root = root.rstrip("/")
+    """Copy the built site to `url` file by file, through the lake's writes (each file whole
+    or not at all; a full disk is LakeFull, a stopping run writes nothing more)."""
+    site = Lake(url)
     for path in sorted(pathlib.Path(local_dir).rglob("*")):
         if path.is_file():
-            target = f"{root}/{path.relative_to(local_dir).as_posix()}"
-            fs.makedirs(target.rsplit("/", 1)[0], exist_ok=True)
-            fs.put_file(str(path), target)
+            site.put_file(str(path), site.path(path.relative_to(local_dir).as_posix()))
     return f"{url.rstrip('/')}/index.html"
 
 

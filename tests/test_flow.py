@@ -175,7 +175,7 @@ def test_a_lake_another_run_is_writing_is_exit_2_and_untouched(tmp_path: Path,
                                           "--processes", "1"])
         assert result.exit_code == 2, result.output
         assert "being written by run other-run" in result.output
-        assert sorted(p.name for p in lake.rglob("*")) == ["_state", "lock.json"]
+        assert sorted(p.name for p in lake.rglob("*")) == ["0000000001.json", "_state", "lock"]
 
 
 def test_object_store_urls_end_to_end(seeds: Path) -> None:

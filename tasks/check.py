@@ -1,0 +1,222 @@
+"""Is a lake whole? `wiredesk check` lists what is wrong with it, and `--repair` mends it.
+
+What is checked:
+- every published Parquet file (each table's partitions and snapshots, `_state/`'s own
+  tables) can be read and has its table's declared schema: the footer by default, every row
+  group with `deep` (a footer is the file's last bytes, so a cut file always shows there;
+  damaged pages inside a file only a deep check finds);
+- the story snapshots are there when articles are;
+- every publish journal and run record (`_runs/*.json`) parses;
+- no publish was left half done, and no lock was left by a dead run.
+
+Each problem names the path, what is wrong and what repairs it. `repair` takes the lake's
+lock, moves corrupt files aside under `_quarantine/_corrupt/<time>/<their path>` (nothing
+is deleted), with a `moved.json` saying why, finishes interrupted publishes, sweeps what
+dead runs left, and lets a dead run's lock go. A missing snapshot is redrawn by the next
+run that publishes.
+
+`assert_healthy` is the cheap part a run calls before it publishes: footers and journals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.lake import Lake, LakeCorrupt, unreadable
+from tasks.lake.errors import repair_hint
+from tasks.lake.lock import abandoned, current
+from tasks.schemas import SNAPSHOTS, TABLES
+
+# What moving a file aside costs, by the folder it was in (the repair says it).
+_LOSS = {"ingest_log": "its records are read again by the next run",
+         "_state/minhash": "its articles are no longer found as originals of near-copies",
+         "articles": "its articles leave the table; ingest_log still lists them"}
+_READERS = 16  # footers read at once (an object store answers each in tens of ms)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # as the user writes it (with the lake's protocol)
+    problem: str
+    repair: str
+    action: str = "none"  # what repair does: move | finish | release | none
+    relative: str = ""  # the path below the lake
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}; {self.repair}"
+
+
+def _problem(lake: Lake, path: str, problem: str, repair: str, action: str = "none"
+             ) -> Problem:
+    relative = posixpath.relpath(path, lake.root)
+    return Problem(lake.uri(relative), problem, repair, action, relative)
+
+
+def check(lake: Lake, deep: bool = False) -> list[Problem]:
+    """Every problem of the lake, files first. Nothing is changed."""
+    holder = current(lake)
+    writing = bool(holder and not holder.get("released") and not abandoned(holder))
+    problems = parquet_problems(lake, deep) + snapshot_problems(lake)
+    problems += journal_problems(lake, writing) + record_problems(lake)
+    if holder and not holder.get("released") and (why := abandoned(holder)):
+        problems.append(_problem(lake, holder["path"], f"lock left by run "
+                                 f"{holder.get('run_id')}, which is gone ({why})",
+                                 "the next run takes it over; --repair lets it go", "release"))
+    return problems
+
+
+def assert_healthy(lake: Lake) -> None:
+    """Raise LakeCorrupt (one line: path, problem, repair) unless every published Parquet
+    footer reads with its declared schema and every journal parses. Reads footers only:
+    call it before publishing on top of a lake."""
+    problems = parquet_problems(lake) + journal_problems(lake, writing=True)
+    if problems:
+        first = problems[0]
+        more = (f" ({len(problems) - 1} more: `wiredesk check --lake {lake.url}` lists them)"
+                if len(problems) > 1 else "")
+        raise LakeCorrupt(f"{first.path} {first.problem}; {repair_hint(lake.url)}{more}")
+
+
+def repair(lake: Lake, deep: bool = False) -> list[str]:
+    """Mend the lake, holding its lock (LakeBusy if a run is writing it). Returns what was
+    done, one line each."""
+    stamp = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}"
+    done: list[str] = []
+    if (holder := current(lake)) and not holder.get("released") and (why := abandoned(holder)):
+        done.append(f"let go the lock left by run {holder.get('run_id')} ({why})")
+    with lake.lock(f"check-repair-{stamp}"):  # takes over a dead run's lock
+        aside = lake.path("_quarantine", "_corrupt", stamp)
+        moved = []
+        for problem in check(lake, deep):
+            if problem.action != "move":
+                continue
+            target = posixpath.join(aside, problem.relative)
+            lake.fs.makedirs(posixpath.dirname(target), exist_ok=True)
+            lake.fs.mv(lake.path(problem.relative), target)
+            moved.append({"path": problem.relative, "problem": problem.problem})
+            done.append(f"moved {problem.path} aside to "
+                        f"{lake.uri(posixpath.relpath(target, lake.root))}: {problem.problem}")
+        if moved:
+            lake.write_json({"moved_at": stamp, "files": moved},
+                            posixpath.join(aside, "moved.json"))
+        done += [f"finished the interrupted publish of run {run_id}" for run_id in lake.recover()]
+    return done
+
+
+def parquet_problems(lake: Lake, deep: bool = False) -> list[Problem]:
+    """Unreadable Parquet files and files whose schema is not their table's."""
+    expected = dict(TABLES) | {"_state/minhash": _minhash_schema()}
+    files = [(name, path) for name in TABLES for path in lake.files(name)]
+    files += [(_state_table(lake, path), path) for path in _state_files(lake)]
+    with ThreadPoolExecutor(min(_READERS, max(1, len(files)))) as pool:
+        found = pool.map(lambda f: _parquet_problem(lake, f[1], expected.get(f[0]), deep, f[0]),
+                         files)
+        return [p for p in found if p]
+
+
+def snapshot_problems(lake: Lake) -> list[Problem]:
+    if not lake.files("articles"):
+        return []
+    return [_problem(lake, lake.path(name, f"{name}.parquet"), "missing (the lake has articles)",
+                     "redrawn by the next run that publishes")
+            for name in SNAPSHOTS if not lake.fs.exists(lake.path(name, f"{name}.parquet"))]
+
+
+def journal_problems(lake: Lake, writing: bool) -> list[Problem]:
+    """Unparseable journals; and, when no run is writing, publishes left half done."""
+    problems = []
+    for journal in sorted(_glob(lake, "_state/journal/*.json")):
+        try:
+            entry = lake.read_journal(journal)
+        except LakeCorrupt as exc:
+            problem = str(exc).split(" ", 1)[1].split("; run `wiredesk", 1)[0]
+            problems.append(_problem(lake, journal, problem, "--repair moves it aside: the "
+                                     "publish it describes is dropped and its records are read "
+                                     "again by the next run", "move"))
+            continue
+        if not writing:
+            problems.append(_problem(lake, journal, f"the publish of run {entry['run_id']} was "
+                                     "cut short (readers see part of it)", "finished by the next "
+                                     "run, or now by --repair", "finish"))
+    return problems
+
+
+def record_problems(lake: Lake) -> list[Problem]:
+    problems = []
+    for path in sorted(_glob(lake, "_runs/*.json")):
+        try:
+            with lake.fs.open(path, "rb") as fh:
+                if not isinstance(json.loads(fh.read()), dict):
+                    raise ValueError("not a JSON object")
+        except (ValueError, UnicodeDecodeError) as exc:
+            problems.append(_problem(lake, path, f"is not a readable run record ({_line(exc)})",
+                                     "--repair moves it aside (the run's tables are untouched)",
+                                     "move"))
+    return problems
+
+
+def _parquet_problem(lake: Lake, path: str, schema: pa.Schema | None, deep: bool,
+                     table: str) -> Problem | None:
+    repair = f"--repair moves it aside ({_LOSS.get(table, 'its rows leave the table')})"
+    try:
+        with lake.fs.open(path, "rb") as fh:
+            parquet = pq.ParquetFile(fh)
+            found = parquet.schema_arrow
+            if deep:
+                for group in range(parquet.num_row_groups):
+                    parquet.read_row_group(group, use_threads=False)  # files in parallel
+    except Exception as exc:
+        if (why := unreadable(exc)) is None:
+            raise  # the storage failed, not the file
+        return _problem(lake, path, f"cannot be read as Parquet ({why})", repair, "move")
+    if schema is not None and (diff := _schema_difference(found, schema)):
+        return _problem(lake, path, f"has not the declared schema of {table} ({diff})", repair,
+                        "move")
+    return None
+
+
+def _schema_difference(found: pa.Schema, declared: pa.Schema) -> str:
+    have = {f.name: f.type for f in found}
+    want = {f.name: f.type for f in declared}
+    parts = []
+    if missing := [n for n in want if n not in have]:
+        parts.append("missing " + ", ".join(missing))
+    if extra := [n for n in have if n not in want]:
+        parts.append("unexpected " + ", ".join(extra))
+    parts += [f"{n} is {have[n]}, not {t}" for n, t in want.items() if n in have and have[n] != t]
+    if not parts and list(have) != list(want):
+        parts.append("columns in another order")
+    return "; ".join(parts)
+
+
+def _state_files(lake: Lake) -> list[str]:
+    """`_state/`'s own Parquet tables (not a run's staging, nor temporaries)."""
+    skip = ("staging", "lock", "journal")
+    return [p for p in _glob(lake, "_state/**/*.parquet")
+            if posixpath.relpath(p, lake.path("_state")).split("/")[0] not in skip
+            and not posixpath.basename(p).startswith(".")]
+
+
+def _state_table(lake: Lake, path: str) -> str:
+    return "_state/" + posixpath.relpath(path, lake.path("_state")).split("/")[0]
+
+
+def _minhash_schema() -> pa.Schema:
+    from tasks.dedup import MINHASH_SCHEMA  # the dedup stage owns its state's schema
+
+    return MINHASH_SCHEMA
+
+
+def _glob(lake: Lake, pattern: str) -> list[str]:
+    return lake.fs.glob(lake.path(pattern)) if lake.fs.exists(lake.root) else []
+
+
+def _line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]

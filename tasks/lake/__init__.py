@@ -1,0 +1,290 @@
+"""The lake as storage: paths, reading published columns, and atomic, journaled writes.
+
+Stages never touch the lake except through this module. Storage is a URL (fsspec), so a
+local folder and an object store take the same code path.
+
+Publishing is all-or-nothing for readers: every file is first written under a hidden
+temporary name (`.name.tmp`, which DuckDB globs, pandas and Spark all skip), then a journal
+lists the renames, then the renames happen, then the journal goes. A run that dies before
+the journal leaves only temporaries (swept away); one that dies after it is rolled forward
+by the next run, so no reader ever sees half a run.
+
+Readers never wait; writers take turns. A run holds the lake's lock (`_state/lock/`, see
+`lock.py`) from its first read of the lake's state (copies, entities, stories) to its
+publish: two runs that overlapped would each miss what the other published. Every write
+passes a gate (`gate.py`) that a signal or the lock's release closes.
+
+A file that cannot be read is reported as `LakeCorrupt`, one line naming it and the repair
+(`wiredesk check --repair`, see `tasks/check.py`), never as a parser's traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import posixpath
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.lake import lock as _lock
+from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, LakeFull, repair_hint
+from tasks.lake.gate import GATE, LakeClosed, RunInterrupted
+from tasks.lake.lock import LOCK_HEARTBEAT_SECONDS, LOCK_STALE_SECONDS
+from tasks.schemas import PARTITIONED, SNAPSHOTS, with_metadata
+
+__all__ = ["LOCK_HEARTBEAT_SECONDS", "LOCK_STALE_SECONDS", "RETRIED", "Lake", "LakeBusy",
+           "LakeClosed", "LakeCorrupt", "LakeError", "LakeFull", "RunInterrupted", "unreadable"]
+
+ROWS_PER_FILE = 250_000
+RETRIED = ("rejected", "failed", "quarantined")  # ingest_log statuses read again by later runs
+
+
+class Lake:
+    def __init__(self, url: str):
+        self.url = url
+        try:
+            self.fs, self.root = fsspec.core.url_to_fs(url)
+        except (ImportError, ValueError) as exc:
+            raise LakeError(f"cannot open lake {url!r}: {exc}") from exc
+        self.root = self.root.rstrip("/")
+
+    def path(self, *parts: str) -> str:
+        return posixpath.join(self.root, *parts)
+
+    def uri(self, *parts: str) -> str:
+        """A path below the lake as the user would write it (keeps the protocol)."""
+        path = self.path(*parts)
+        protocol = self.fs.protocol if isinstance(self.fs.protocol, str) else self.fs.protocol[0]
+        return path if protocol in ("file", "local") else f"{protocol}://{path}"
+
+    @contextmanager
+    def lock(self, run_id: str) -> Iterator[None]:
+        """Hold the lake for one run, or raise LakeBusy naming the run that holds it. A lock
+        whose holder is dead (its process on this machine has ended, or its heartbeat stopped
+        LOCK_STALE_SECONDS ago) is taken over; of several runs taking it over at once, one
+        wins. On leaving, this process stops writing below the lake, then lets go."""
+        held = _lock.LakeLock(self, run_id)
+        held.acquire()
+        try:
+            yield
+        finally:
+            held.release()
+
+    # ---- reading what is published -------------------------------------------------------
+
+    def files(self, table: str) -> list[str]:
+        """Published Parquet files of a table, in a stable order (temporaries excluded)."""
+        base = self.path(table)
+        if not self.fs.exists(base):
+            return []
+        return sorted(p for p in self.fs.find(base)
+                      if p.endswith(".parquet") and not posixpath.basename(p).startswith("."))
+
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
+        """Every published row of a table (only the given columns), or None if it has none.
+        A file that cannot be read raises LakeCorrupt naming it."""
+        parts = []
+        for path in self.files(table):
+            try:
+                parts.append(pq.read_table(path, columns=columns, filesystem=self.fs))
+            except Exception as exc:
+                if (why := unreadable(exc)) is None:
+                    raise  # the storage, not the file: retried by the caller
+                raise LakeCorrupt(self.corrupt(path, f"cannot be read as Parquet ({why})")
+                                  ) from None
+        try:
+            return pa.concat_tables(parts) if parts else None
+        except pa.ArrowInvalid as exc:  # one file's columns differ from the others'
+            raise LakeCorrupt(f"{self.uri(table)}: files with different columns ({_line(exc)})"
+                              f"; run `wiredesk check --lake {self.url}` to find the odd "
+                              "one") from None
+
+    def corrupt(self, path: str, problem: str) -> str:
+        """The one-line message for a corrupt file: where, what, and what to do."""
+        return f"{self.uri(posixpath.relpath(path, self.root))} {problem}; {repair_hint(self.url)}"
+
+    def seen_hashes(self) -> set[str]:
+        """Content hashes of records earlier runs read (rejected, failed and quarantined ones
+        are retried: a fixed file, bug or expectation takes effect)."""
+        log = self.read("ingest_log", ["content_sha256", "status"])
+        if log is None:
+            return set()
+        return {h for h, s in zip(log["content_sha256"].to_pylist(), log["status"].to_pylist(),
+                                  strict=True) if s not in RETRIED}
+
+    # ---- writing ---------------------------------------------------------------------------
+
+    def write_parquet(self, table: pa.Table, path: str) -> None:
+        """Write under a temporary name, then rename: readers see all of the file or nothing."""
+        with self._writing(path):
+            self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+            tmp = _temporary(path)
+            with self._tidy(tmp):
+                pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            self.fs.mv(tmp, path)
+
+    def write_json(self, obj: object, path: str) -> None:
+        with self._writing(path):
+            self._put_json(obj, path)
+
+    def put_file(self, local: str, path: str) -> None:
+        """Copy a local file into the lake (e.g. data docs), aside then renamed, through the
+        gate; a full disk is LakeFull."""
+        with self._writing(path):
+            self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+            tmp = _temporary(path)
+            with self._tidy(tmp):
+                self.fs.put_file(local, tmp)
+            self.fs.mv(tmp, path)
+
+    def _put_json(self, obj: object, path: str) -> None:
+        self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
+        tmp = _temporary(path)
+        with self._tidy(tmp), self.fs.open(tmp, "w") as fh:
+            json.dump(obj, fh, indent=2, default=str)
+        self.fs.mv(tmp, path)
+
+    @contextmanager
+    def _writing(self, path: str) -> Iterator[None]:
+        """One write: through the gate (stops, a lock let go), a full disk said plainly."""
+        with GATE.writing(path):
+            try:
+                yield
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+                    raise
+                raise LakeFull(
+                    f"{self.uri(posixpath.relpath(path, self.root))} cannot be written: the "
+                    f"lake's storage is full ({os.strerror(exc.errno)}); give it room and run "
+                    "again (nothing of this run is published half: the next run finishes a "
+                    "publish it had begun and sweeps the rest)") from None
+
+    @contextmanager
+    def _tidy(self, tmp: str) -> Iterator[None]:
+        """A temporary whose write failed goes at once (on a full disk, its space helps)."""
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self.fs.rm(tmp)
+            raise
+
+    def publish(self, run_id: str, ingest_date: str, tables: dict[str, pa.Table],
+                state: dict[str, pa.Table], record: dict) -> list[str]:
+        """Publish a run's tables, its internal state and its run record, all or nothing.
+
+        Returns the published paths. Partitioned tables append under
+        `ingest_date=<day>/part-<run_id>-NNNN.parquet`; snapshots are replaced whole.
+        """
+        planned: list[tuple[str, pa.Table]] = []
+        for name, table in tables.items():
+            table = table.replace_schema_metadata(with_metadata(name).metadata)
+            if name in PARTITIONED:
+                planned += [(self.path(name, f"ingest_date={ingest_date}",
+                                       f"part-{run_id}-{i:04d}.parquet"), chunk)
+                            for i, chunk in enumerate(_chunks(table))]
+            elif name in SNAPSHOTS:
+                planned.append((self.path(name, f"{name}.parquet"), table))
+            else:
+                raise ValueError(f"unknown table {name!r}")
+        planned += [(self.path("_state", name, f"part-{run_id}.parquet"), table)
+                    for name, table in state.items() if table.num_rows]
+
+        renames = []
+        for final, table in planned:  # each a write of its own: a signal stops in between
+            tmp = _temporary(final)
+            try:
+                with self._writing(tmp), self._tidy(tmp):
+                    self.fs.makedirs(posixpath.dirname(final), exist_ok=True)
+                    pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+            except BaseException:
+                for written, _ in renames:  # never journaled: this run's space back now
+                    with contextlib.suppress(OSError):
+                        self.fs.rm(written)
+                raise
+            renames.append([tmp, final])
+        record = {**record, "files": [self.uri(posixpath.relpath(final, self.root))
+                                      for _, final in renames]}
+        journal = self.path("_state", "journal", f"{run_id}.json")
+        with self._writing(journal):  # the commit: journal and renames, never cut in half
+            for held in [h for h in _lock.HELD if h.lake.root == self.root]:
+                if not held.still_held():
+                    raise LakeBusy(held.lost)
+            self._put_json({"run_id": run_id, "renames": renames, "record": record}, journal)
+            self._roll_forward(journal)
+        return record["files"]
+
+    def recover(self) -> list[str]:
+        """Finish publishes that died half-way, and sweep the temporaries and staging of runs
+        that never got to publish. Call it holding the lock, before a run reads the lake.
+        Returns the run ids rolled forward."""
+        done = []
+        for journal in sorted(self._glob("_state/journal/*.json")):
+            with GATE.writing(journal):
+                done.append(self._roll_forward(journal))
+        for tmp in self._glob("**/.*.tmp"):
+            self.fs.rm(tmp)
+        for staging in self._glob("_state/staging/*"):
+            self.fs.rm(staging, recursive=True)
+        return done
+
+    def _roll_forward(self, journal: str) -> str:
+        entry = self.read_journal(journal)
+        for tmp, final in entry["renames"]:
+            if self.fs.exists(tmp):
+                self.fs.mv(tmp, final)
+        self._put_json(entry["record"], self.path("_runs", f"{entry['run_id']}.json"))
+        self.fs.rm(journal)
+        return entry["run_id"]
+
+    def read_journal(self, journal: str) -> dict:
+        """A publish journal, or LakeCorrupt naming it (the lake would be stuck on it)."""
+        try:
+            with self.fs.open(journal, "rb") as fh:
+                entry = json.loads(fh.read())
+            if not (isinstance(entry, dict) and isinstance(entry.get("run_id"), str)
+                    and isinstance(entry.get("record"), dict)
+                    and isinstance(entry.get("renames"), list)
+                    and all(isinstance(r, list) and len(r) == 2 and all(
+                        isinstance(p, str) for p in r) for r in entry["renames"])):
+                raise ValueError("not a publish journal: run_id, renames and record expected")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise LakeCorrupt(self.corrupt(journal, f"is not a readable publish journal "
+                                                    f"({_line(exc)})")) from None
+        return entry
+
+    def _glob(self, pattern: str) -> Iterable[str]:
+        return self.fs.glob(self.path(pattern)) if self.fs.exists(self.root) else []
+
+
+def unreadable(exc: BaseException) -> str | None:
+    """What is wrong with a Parquet file that raised exc while read, or None when exc comes
+    from the storage (a missing file, a network error: worth a retry, not a repair)."""
+    if isinstance(exc, pa.ArrowException) or (type(exc) is OSError and exc.errno is None):
+        if "magic bytes not found" in str(exc):  # Arrow's own errors: the footer, the pages
+            return "no Parquet footer: cut short, or not Parquet"
+        return _line(exc)
+    return None
+
+
+def _line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def _temporary(path: str) -> str:
+    head, name = posixpath.split(path)
+    return posixpath.join(head, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def _chunks(table: pa.Table) -> Iterable[pa.Table]:
+    """Empty tables write no file: a partition only holds rows."""
+    for offset in range(0, table.num_rows, ROWS_PER_FILE):
+        yield table.slice(offset, ROWS_PER_FILE)
