@@ -36,7 +36,7 @@ pytestmark = pytest.mark.server
 # of them must exist first. Together they cover every stage; publish's renames most finely,
 # since that is where a crash could leave a reader with half a run.
 CRASH_POINTS: list[tuple[str, str, int]] = [
-    ("lock taken", "_state/lock*", 1),
+    ("lock taken", "_state/lock/*.json", 1),
     ("ingest: first batch staged", "_state/staging/*/records-*.parquet", 1),
     ("ingest: third batch staged", "_state/staging/*/records-*.parquet", 3),
     ("clean: first batch", "_state/staging/*/articles-0*.parquet", 1),
