@@ -228,7 +228,7 @@ def test_assert_healthy_is_one_line_naming_the_file_and_the_command(lake: Path) 
         f"or not Parquet); run `wiredesk check --repair --lake {lake}` to move it aside")
 
 
-@pytest.mark.parametrize("damage", ["cut articles", "garbage journal"])
+@pytest.mark.parametrize("damage", ["cut articles", "cut mentions", "garbage journal"])
 def test_a_run_on_a_damaged_lake_is_exit_2_with_one_line(lake: Path, seeds: Path,
                                                          damage: str) -> None:
     do, path, problem, _ = DAMAGES[damage]

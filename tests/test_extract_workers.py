@@ -135,3 +135,18 @@ def test_segments_cut_at_paragraphs_then_spaces_then_anywhere() -> None:
     assert segments("a b\n\nc d", size=5) == ["a b\n\n", "c d"]
     assert segments("aaa bbb ccc", size=5) == ["aaa ", "bbb ", "ccc"]
     assert segments("x" * 12, size=5) == ["xxxxx", "xxxxx", "xx"]
+
+
+def test_a_body_over_spacys_length_limit_parses_in_pieces() -> None:
+    # spaCy refuses texts over nlp.max_length (E088); a blank pipeline shows the pieces
+    # join into one Doc of the whole body without paying for a full parse of 1.2 MB.
+    import spacy
+
+    from tasks.extract import _parse_long
+
+    nlp = spacy.blank("en")
+    body = "\n\n".join(f"Paragraph {i} says that {i} people were counted." * 40
+                       for i in range(700))
+    assert len(body) > nlp.max_length
+    doc = _parse_long(nlp, body)
+    assert doc.text == body and len(doc) > 200_000
