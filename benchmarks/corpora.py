@@ -380,6 +380,22 @@ def read_run(lake: Path, stdout: str = "") -> tuple[dict | None, list[dict], str
     return record, [], None
 
 
+def languages(lake: Path, run_id: str | None, where: str | None) -> dict[str, int]:
+    """Articles per detected language (those published, or held back by a blocked run)."""
+    import duckdb
+
+    if where == "lake" and list((lake / "articles").rglob("*.parquet")):
+        query, params = ("SELECT language, count(*) FROM read_parquet(?) WHERE run_id = ? "
+                         "GROUP BY 1 ORDER BY 2 DESC, 1", [_glob(lake, "articles"), run_id])
+    elif where == "quarantine" and run_id and \
+            (held := lake / "_quarantine" / run_id / "articles.parquet").exists():
+        query, params = ("SELECT language, count(*) FROM read_parquet(?) GROUP BY 1 "
+                         "ORDER BY 2 DESC, 1", [str(held)])
+    else:
+        return {}
+    return dict(_sql(duckdb.connect(), query, params))
+
+
 def contract_problems(lake: Path, run_id: str | None, log: list[dict]) -> list[str]:
     """What the published lake breaks of the contract (empty: nothing). Tables with no rows
     write no file; a table is checked when it has files."""
@@ -462,6 +478,7 @@ class Result:
     records_read: int | None = None  # run record
     log_source: str | None = None  # where the run's ingest_log rows were read
     rows: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)  # articles per language
     rejected: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
     quarantined: list[dict] = field(default_factory=list)
@@ -526,6 +543,8 @@ def evaluate(result: Result, run: Run, lake: Path) -> Result:
         result.accounting.append(f"{result.records_written} records written, {logged} logged")
     if not log:
         result.accounting.append("no ingest_log rows for the run")
+    result.languages = languages(lake, record.get("run_id") if record else None,
+                                 result.log_source)
     result.contract = contract_problems(lake, record.get("run_id") if record else None,
                                         log if result.log_source == "lake" else [])
 
@@ -616,6 +635,8 @@ def markdown(results: list[Result]) -> str:
                 details.append(f"- {title} {g['count']}: {g['reason']}"
                                + (f" (e.g. {g['examples'][0]})" if g["examples"]
                                   and g["examples"][0] != g["reason"] else ""))
+        if set(r.languages) - {"en"}:
+            details.append("- languages: " + ", ".join(f"{k} {v}" for k, v in r.languages.items()))
         details += [f"- accounting: {a}" for a in r.accounting]
         details += [f"- contract: {p}" for p in r.contract]
         if r.leftover_processes:

@@ -151,6 +151,7 @@ def test_checks_pass_on_a_lake_that_keeps_the_contract(tmp_path: Path) -> None:
     result = corpora.evaluate(Result("tiny", "", "", records_written=2), _run(), lake)
     assert result.statuses == {"published": 2} and result.log_source == "lake"
     assert result.accounting == [] and result.contract == [] and result.bars == []
+    assert result.languages == {"en": 2}
     assert "| tiny | 2 | 0 | published | 2 | 2 |" in corpora.markdown([result])
 
 
@@ -193,7 +194,7 @@ def test_a_blocked_run_reads_the_quarantined_log(tmp_path: Path) -> None:
     assert result.outcome == "blocked" and result.log_source == "quarantine"
     assert result.blocked == [{"expectation": "articles.regex(language)",
                                "observed": "1 unexpected"}]
-    assert result.bars == ["exit 1"] and result.contract == []
+    assert result.bars == ["exit 1"] and result.contract == [] and result.languages == {}
     assert "0 (blocked; 1 held)" in corpora.markdown([result])
 
 
