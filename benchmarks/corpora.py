@@ -623,7 +623,8 @@ def markdown(results: list[Result]) -> str:
         if r.crash:
             c = r.crash
             what = ": ".join(filter(None, [c.get("exception"), c.get("message")]))
-            details.append(f"- run stopped: {what or c.get('error') or 'no exception found'}"
+            label = "publish blocked" if r.outcome == "blocked" else "run stopped"
+            details.append(f"- {label}: {what or c.get('error') or 'no exception found'}"
                            + (f" at {c['frame']}" if c.get("frame") else "")
                            + (f" (failed task: {', '.join(c['tasks'])})" if c.get("tasks")
                               else ""))
