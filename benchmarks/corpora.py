@@ -609,8 +609,8 @@ def markdown(results: list[Result]) -> str:
             str(sum(r.statuses.values()) if r.statuses else "–"), published,
             _n(r, "duplicate"), _n(r, "rejected"), _n(r, "failed"), _n(r, "quarantined"),
             "yes" if r.statuses and not r.accounting else "no",
-            "ok" if r.statuses and not r.contract else ("–" if r.log_source != "lake"
-                                                         else "no"),
+            "–" if r.log_source != "lake" and not r.contract else
+            ("no" if r.contract else "ok"),
             "met" if r.statuses and not r.bars else "; ".join(r.bars) or "–",
             f"{r.seconds:.0f}" if r.seconds is not None else "–",
             f"{r.peak_mib:,.0f}" if r.peak_mib is not None else "–",
