@@ -102,8 +102,8 @@ class CopyDesk:
     """
 
     known_ids: dict[str, str] = field(default_factory=dict)  # article_id -> where first read
-    # LSH: one table per band, from the band's value to its articles' numbers (int32 bytes).
-    bands: list[dict[int, bytes]] = field(default_factory=lambda: [{} for _ in range(BANDS)])
+    # LSH: from a band's key (its number and values) to its articles' numbers (int32 bytes).
+    buckets: dict[int, bytes] = field(default_factory=dict)
     new_state: list[dict] = field(default_factory=list)
     saturated: int = 0  # band entries not made: the bucket held BUCKET_CAP articles
     unconfirmed: int = 0  # candidates not confirmed: the article had over MAX_CANDIDATES
@@ -167,8 +167,8 @@ class CopyDesk:
         # concatenation need not copy the concatenation's canonical): the candidates and
         # their canonicals are measured at once.
         canonicals = self._canonical[candidates]
-        pool = candidates if (canonicals == candidates).all() else np.union1d(candidates,
-                                                                              canonicals)
+        pool = candidates if (canonicals == candidates).all() else _distinct(
+            np.sort(np.concatenate([candidates, canonicals])))
         value, by_jaccard = similarities(signature, shingles, self._signatures[pool],
                                          self._shingles[pool])
         at = np.searchsorted(pool, candidates)
@@ -187,9 +187,7 @@ class CopyDesk:
         """The numbers of the articles in these buckets, at most MAX_CANDIDATES of them (see
         the class)."""
         found = np.sort(np.frombuffer(b"".join(filter(None, buckets)), dtype="<i4"))
-        if found.size < 2:
-            return found.astype(np.int64)
-        starts = np.flatnonzero(np.concatenate([[True], found[1:] != found[:-1]]))
+        starts = _starts(found)
         numbers = found[starts].astype(np.int64)
         if numbers.size <= MAX_CANDIDATES:
             return numbers
@@ -200,7 +198,7 @@ class CopyDesk:
         return np.sort(numbers[order])
 
     def _buckets(self, keys: list[int]) -> list[bytes | None]:
-        return [band.get(key) for band, key in zip(self.bands, keys, strict=True)]
+        return list(map(self.buckets.get, keys))
 
     def _remember(self, article_id: str, signature: np.ndarray, shingles: int,
                   canonical: str, keys: list[int], buckets: list[bytes | None]) -> None:
@@ -217,13 +215,27 @@ class CopyDesk:
         # a canonical the state does not hold (it never writes one so) stands for itself
         self._canonical[number] = self._number.get(canonical, number)
         packed = number.to_bytes(4, "little")
-        for band, key, bucket in zip(self.bands, keys, buckets, strict=True):
+        if buckets.count(None) == len(keys):  # the usual case: no band value seen before
+            self.buckets.update(zip(keys, itertools.repeat(packed)))
+            return
+        for key, bucket in zip(keys, buckets, strict=True):
             if bucket is None:
-                band[key] = packed
+                self.buckets[key] = packed
             elif len(bucket) < 4 * BUCKET_CAP:
-                band[key] = bucket + packed
+                self.buckets[key] = bucket + packed
             else:
                 self.saturated += 1
+
+
+def _starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array."""
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return np.flatnonzero(first)
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    return ordered[_starts(ordered)]
 
 
 def _grown(array: np.ndarray, rows: int) -> np.ndarray:
@@ -233,11 +245,11 @@ def _grown(array: np.ndarray, rows: int) -> np.ndarray:
 
 
 def _band_keys(signature: np.ndarray) -> list[int]:
-    """One 64-bit key a band: its ROWS values combined (a rare clash only adds a candidate,
-    which the similarity check then rejects)."""
+    """One 64-bit key a band: its number and ROWS values combined (a rare clash only adds a
+    candidate, which the similarity check then rejects)."""
     rows = signature[:BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
-    key = rows[:, 0]
-    for i in range(1, ROWS):
+    key = np.arange(BANDS, dtype=np.uint64)
+    for i in range(ROWS):
         key = key * np.uint64(0x9E3779B97F4A7C15) + rows[:, i]
     return key.tolist()
 
@@ -271,16 +283,14 @@ def similarities(signature: np.ndarray, size: int, others: np.ndarray,
     """similarity() of one article to many (rows of `others`) at once: the values, NaN where
     the pair are not copies, and whether the Jaccard alone says so."""
     jaccard = np.count_nonzero(others == signature, axis=1) / others.shape[1]
-    sizes = np.asarray(sizes, dtype=np.int64)
     smaller = np.minimum(sizes, size)
     # |A∩B| follows from the Jaccard estimate and the two shingle counts.
     overlap = jaccard * (size + sizes) / (1 + jaccard)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        containment = np.maximum(jaccard, np.minimum(1.0, overlap / smaller))
-    by_jaccard = jaccard >= MIN_CONTAINMENT
-    copy = (smaller > 0) & (by_jaccard | ((containment >= MIN_CONTAINMENT)
-                                          & (smaller >= MIN_SHINGLES_FOR_CONTAINMENT)))
-    return np.where(copy, containment, np.nan), by_jaccard & copy
+    containment = np.maximum(jaccard, np.minimum(1.0, overlap / np.maximum(smaller, 1)))
+    by_jaccard = (jaccard >= MIN_CONTAINMENT) & (smaller > 0)
+    copy = by_jaccard | ((containment >= MIN_CONTAINMENT)
+                         & (smaller >= MIN_SHINGLES_FOR_CONTAINMENT))
+    return np.where(copy, containment, np.nan), by_jaccard
 
 
 def _words(body: str) -> list[str]:
