@@ -97,8 +97,10 @@ class CopyDesk:
     benchmark (evaluation/copies.py) no bucket held more than 7 articles (CNN pages sharing
     furniture) and no article had more than 7 candidates. Where a cap bites, a copy is still
     found: it shares many bands with its original, so it meets it through the bands that are
-    not full and ranks first among the candidates; what is lost is mostly a borderline copy
-    (similarity just over MIN_CONTAINMENT) or a choice among equally good originals.
+    not full and ranks first among the candidates. What changes is which of several originals
+    a copy names (one a little less similar), and now and then a borderline copy (similarity
+    just over MIN_CONTAINMENT) is missed: on 10,000 templated records (evaluation/copies.py)
+    20 of 6,129 near copies, and 2,024 name another original, 0.016 less similar (median).
     """
 
     known_ids: dict[str, str] = field(default_factory=dict)  # article_id -> where first read
