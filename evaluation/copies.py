@@ -307,12 +307,74 @@ def _key(pair: tuple[str, str]) -> str:
     return " ~ ".join(sorted(pair))
 
 
+# ---- templated text: dedup's worst case ----------------------------------------------------
+
+# Short market briefs made from a few templates, as a feed of generated wire copy delivers
+# them: every record shares most of its words with thousands of others, so LSH buckets
+# crowd. From least to most fixed text (the third template's fills are all near copies).
+TEMPLATES = [
+    "Shares of {company} rose {pct}% to ${price} on {weekday} after the {sector} group "
+    "reported {quarter} results, analysts at {bank} in {city} said.",
+    "Shares of {company} rose {pct}% to ${price} on {weekday}, after the {sector} group "
+    "reported {quarter} results above forecasts. Analysts at {bank} said the gain was the "
+    "largest in the sector this year. Trading volume in {city} was well above its 30-day "
+    "average, and the company did not respond to a request for comment.",
+    "The company said on {weekday} that it expects full-year revenue to be in line with "
+    "guidance, citing steady demand across its main markets and lower input costs. Chief "
+    "executive officers of peers have made similar remarks in recent weeks. {company} shares "
+    "closed {pct}% higher at ${price}. The stock has gained this year, outperforming the "
+    "broader market, according to data compiled by the exchange. Analysts at {bank} rate it "
+    "a buy.",
+]
+_SYLLABLES = ["ac", "bel", "cor", "dan", "ex", "fin", "gal", "hor", "ion", "jet", "kor", "lum",
+              "mar", "nor", "ox", "pra", "quin", "ros", "sol", "tek", "ur", "vor", "wex", "zen"]
+SLOTS = {
+    "company": [f"{a.title()}{b}{c} {kind}" for a in _SYLLABLES for b in _SYLLABLES
+                for c in ("a", "o", "ix") for kind in ("Inc", "Corp", "Group")],
+    "pct": [f"{i}.{j}" for i in range(1, 20) for j in range(10)],
+    "price": [f"{i}.{j:02d}" for i in range(5, 400, 3) for j in range(0, 100, 7)],
+    "weekday": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"],
+    "sector": ["chipmaker", "retail", "banking", "energy", "drugmaker", "airline", "media"],
+    "quarter": ["first-quarter", "second-quarter", "third-quarter", "fourth-quarter"],
+    "bank": ["Goldman Sachs", "Morgan Stanley", "JPMorgan", "Barclays", "UBS", "Citi"],
+    "city": ["New York", "London", "Frankfurt", "Tokyo", "Paris", "Toronto", "Zurich"],
+}
+
+
+def templated_bodies(n: int, seed: int = 1) -> list[str]:
+    """`n` short templated records in groups: a group is one template and one fill of its
+    slots, and each of its 1-10 records draws `changed` of the slots afresh, the same number
+    for the whole group: 0 makes exact copies, 1-2 near copies, 3-4 borderline, all 8 other
+    stories (which still share the template's fixed words)."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    while len(out) < n:
+        template = rng.choice(TEMPLATES)
+        base = {slot: rng.choice(values) for slot, values in SLOTS.items()}
+        changed = rng.choice([0, 1, 2, 3, 4, len(SLOTS)])
+        for _ in range(rng.randint(1, 10)):
+            fill = dict(base)
+            for slot in rng.sample(sorted(SLOTS), changed):
+                fill[slot] = rng.choice(SLOTS[slot])
+            out.append(template.format(**fill))
+    return out[:n]
+
+
+def dedup_rows(bodies: list[str], name: str) -> pa.Table:
+    """Bodies as cleaned article rows, the input of dedup_batches."""
+    return pa.Table.from_pylist([
+        {"article_id": article_id(b), "source_uri": f"{name}#{i}", "source_id": None,
+         "content_sha256": "", "bytes": 0, "body": b} for i, b in enumerate(bodies)])
+
+
 # ---- speed -------------------------------------------------------------------------------
 
 def score_speed(corpus: str = ALLSIDES, sizes: tuple[int, ...] = (1000, 10000),
-                datasketch_docs: int = 2000, repeats: int = 3) -> dict:
+                datasketch_docs: int = 2000, repeats: int = 3,
+                templated: tuple[int, ...] = ()) -> dict:
     """Signatures per second (ours from raw bodies; rensa and datasketch on the same shingle
-    sets) and wall time of the dedup step (dedup_batches: signatures, LSH, verdicts).
+    sets) and wall time of the dedup step (dedup_batches: signatures, LSH, verdicts), on
+    allsides and, once each, on `templated` numbers of templated_bodies (the worst case).
     datasketch is only a reference point, installed with the dev extra."""
     try:
         from datasketch import MinHash
@@ -337,9 +399,7 @@ def score_speed(corpus: str = ALLSIDES, sizes: tuple[int, ...] = (1000, 10000),
         out["datasketch_sets_docs_s"] = len(sets) / (time.perf_counter() - started)
     out["words_per_doc"] = sum(len(b.split()) for b in bodies) / len(bodies)
     for n in sizes:
-        rows = [{"article_id": article_id(b), "source_uri": f"allsides#{i}", "source_id": None,
-                 "content_sha256": "", "bytes": 0, "body": b} for i, b in enumerate(bodies[:n])]
-        table = pa.Table.from_pylist(rows)
+        table = dedup_rows(bodies[:n], "allsides")
         walls, cpus = [], []
         for _ in range(repeats):  # best of a few: the machine is shared
             wall, cpu = time.perf_counter(), time.process_time()
@@ -348,6 +408,14 @@ def score_speed(corpus: str = ALLSIDES, sizes: tuple[int, ...] = (1000, 10000),
             cpus.append(time.process_time() - cpu)
         out[f"dedup_{n}_s"], out[f"dedup_{n}_cpu_s"] = min(walls), min(cpus)
         out[f"dedup_{n}_flagged"] = sum(e["status"] == "duplicate" for e in log)
+    for n in templated:
+        table, desk = dedup_rows(templated_bodies(n), "templated"), CopyDesk()
+        wall, cpu = time.perf_counter(), time.process_time()
+        published, _ = dedup_batches([table], desk)
+        out[f"templated_{n}"] = {
+            "s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,
+            "near": published["duplicate_of"].drop_null().length(),
+            "saturated": desk.saturated, "unconfirmed": desk.unconfirmed}
     return out
 
 
@@ -390,6 +458,10 @@ def report(bench: dict | None = None, bbc: dict | None = None, speed: dict | Non
             lines.append(f"10,000 / 1,000 cost ratio: "
                          f"{speed['dedup_10000_s'] / speed['dedup_1000_s']:.1f}x wall, "
                          f"{speed['dedup_10000_cpu_s'] / speed['dedup_1000_cpu_s']:.1f}x CPU")
+        lines += [f"dedup step, {k.split('_')[1]} templated records: {v['s']:.2f} s wall, "
+                  f"{v['cpu_s']:.2f} s CPU (one run); {v['near']} near copies; bucket entries "
+                  f"left out {v['saturated']}, candidates unconfirmed {v['unconfirmed']}"
+                  for k, v in speed.items() if k.startswith("templated_")]
     return "\n".join(lines)
 
 
@@ -398,7 +470,7 @@ def main(argv: list[str]) -> None:
     bench = score_perturbations(corpus)
     print(report(bench), flush=True)
     print(report(bbc=score_bbc(bbc_root)), flush=True)
-    print(report(speed=score_speed(corpus)))
+    print(report(speed=score_speed(corpus, templated=(10_000, 100_000))))
 
 
 if __name__ == "__main__":

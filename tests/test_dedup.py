@@ -1,18 +1,26 @@
 from __future__ import annotations
 
 import random
+import time
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
+from evaluation.copies import TEMPLATES, dedup_rows, templated_bodies
 from tasks.clean import article_id
 from tasks.dedup import (
+    MAX_CANDIDATES,
+    MIN_CONTAINMENT,
+    MIN_SHINGLES_FOR_CONTAINMENT,
     MINHASH_SCHEMA,
     NUM_PERM,
     CopyDesk,
     dedup_batches,
     signature_of,
     signatures_of,
+    similarities,
+    similarity,
 )
 from tasks.lake import LakeError
 
@@ -188,3 +196,113 @@ def test_signatures_of_another_scheme_are_a_clear_error() -> None:
                                  "canonical_id": "a1"}], schema=MINHASH_SCHEMA)
     with pytest.raises(LakeError, match="another dedup scheme"):
         CopyDesk.from_lake(None, old)
+
+
+# ---- templated text: bounded work ----------------------------------------------------------
+
+TEMPLATED = templated_bodies(6000, seed=3)
+
+
+def _rows(bodies: list[str]) -> pa.Table:
+    return dedup_rows(bodies, "t")
+
+
+@pytest.fixture(scope="module")
+def crowded() -> tuple[CopyDesk, pa.Table, list[dict], float]:
+    """The desk after the templated records, its verdicts, and the CPU seconds they took."""
+    desk, started = CopyDesk(), time.process_time()
+    articles, log = dedup_batches([_rows(TEMPLATED)], desk)
+    return desk, articles, log, time.process_time() - started
+
+
+def test_templated_text_is_decided_in_bounded_time(crowded) -> None:
+    """Thousands of near-identical short records, where every article shares LSH buckets with
+    most earlier ones: checking each against all of them took ~19 s of CPU for these 6,000
+    records, and grew with the square of their number."""
+    _, articles, log, seconds = crowded
+    assert seconds < 5  # ~1 s
+    # copies are still found: groups whose records change 0-2 slots are copies
+    assert sum(r["status"] == "duplicate" for r in log) > 900
+    assert articles["duplicate_of"].drop_null().length() > 3000
+
+
+def test_templated_text_confirms_a_bounded_number_of_candidates(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks.dedup as dedup
+
+    confirmed: list[int] = []
+    real = dedup.similarities
+
+    def spy(signature, size, others, sizes):
+        confirmed.append(len(others))
+        return real(signature, size, others, sizes)
+
+    monkeypatch.setattr(dedup, "similarities", spy)
+    desk = CopyDesk()
+    dedup_batches([_rows(TEMPLATED)], desk)
+    assert max(confirmed) <= 2 * MAX_CANDIDATES  # the candidates and their canonicals
+    assert sum(confirmed) <= len(TEMPLATED) * MAX_CANDIDATES
+    assert desk.saturated > 0 and desk.unconfirmed > 0  # the caps bit, and it shows
+
+
+def test_a_copy_is_found_among_crowded_buckets(crowded,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new story in a template that fills every bucket is left out of the full ones, and
+    still found through its other bands; among many candidates, it shares the most bands
+    with its copy, so it is confirmed first."""
+    import tasks.dedup as dedup
+
+    desk = crowded[0]
+    story = TEMPLATES[1].format(company="Quillfeather Holdings", pct="23.4", price="512.07",
+                                weekday="Saturday", sector="shipping", quarter="full-year",
+                                bank="Nomura", city="Oslo")
+    saturated = desk.saturated
+    original = _check(desk, story)
+    assert original.duplicate_of is None  # a new story, though the template is everywhere
+    assert desk.saturated > saturated
+    monkeypatch.setattr(dedup, "MAX_CANDIDATES", 8)  # ~100 candidates: 8 are confirmed
+    unconfirmed = desk.unconfirmed
+    copy = _check(desk, story.replace("512.07", "512.70"))
+    assert copy.duplicate_of == original.article_id and desk.unconfirmed > unconfirmed
+
+
+def test_the_caps_do_not_bite_on_ordinary_articles() -> None:
+    desk = CopyDesk()
+    for seed in range(10, 70):
+        _check(desk, _article(seed))
+    original = _check(desk, ORIGINAL)
+    for kind in sorted(COPIES):
+        if kind != "concatenated":
+            assert _check(desk, COPIES[kind]).duplicate_of == original.article_id
+    assert desk.saturated == desk.unconfirmed == 0
+
+
+def _similarity_one_by_one(sig_a, size_a, sig_b, size_b):
+    """The scalar measure as it was first written, to pin the vectorised one to it."""
+    smaller = min(size_a, size_b)
+    if smaller == 0:
+        return None
+    jaccard = float(np.mean(sig_a == sig_b))
+    overlap = jaccard * (size_a + size_b) / (1 + jaccard)
+    containment = max(jaccard, min(1.0, overlap / smaller))
+    if jaccard >= MIN_CONTAINMENT:
+        return containment, "jaccard"
+    if containment >= MIN_CONTAINMENT and smaller >= MIN_SHINGLES_FOR_CONTAINMENT:
+        return containment, "containment"
+    return None
+
+
+def test_vectorised_similarity_equals_the_pairwise_one() -> None:
+    bodies = [ORIGINAL, *COPIES.values(), PARTNER, _edited(ORIGINAL, 0.15, 5), "Short one.",
+              *TEMPLATED[:60]]
+    signatures, sizes = signatures_of(bodies)
+    sizes[3] = 0  # a text without shingles is nobody's copy
+    for i in range(len(bodies)):
+        value, by_jaccard = similarities(signatures[i], int(sizes[i]), signatures, sizes)
+        for j in range(len(bodies)):
+            expected = _similarity_one_by_one(signatures[i], int(sizes[i]), signatures[j],
+                                              int(sizes[j]))
+            got = None if np.isnan(value[j]) else (float(value[j]),
+                                                   "jaccard" if by_jaccard[j] else "containment")
+            assert got == expected, (i, j)
+            assert similarity(signatures[i], int(sizes[i]), signatures[j], int(sizes[j])) == got
