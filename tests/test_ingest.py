@@ -33,6 +33,12 @@ def test_corrupt_utf8_and_binary_are_rejected() -> None:
         decode(bytes(range(256)) * 20)
 
 
+def test_mojibake_is_text_not_binary() -> None:
+    # cp1252 curly quotes and dashes decoded as latin-1 leave U+0080-U+009F in real articles.
+    text = "The minister said \u0093we will act\u0094 \u0096 and then left. " * 40
+    assert decode(text.encode()) == text
+
+
 def test_every_format_is_read_with_metadata(tmp_path: Path, seeds: Path) -> None:
     (tmp_path / "a.txt").write_bytes((seeds / "000_e718f964ed1dc2e7.txt").read_bytes())
     (tmp_path / "b.json").write_text(json.dumps(

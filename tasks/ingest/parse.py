@@ -26,7 +26,10 @@ JSON_CONTAINERS = 100_000  # more arrays and objects than this in one record: re
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                              rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 # Control characters (Unicode category Cc) other than the usual whitespace.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# C0 controls (but tab, newline, return, form feed) and DEL: binary data decoded by luck has
+# many. Not the C1 range U+0080-U+009F: that is mojibake (cp1252 quotes decoded twice) in
+# real articles, which are read as they are.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _JSON_START = re.compile(r"[ \t\n\r]*(.)", re.S)
 _STRING_FIELDS = ("source_id", "text", "title", "published", "authors", "source_name", "url")
 
