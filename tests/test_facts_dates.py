@@ -9,6 +9,7 @@ import pytest
 
 from evaluation.facts_dates import DEFAULT_PATH, _lemma, load_articles, load_gold, locate
 from tasks.extract import extract_articles, load_nlp
+from tasks.extract.count_numbers import number_value
 from tasks.extract.dates import resolve
 from tasks.extract.facts import extract_facts
 
@@ -658,3 +659,11 @@ def test_a_range_still_counts_both_ends(nlp):
     got = {r["text"]: (r["value"], r["qualifier"])
            for r in _direct_facts("20 to 30 people were killed.", nlp)}
     assert got == {"20": (20, "at_least"), "30 people": (30, "up_to")}
+
+
+@pytest.mark.parametrize("figure", ["9" * 400, "10,000,000,000,000,000,000,000"])
+def test_a_figure_past_int64_is_no_count(nlp, figure):
+    """A count beyond what the int64 `value` column holds (or a float, for 400 digits) would
+    fail the publish: it is no count of anything."""
+    assert _direct_facts(f"Officials said {figure} people were killed.", nlp) == []
+    assert number_value([figure]) is None
