@@ -667,3 +667,10 @@ def test_a_figure_past_int64_is_no_count(nlp, figure):
     fail the publish: it is no count of anything."""
     assert _direct_facts(f"Officials said {figure} people were killed.", nlp) == []
     assert number_value([figure]) is None
+
+
+@pytest.mark.parametrize("digit", ["①", "²", "٣"])
+def test_an_age_shaped_figure_of_other_digits(nlp, digit):
+    """'Name, 26, was killed' is an age; in its place a digit that int() cannot read ("①" is a
+    digit to str.isdigit) must not crash; a decimal digit of another script still reads."""
+    _direct_facts(f"Joe Biden, {digit}, was killed.", nlp)

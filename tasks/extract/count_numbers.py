@@ -171,7 +171,8 @@ def _in_name(doc: Doc, i: int) -> bool:
 
 def _is_age(doc: Doc, i: int, j: int) -> bool:
     """ "Tamerlan Tsarnaev, 26, was killed", "a woman, 32, in serious condition"."""
-    return (j == i + 1 and doc[i].is_digit and int(doc[i].text) < 120 and i > 1
+    # isdecimal, not is_digit: "①" and "²" are digits that int() does not read
+    return (j == i + 1 and doc[i].text.isdecimal() and int(doc[i].text) < 120 and i > 1
             and doc[i - 1].text == "," and doc[i - 2].pos_ in ("PROPN", "NOUN")
             and (j == len(doc) or doc[j].is_punct))
 
