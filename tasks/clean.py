@@ -67,6 +67,7 @@ _TEXT_DATE = re.compile(
     r"(?:\s*(?:$|[-–—|:]))")
 _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z][\w.'’-]*(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]*){0,7})\s*$")
 _SPACE = re.compile(r"[^\S\n]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # never paired in a str: no character, no UTF-8
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "“": '"', "”": '"',
                          "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"', "–": "-", "—": "-"})
@@ -112,7 +113,9 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
 
 
 def normalize_text(text: str) -> str:
-    """Unicode NFC, one kind of newline and space, no invisible characters, no trailing blanks."""
+    """Unicode NFC, one kind of newline and space, no invisible characters, no trailing blanks,
+    and no lone surrogate (a JSON "\\ud800" escape): U+FFFD instead, as a decoder would."""
+    text = _SURROGATE.sub("\ufffd", text)
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "\n".join(_SPACE.sub(" ", line).strip() for line in text.split("\n")).strip()
