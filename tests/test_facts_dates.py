@@ -9,7 +9,9 @@ import pytest
 
 from evaluation.facts_dates import DEFAULT_PATH, _lemma, load_articles, load_gold, locate
 from tasks.extract import extract_articles, load_nlp
+from tasks.extract.count_numbers import number_value
 from tasks.extract.dates import resolve
+from tasks.extract.facts import extract_facts
 
 DATASET = Path(__file__).resolve().parent.parent / DEFAULT_PATH
 KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}
@@ -636,3 +638,39 @@ def test_over_as_a_preposition_including_after_a_count_and_or_so(nlp):
     assert got["Over 300"] == ("WOUND", 300, None, "over")
     assert got["10 children"] == ("WOUND", 10, "children", "exact")
     assert got["A dozen or so protesters"] == ("ARREST", 12, "protesters", "about")
+
+
+# --- shapes that crashed the extractors on real corpora (called directly, beneath the stage's
+# per-article isolation, which would otherwise hide them) -------------------------------------
+
+def _direct_facts(text: str, nlp) -> list[dict]:
+    return extract_facts(nlp(text), text, "a")
+
+
+@pytest.mark.parametrize("text", ["15 to 1", "The final tally:\n\n3 to 2.", "20 to 30."])
+def test_a_ratio_standing_alone_ends_its_range_walk(nlp, text):
+    """A ratio written as "N to M" alone in its sentence is parsed with M as the root and "N
+    to" as its quantifiers: the walk from one end of a range to the other stops at the root
+    (it is its own head) instead of recursing for ever."""
+    assert _direct_facts(text, nlp) == []
+
+
+def test_a_range_still_counts_both_ends(nlp):
+    got = {r["text"]: (r["value"], r["qualifier"])
+           for r in _direct_facts("20 to 30 people were killed.", nlp)}
+    assert got == {"20": (20, "at_least"), "30 people": (30, "up_to")}
+
+
+@pytest.mark.parametrize("figure", ["9" * 400, "10,000,000,000,000,000,000,000"])
+def test_a_figure_past_int64_is_no_count(nlp, figure):
+    """A count beyond what the int64 `value` column holds (or a float, for 400 digits) would
+    fail the publish: it is no count of anything."""
+    assert _direct_facts(f"Officials said {figure} people were killed.", nlp) == []
+    assert number_value([figure]) is None
+
+
+@pytest.mark.parametrize("digit", ["①", "²", "٣"])
+def test_an_age_shaped_figure_of_other_digits(nlp, digit):
+    """'Name, 26, was killed' is an age; in its place a digit that int() cannot read ("①" is a
+    digit to str.isdigit) must not crash; a decimal digit of another script still reads."""
+    _direct_facts(f"Joe Biden, {digit}, was killed.", nlp)

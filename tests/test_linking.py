@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tasks.extract.entities import entity_id
 from tasks.extract.linking import apply_links, person_links, same_person
 
 
@@ -112,3 +113,18 @@ def test_a_middle_name_left_out_is_one_person_across_articles() -> None:
     assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target}
     rows.append(person("c", "person/hillary-r-clinton", "Hillary R. Clinton"))
     assert person_links(rows, {}) == {}  # "Hillary Clinton" could be either of the others
+
+
+def test_names_with_no_latin_words_are_not_compared_by_sound() -> None:
+    """A web page in another script gives PERSON names with no word left once folded to
+    ASCII ("Джонни Депп"): they have no spelling key (it took their first letter) and are
+    no spellings of anyone, but a lone surname as written still finds its full name, in the
+    run or in the lake."""
+    depp, lone = entity_id("PERSON", "Джонни Депп"), entity_id("PERSON", "Депп")
+    rows = [person("a", depp, "Джонни Депп"), person("a", "person/x", "- -"),
+            person("b", lone, "Депп"), person("c", entity_id("PERSON", "доктор Аткинс"),
+                                                "доктор Аткинс"),
+            person("c", "person/joe-biden", "Joe Biden")]
+    assert person_links(rows, {}) == {lone: (depp, "Джонни Депп")}
+    assert not same_person("Джонни Депп", "Джонни Депп") and not same_person("- -", "Joe Biden")
+    assert person_links(rows[1:], {"Джонни Депп": depp}) == {lone: (depp, "Джонни Депп")}

@@ -35,7 +35,8 @@ _YEAR = re.compile(r"(1[89]|20)\d\d")
 
 
 def number_value(words: list[str]) -> int | None:
-    """ "1,200" -> 1200, "two dozen" -> 24, "1.2 million" -> 1200000; None if not a number."""
+    """ "1,200" -> 1200, "two dozen" -> 24, "1.2 million" -> 1200000; None if not a number
+    or past what a count can be."""
     total, current, seen, scale = 0.0, 0.0, False, 0
     parts = [p for w in words for p in w.lower().replace(",", "").split("-")]
     for k, part in enumerate(parts):
@@ -54,7 +55,8 @@ def number_value(words: list[str]) -> int | None:
         else:
             return None
         seen = True
-    return round(total + current) if seen else None
+    # a count the facts table can hold (int64); more is no count of anything ("9" * 400 is inf)
+    return round(total + current) if seen and total + current < 2**63 else None
 
 
 def number_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -169,7 +171,8 @@ def _in_name(doc: Doc, i: int) -> bool:
 
 def _is_age(doc: Doc, i: int, j: int) -> bool:
     """ "Tamerlan Tsarnaev, 26, was killed", "a woman, 32, in serious condition"."""
-    return (j == i + 1 and doc[i].is_digit and int(doc[i].text) < 120 and i > 1
+    # isdecimal, not is_digit: "①" and "²" are digits that int() does not read
+    return (j == i + 1 and doc[i].text.isdecimal() and int(doc[i].text) < 120 and i > 1
             and doc[i - 1].text == "," and doc[i - 2].pos_ in ("PROPN", "NOUN")
             and (j == len(doc) or doc[j].is_punct))
 

@@ -492,7 +492,9 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     when it is no count) and the object's token range."""
     if _part_of_number(num):
         return num.head.head, (num.head.i, num.head.head.i + 1)
-    if _range_end(num) and num.head.like_num:  # "from two to seven people": two people
+    if num.head != num and num.head.like_num and _range_end(num):
+        # "from two to seven people": two people. Up the tree only: a range's end that is the
+        # root ("15 to 1." alone, parsed as quantifiers of the 1) is its own head
         return _counted(doc, num.head, max(num.i, num.head.i) + 1)
     if num.dep_ == "nummod" and num.head.i > num.i and num.head.ent_type_ in ("DATE", "TIME"):
         return num, None  # "wounding 200 more late Tuesday"

@@ -31,7 +31,10 @@ def _words(name: str) -> list[str]:
 
 
 def _core(words: list[str]) -> tuple[list[str], list[str]]:
-    """The given name, surname and suffix; and the middle names or initials between them."""
+    """The given name, surname and suffix; and the middle names or initials between them
+    (nothing of a name with no words: see _words)."""
+    if not words:
+        return [], []
     last = len(words) - 1
     while last > 1 and words[last] in SUFFIXES:
         last -= 1
@@ -43,8 +46,11 @@ def _key(words: list[str]) -> tuple[str, ...]:
     return (words[0][0], *(jellyfish.metaphone(w) for w in words[1:]))
 
 
-def _name_key(name: str) -> tuple[str, ...]:
-    return _key(_core(_words(name))[0])
+def _name_key(name: str) -> tuple[str, ...] | None:
+    """None for a name that has no words in Latin letters ("Джонни Депп", "- -"): its
+    spellings cannot be compared by sound, only its surname as written."""
+    words = _core(_words(name))[0]
+    return _key(words) if words else None
 
 
 def _spelt_alike(a: str, b: str) -> bool:
@@ -86,12 +92,16 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
             articles[row["entity_id"]].add(row["article_id"])
     full = {eid: name for eid, name in names.items() if " " in name}
     by_last, by_key = defaultdict(set), defaultdict(set)
+    keys = {eid: key for eid, name in full.items() if (key := _name_key(name)) is not None}
     for eid, name in full.items():
         by_last[surname(name)].add(eid)
-        by_key[_name_key(name)].add(eid)
+    for eid, key in keys.items():
+        by_key[key].add(eid)
 
     def spellings(eid: str) -> set[str]:  # never two people named in one article
-        return {other for other in by_key[_name_key(full[eid])] - {eid}
+        if eid not in keys:
+            return set()
+        return {other for other in by_key[keys[eid]] - {eid}
                 if same_person(full[eid], full[other]) and not articles[eid] & articles[other]}
 
     remap: dict[str, str] = {}
