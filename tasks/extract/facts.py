@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Generator
 
 from spacy.tokens import Doc, Token
 
@@ -210,9 +211,40 @@ def _next_subjectless(noun: Token) -> Token | None:
         c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children)), None)
 
 
-def _clause_kind(noun: Token) -> str | None:
+def _clause_kind(noun: Token, walked: dict[int, str | None] | None = None) -> str | None:
     """Walk up from the counted noun to a kind word: the verb it is an argument of ("killing
-    1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians")."""
+    1,200 people") or the noun it is "of" ("the deaths of 40,000 Palestinians").
+
+    At an "including" the walk first walks from the group above it ("released 22 hostages,
+    including four"), which meets the same "including"s further up: done by recursion, a
+    chain of them ("including 5 people including 5 people ...") took time exponential in
+    its length and, once that was remembered, a stack as deep as the chain. So the walks are
+    generators run from an explicit stack, and each token's walk is made once a doc
+    (`walked`, shared by the counts of a doc: a walk depends on its token only). A walk that
+    comes back to a token it is still walking from finds nothing there."""
+    walked = {} if walked is None else walked
+    if noun.i in walked:
+        return walked[noun.i]
+    walked[noun.i] = None
+    stack, found = [(noun.i, _walk_up(noun))], None
+    while stack:
+        i, walk = stack[-1]
+        try:
+            group = walk.send(found)  # the walk asks what the walk from `group` finds
+        except StopIteration as done:
+            walked[i] = found = done.value
+            stack.pop()
+            continue
+        if group.i in walked:
+            found = walked[group.i]
+        else:
+            walked[group.i], found = None, None
+            stack.append((group.i, _walk_up(group)))
+    return walked[noun.i]
+
+
+def _walk_up(noun: Token) -> Generator[Token, str | None, str | None]:
+    """_clause_kind's walk from one token; it yields a group to be told what its walk finds."""
     tok = noun
     # "20 children and six adults were shot"; people coordinated with a release: a misparse
     while tok.dep_ == "conj" and tok.head != tok and not _is_kind_noun(tok.head):
@@ -224,7 +256,7 @@ def _clause_kind(noun: Token) -> str | None:
         if tok.pos_ in ("VERB", "AUX", "ADJ") and (
                 kind := _first(_verb_kinds(tok)) or _among_kind(tok) or _included_by(tok)):
             return kind
-        if prev.lower_ == "including" and tok != noun and (kind := _clause_kind(tok)):
+        if prev.lower_ == "including" and tok != noun and (kind := (yield tok)):
             return kind  # what happened to the group: "released 22 hostages, including four"
         if tok != noun and _is_kind_noun(tok):
             if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
@@ -290,7 +322,7 @@ def _along_with(prep: Token) -> bool:
         "along", "together")
 
 
-def _kind(noun: Token, num: Token) -> str | None:
+def _kind(noun: Token, num: Token, walked: dict[int, str | None]) -> str | None:
     """The kind of a count of `noun` (the number itself when the noun is elided), or None
     when it is no count. The clause decides ("were released"), else a verb modifying the
     noun ("four Americans killed"), else the noun itself ("250 hostages"): what happened to
@@ -306,7 +338,7 @@ def _kind(noun: Token, num: Token) -> str | None:
         # gapping: "one was killed and 12 others injured"; "Four killed, 20 wounded"
         clause: str | None = modifier
     else:
-        clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun)
+        clause = (None if _is_whole(noun, num) else _left_kind(noun) or _clause_kind(noun, walked)
                   ) or modifier
     people = is_people(noun) and not _others_of_things(noun) or _is_personal(noun)
     elided = noun.like_num or noun.lower_ == "more"  # "rescued 30 more"
@@ -647,6 +679,7 @@ def _singular_noun(noun: Token, num: Token) -> bool:
 def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
     """Fact rows (without run_id); `body` is doc.text."""
     rows = []
+    walked: dict[int, str | None] = {}  # _clause_kind's walks, once a doc
     for i, j in number_spans(doc):
         if is_not_a_count(doc, i, j):
             continue
@@ -659,7 +692,7 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         noun, obj_range = _counted(doc, num, j)
         if noun is not None and noun.i > num.i and is_rate(doc, noun.i + 1):
             continue
-        kind = _kind(noun, num) if value is not None and noun is not None else None
+        kind = _kind(noun, num, walked) if value is not None and noun is not None else None
         if noun is num and (toll := _toll_kind(num)):
             kind = toll
         if kind is None or value >= 2 and _singular_noun(noun, num) or value < 2 and (
