@@ -351,6 +351,7 @@ def test_shapes_found(text: str) -> None:
     ("and 5", 1000),  # a chain of conjuncts climbed for each number in it
     ("killed 5", 1000),  # Token.conjuncts gathered for each number
     ('"a"', 4000),  # a walk up the parse from every word of every quote
+    ('"It is"', 1500),  # the same, deeper
 ])
 def test_slow_shapes_found(unit: str, times: int) -> None:
     """Runs of a figure or a quote with no full stop, parsed as one sentence of thousands of
