@@ -667,7 +667,7 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
         while first < noun.i and (doc[first].pos_ == "CCONJ" or doc[first].lower_ in (
                 "more", "fewer", "less", "so") and doc[first - 1].lower_ == "or"):
             first += 1  # "31 or more children"
-        if doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
+        if first < len(doc) and doc[first].lower_ == "of" and doc[first].right_edge.i < noun.i:
             first = doc[first].right_edge.i + 1  # "more than 70 of them civilians"
         if noun.lower_ == "more" or noun.pos_ not in ("NOUN", "PROPN") and (
                 noun.lower_ not in NOMINAL_ADJECTIVES):
@@ -813,8 +813,9 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         if is_not_a_count(doc, i, j):
             continue
         value = number_value([t.text for t in doc[i:j]])
-        if value == 0:
-            continue  # "zero credibility": none of anything
+        if value is None or value == 0:
+            continue  # "zero credibility": none of anything; no value, no count (a toll's
+            # figure past int64 went on to "value >= 2" with None)
         num = doc[j - 1]
         while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
             num = num.head
