@@ -45,19 +45,27 @@ def _warm() -> None:
                   "published": "August 18, 2024"}, NOW)
 
 
-def cleaned(record: dict) -> dict | None:
-    """clean_record with the properties asserted; None when the record is rejected."""
-    _warm()
-    record = {"source_uri": "fuzz://record", **record}
+def _timed(record: dict) -> tuple[dict | None, float]:
+    """clean_record's article (None if it rejects the record) and its CPU seconds."""
     started = time.process_time()
     try:
         article = clean_record(record, NOW)
     except ValueError as exc:
         assert str(exc) == "no article text left after cleaning"
+        article = None
+    return article, time.process_time() - started
+
+
+def cleaned(record: dict) -> dict | None:
+    """clean_record with the properties asserted; None when the record is rejected."""
+    _warm()
+    record = {"source_uri": "fuzz://record", **record}
+    article, spent = _timed(record)
+    if spent > budget(record["text"]):  # timed again: a slow shape is slow twice, a
+        spent = min(spent, _timed(record)[1])  # collection or a page fault once
+    assert spent <= budget(record["text"]), f"clean took {spent:.2f} s CPU"
+    if article is None:
         return None
-    finally:
-        spent = time.process_time() - started
-        assert spent <= budget(record["text"]), f"clean took {spent:.2f} s CPU"
     body = article["body"]
     body.encode("utf-8")  # no lone surrogate: hashing and Parquet need UTF-8
     assert body and body == body.strip() and "\r" not in body and "\n\n\n" not in body
