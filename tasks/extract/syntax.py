@@ -95,22 +95,32 @@ def _tables(doc: Doc) -> _Tables:
     return tables
 
 
+_NARROW = 64  # tokens a head spans below which Token.children's own scan is the cheaper
+
+
 def children(tok: Token) -> Iterator[Token]:
     """tok.children, in order. Token.children scans the token's whole stretch of the
     sentence, from its leftmost to its rightmost descendant, on every call: at the root of a
-    long sentence, for every number or quote asking, that is quadratic."""
+    long sentence, for every number or quote asking, that is quadratic. So a token that
+    spans many takes its children from a table made once a doc."""
+    if tok.right_edge.i - tok.left_edge.i < _NARROW:
+        return tok.children
     doc = tok.doc
     return (doc[i] for i in _tables(doc).kids(tok.i, doc))
 
 
 def lefts(tok: Token) -> Iterator[Token]:
     """tok.lefts (see children)."""
+    if tok.right_edge.i - tok.left_edge.i < _NARROW:
+        return tok.lefts
     doc = tok.doc
     return (doc[i] for i in _tables(doc).kids(tok.i, doc) if i < tok.i)
 
 
 def rights(tok: Token) -> Iterator[Token]:
     """tok.rights (see children)."""
+    if tok.right_edge.i - tok.left_edge.i < _NARROW:
+        return tok.rights
     doc = tok.doc
     return (doc[i] for i in _tables(doc).kids(tok.i, doc) if i > tok.i)
 
