@@ -12,9 +12,9 @@ per-article isolation, which must not hide a crash. Properties, on every documen
 CI size: ~1,200 documents (an example is a batch of up to 8, parsed in one nlp.pipe call)
 plus a 1 MB paragraph, in ~35 s on one free core; examples are derandomized, so CI is
 reproducible. Nightly size: WIREDESK_FUZZ_EXAMPLES=500 (examples per generated-text test;
-the long-document tests take a share of it): random examples, ~15,000 documents, and the
-megabyte parsed for real instead of pieced together from one parse. Run with -s to see
-the counts and the CPU spent parsing and extracting.
+the long-document tests take a share of it): random examples, ~12,000 documents in ~5 min,
+and the megabyte parsed for real (2.5 min of it) instead of pieced together from one
+parse. Run with -s to see the counts and the CPU spent parsing and extracting.
 """
 
 from __future__ import annotations
