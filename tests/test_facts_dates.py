@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -674,3 +675,29 @@ def test_an_age_shaped_figure_of_other_digits(nlp, digit):
     """'Name, 26, was killed' is an age; in its place a digit that int() cannot read ("①" is a
     digit to str.isdigit) must not crash; a decimal digit of another script still reads."""
     _direct_facts(f"Joe Biden, {digit}, was killed.", nlp)
+
+
+@pytest.mark.parametrize("times", [40, 500])
+def test_a_chain_of_including_is_walked_once(nlp, times):
+    """At each "including" the walk from a count walks from the group above it too, which
+    meets the same "including"s: a chain of them took time exponential in its length (40:
+    for ever), and a stack as deep as the chain (500: RecursionError)."""
+    started = time.process_time()
+    rows = _direct_facts(" ".join(["including 5 people"] * times), nlp)
+    assert time.process_time() - started < 1.0 and len(rows) <= times
+
+
+@pytest.mark.parametrize("text", [
+    "The number of protesters rose to 99999999999999999999999999.",  # a toll's figure, no value
+    "Protesters rose 0133 99999999999999999999999999 the.",
+])
+def test_a_toll_figure_with_no_value_is_no_count(nlp, text):
+    """A figure with no value (past int64) still found a toll's kind, and the count went on
+    to compare None with 2 (TypeError): no value, no count."""
+    assert _direct_facts(text, nlp) == []
+
+
+def test_a_plus_that_is_the_counted_word_at_the_end(nlp):
+    """'... the 413488-plus' closing a text, "plus" parsed as the counted noun: skipping the
+    number's "-plus" ran past the last token (IndexError)."""
+    _direct_facts("0% the the 0-year-old the the the the 0, 0 and 0 the 413488-plus", nlp)

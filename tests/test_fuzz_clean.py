@@ -3,8 +3,8 @@
 the later stages can take: a UTF-8 body of paragraphs, no invisible characters, no lone
 surrogates, an id and a word count that agree with it.
 
-CI size: ~1,500 records in a few seconds. WIREDESK_FUZZ_EXAMPLES sets the examples per test
-(random rather than derandomized) for a nightly-size run.
+CI size: ~1,500 records in ~7 s. Nightly size: WIREDESK_FUZZ_EXAMPLES=500 gives 2,000
+records a test (random rather than derandomized examples).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ NOW = dt.datetime(2024, 8, 20, tzinfo=dt.UTC)
 
 def fuzz(ci_examples: int, nightly_share: float = 1.0) -> settings:
     """This module's settings; no global hypothesis profile is loaded."""
-    return settings(max_examples=max(1, round(NIGHTLY * nightly_share)) if NIGHTLY
+    return settings(max_examples=max(ci_examples, round(NIGHTLY * nightly_share)) if NIGHTLY
                     else ci_examples,
                     deadline=None, derandomize=not NIGHTLY, database=None, print_blob=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
@@ -45,19 +45,27 @@ def _warm() -> None:
                   "published": "August 18, 2024"}, NOW)
 
 
-def cleaned(record: dict) -> dict | None:
-    """clean_record with the properties asserted; None when the record is rejected."""
-    _warm()
-    record = {"source_uri": "fuzz://record", **record}
+def _timed(record: dict) -> tuple[dict | None, float]:
+    """clean_record's article (None if it rejects the record) and its CPU seconds."""
     started = time.process_time()
     try:
         article = clean_record(record, NOW)
     except ValueError as exc:
         assert str(exc) == "no article text left after cleaning"
+        article = None
+    return article, time.process_time() - started
+
+
+def cleaned(record: dict) -> dict | None:
+    """clean_record with the properties asserted; None when the record is rejected."""
+    _warm()
+    record = {"source_uri": "fuzz://record", **record}
+    article, spent = _timed(record)
+    if spent > budget(record["text"]):  # timed again: a slow shape is slow twice, a
+        spent = min(spent, _timed(record)[1])  # collection or a page fault once
+    assert spent <= budget(record["text"]), f"clean took {spent:.2f} s CPU"
+    if article is None:
         return None
-    finally:
-        spent = time.process_time() - started
-        assert spent <= budget(record["text"]), f"clean took {spent:.2f} s CPU"
     body = article["body"]
     body.encode("utf-8")  # no lone surrogate: hashing and Parquet need UTF-8
     assert body and body == body.strip() and "\r" not in body and "\n\n\n" not in body
@@ -114,19 +122,19 @@ def records(draw) -> dict:
 
 # --- the tests ------------------------------------------------------------------------------
 
-@fuzz(800)
+@fuzz(800, nightly_share=4)
 @given(records())
 def test_generated_records(record: dict) -> None:
     cleaned(record)
 
 
-@fuzz(500)
+@fuzz(500, nightly_share=4)
 @given(st.text(), st.one_of(st.none(), st.text(max_size=40)))
 def test_any_unicode(text: str, title: str | None) -> None:
     cleaned({"text": text, "title": title, "format": "text"})
 
 
-@fuzz(200)
+@fuzz(200, nightly_share=2)
 @given(st.text(), st.text())
 def test_normalize_and_split_are_stable(text: str, more: str) -> None:
     """normalize_text is idempotent, and every paragraph is non-empty and on one line."""

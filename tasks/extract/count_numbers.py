@@ -9,6 +9,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from tasks.extract.counts_lexicon import is_people
+from tasks.extract.syntax import memo
 
 QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),
                ("up to", "up_to"), ("as many as", "up_to"), ("less than", "up_to"),
@@ -109,12 +110,20 @@ def _in_skipped_entity(doc: Doc, i: int) -> bool:
     date ("the toll stands at 45"): an entity of nothing but a non-year number is none."""
     if doc[i].ent_type_ not in _SKIP_ENTS:
         return False
-    start = i
-    while doc[start].ent_iob_ == "I":
-        start -= 1
-    end = i + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
+    known = memo(doc, _in_skipped_entity)  # the answer is the entity's: found once for it,
+    if i not in known:  # not once for each number in it (a long "DATE" of figures)
+        start = i
+        while doc[start].ent_iob_ == "I":
+            start -= 1
+        end = i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        answer = _skipped(doc, i, start, end)
+        known.update(dict.fromkeys(range(start, end), answer))
+    return known[i]
+
+
+def _skipped(doc: Doc, i: int, start: int, end: int) -> bool:
     if doc[i].ent_type_ == "QUANTITY":  # "about 7,000 migrants", "1.5 million displaced"
         return not (doc[end - 1].pos_ == "NOUN" and is_people(doc[end - 1])
                     or nominal_adjective(doc, end) is not None)

@@ -1,5 +1,4 @@
 """Temporal expressions, resolved against the article's publication date when relative."""
-
 from __future__ import annotations
 
 import calendar
@@ -9,6 +8,8 @@ from datetime import date, timedelta
 from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta, weekday
 from spacy.tokens import Doc, Span, Token
+
+from tasks.extract.syntax import children
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -43,7 +44,7 @@ _LAST_MONTH = re.compile(rf"(last|this|next|past|coming) {_MONTH}")
 
 def _past(verb: Token) -> bool:
     return verb.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD"
-                                     for c in verb.children)
+                                     for c in children(verb))
 
 
 def _is_future(span: Span) -> bool:
@@ -53,7 +54,7 @@ def _is_future(span: Span) -> bool:
         return False
     for _ in range(6):
         if tok.pos_ in ("VERB", "AUX"):
-            auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+            auxes = [c for c in children(tok) if c.dep_ in ("aux", "auxpass")]
             if any(c.lower_ in _FUTURE_AUX for c in auxes):
                 return True
             if tok.lemma_.lower() in _FUTURE_VERBS:

@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Token
 
 from tasks.extract.entities import Entities, Mention
 from tasks.extract.speakers import GROUPS, PERSON_NOUNS, PRONOUNS, Speakers
-from tasks.extract.syntax import subject
+from tasks.extract.syntax import children, first_where, lefts, memo, sentence, subject
 
 _MARK = re.compile(r'["“”]')
 _INCHES = re.compile(r"\d[’']\d{0,2}$")
@@ -170,7 +170,7 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
         return first
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
-            objects = [c for c in tok.nbor().children if c.dep_ == "pobj"]
+            objects = [c for c in children(tok.nbor()) if c.dep_ == "pobj"]
             return "according to", (_by(objects[0]) or objects[0]) if objects else None
     return None
 
@@ -180,12 +180,12 @@ def _owner(head: Token) -> Token | None:
     attacks called him "..."'."""
     if _personal(head) or head.pos_ != "NOUN":
         return None
-    return next((c for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"
+    return next((c for c in children(head) if c.dep_ == "poss" and c.pos_ == "PROPN"
                  and c.ent_type_ in ("PERSON", "ORG", "")), None)
 
 
 def _owner_of_subject(verb: Token) -> Token | None:
-    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    subj = next((c for c in children(verb) if c.dep_ == "nsubj"), None)
     return _owner(subj) if subj is not None else None
 
 
@@ -195,13 +195,13 @@ def _by(head: Token) -> Token | None:
     if _personal(head):
         return None
     passive = head.pos_ == "VERB" and any(c.dep_ in ("auxpass", "nsubjpass")
-                                          for c in head.children)
+                                          for c in children(head))
     if head.pos_ == "VERB" and not passive:
         return None
-    near = [c for c in head.children if c.i > head.i]
-    near += [g for c in near if c.dep_ in ("acl", "oprd", "dobj", "attr") for g in c.children]
+    near = [c for c in children(head) if c.i > head.i]
+    near += [g for c in near if c.dep_ in ("acl", "oprd", "dobj", "attr") for g in children(c)]
     return next((obj for c in near if c.lower_ == "by" and c.dep_ in ("agent", "prep")
-                 for obj in c.children if obj.dep_ == "pobj" and _personal(obj)), None)
+                 for obj in children(c) if obj.dep_ == "pobj" and _personal(obj)), None)
 
 
 def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[int, int]
@@ -234,6 +234,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
     ctx = Speakers(doc, ents, _outside_quotes(ents.mentions, parts))
     quoted = {i for p in parts
               for i in range(bisect_left(starts, p.open_at), bisect_left(starts, p.close_at))}
+    open_marks = [p.open_at for p in parts]
     rows: list[dict] = []
     chains: dict[int, list[dict]] = {}
     last_in_paragraph: dict[int, dict] = {}
@@ -255,7 +256,7 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
         line = lines[part.paragraph]
         cue, who = _attribution(doc, starts, part, line, post, pre, post_cue, pre_cue, trailing,
                                 quoted)
-        if who is not None and _quoted(who.idx, parts):
+        if who is not None and _quoted(who.idx, parts, open_marks):
             cue, who = None, None  # a misparse made a word of the quote ("It's time") the subject
         if who is not None and (outer := _reported_by(post + pre, quoted, who)) is not None:
             cue, who = outer
@@ -311,7 +312,7 @@ def _unmarked(doc: Doc, body: str, article_id: str, ctx: Speakers, quoted: set[i
         if root.lemma_.lower() not in CUES or root.pos_ != "VERB" or any(
                 t.i in quoted or t.text in _MARK_TOKENS for t in sent):
             continue
-        said = next((c for c in root.children if c.dep_ == "ccomp" and c.i < root.i), None)
+        said = next((c for c in children(root) if c.dep_ == "ccomp" and c.i < root.i), None)
         subj = subject(root)
         comma = root.i - 1 if subj is None else subj.left_edge.i - 1
         if said is None or subj is None or subj.i < said.i or comma <= sent.start or \
@@ -486,7 +487,7 @@ def _says(verb: Token) -> bool:
 
 def _particle(verb: Token) -> str:
     # ("back" is often parsed as an adverb: "fired back")
-    return next((c.lower_ for c in verb.children if c.dep_ in ("prt", "advmod") and c.lower_ in
+    return next((c.lower_ for c in children(verb) if c.dep_ in ("prt", "advmod") and c.lower_ in
                  ("back", "out", "in", "up", "on") or c.dep_ == "dobj" and c.lower_ == "it"), "")
 
 
@@ -515,11 +516,11 @@ def _speech(verb: Token) -> bool:
     "expects Obama to announce"); "went on to say" and "was quick to add" do report."""
     if verb.pos_ not in ("VERB", "AUX") or verb.dep_ == "amod" and verb.tag_ in ("VBN", "VBG"):
         return False
-    if verb.lemma_.lower() == "continue" and any(c.dep_ == "xcomp" for c in verb.children):
+    if verb.lemma_.lower() == "continue" and any(c.dep_ == "xcomp" for c in children(verb)):
         return False
     head = verb.head
     infinitive = verb.dep_ in ("xcomp", "ccomp") and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        c.dep_ == "aux" and c.lower_ == "to" for c in children(verb))
     return not (infinitive and head.i != verb.i and head.pos_ in ("VERB", "AUX")
                 and head.lemma_.lower() not in _GOING_ON)
 
@@ -562,16 +563,16 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
     of a nested attribution is the one the quote is given on."""
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
-            outer = next((c for c in tok.nbor().children if c.dep_ == "pobj"), None)
+            outer = next((c for c in children(tok.nbor()) if c.dep_ == "pobj"), None)
             outer = outer if outer is None else _by(outer) or outer
             cue = "according to"
         elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i and \
-                tok.dep_ != "relcl" and not any(c.dep_ == "auxpass" for c in tok.children):
+                tok.dep_ != "relcl" and not any(c.dep_ == "auxpass" for c in children(tok)):
             # (a report before the speaker sets the scene: 'X reported, his wife whispered';
             # 'X wrote in the email, which was first reported by the AP' tells of the email)
             outer = subject(tok)
             if outer is None or outer.i == who.i:  # inverted, '..., reports USA Today'
-                outer = next((c for c in tok.children if c.dep_ in (
+                outer = next((c for c in children(tok) if c.dep_ in (
                     "dobj", "attr", "npadvmod") and c.pos_ == "PROPN"
                     and c.ent_type_ not in ("DATE", "TIME")), None)
             cue = "report"
@@ -579,7 +580,7 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
             continue
         # "according to its analysis": the speaker's own source, not another
         if outer is not None and outer.i not in quoted and outer.i != who.i and not any(
-                c.dep_ == "poss" and c.pos_ == "PRON" for c in outer.children):
+                c.dep_ == "poss" and c.pos_ == "PRON" for c in children(outer)):
             return cue, outer
     return None
 
@@ -617,7 +618,7 @@ def _clause_subject(verb: Token, quoted: set[int]) -> Token | None:
 def _named_before(verb: Token) -> Token | None:
     """'"Cruz," Beck joked': a name right before a verb, parsed as a compound of it, is its
     subject."""
-    return next((c for c in verb.lefts if c.dep_ == "compound" and c.i == verb.i - 1
+    return next((c for c in lefts(verb) if c.dep_ == "compound" and c.i == verb.i - 1
                  and c.ent_type_ == "PERSON"), None)
 
 
@@ -635,7 +636,7 @@ def _lost_subject(verb: Token, quoted: set[int]) -> Token | None:
         return prev
     # a past participle with an object and no auxiliary is a past tense ('one lawmaker called
     # Trump "..."', 'Two analysts, Megahan and Harman, found that')
-    deps = {c.dep_ for c in verb.children}
+    deps = {c.dep_ for c in children(verb)}
     if verb.tag_ not in ("VBD", "VBZ", "VBP") and not (
             verb.tag_ == "VBN" and not deps & {"aux", "auxpass"} and
             deps & {"dobj", "oprd", "ccomp"}):
@@ -649,7 +650,7 @@ def _lost_subject(verb: Token, quoted: set[int]) -> Token | None:
         if not bracketed and tok.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT") and \
                 tok.pos_ in ("NOUN", "PROPN") and _speaks(tok) and \
                 tok.ent_type_ not in ("DATE", "TIME") and not any(
-                c.dep_ == "mark" and c.i < tok.i for c in tok.head.children):
+                c.dep_ == "mark" and c.i < tok.i for c in children(tok.head)):
             return tok
     return None
 
@@ -743,7 +744,7 @@ def _reported_before(doc: Doc, body: str, starts: list[int], line: tuple[int, in
         return None, None
     root = doc[bisect_left(starts, line[1]) - 1].sent.root
     if root.pos_ != "VERB" or root.lemma_.lower() not in CUES or not any(
-            c.dep_ == "ccomp" for c in root.children):
+            c.dep_ == "ccomp" for c in children(root)):
         return None, None
     who = _clause_subject(root, quoted)
     return (root.lemma_.lower(), who) if _personal(who) else (None, None)
@@ -777,17 +778,46 @@ def _framed(doc: Doc, starts: list[int], part: _Part, body: str) -> bool:
     titled = all(w[0].isupper() or not w[0].isalpha() or w in _TITLE_SMALL for w in words)
     first, last = bisect_left(starts, part.start), bisect_left(starts, part.end)
     for tok in doc[first:last]:
-        for above in tok.ancestors:
-            if first <= above.i < last:
-                continue
-            if above.lemma_.lower() in _FRAMES and above.pos_ in ("VERB", "AUX"):
-                # also the verb under a preposition itself: "by calling him "...""
-                return not titled or above.lemma_.lower() in _NAMING and any(
-                    c.dep_ == "nsubj" for c in above.children)
-            if above.dep_ in ("pcomp", "agent"):
-                break
-    sent = doc[min(first, len(doc) - 1)].sent
-    return not titled and any(tok.lower_ == "according" for tok in sent)
+        above = _frame_or_stop(tok)  # the ancestors between say nothing: passed at once
+        while above is not None and first <= above.i < last:
+            above = _frame_or_stop(above)
+        if above is not None and _is_frame(above):  # else a preposition's clause: stop
+            # also the verb under a preposition itself: "by calling him "...""
+            return not titled or above.lemma_.lower() in _NAMING and any(
+                c.dep_ == "nsubj" for c in children(above))
+    return not titled and first_where(doc, _is_according, *sentence(
+        doc[min(first, len(doc) - 1)])) is not None
+
+
+def _is_frame(tok: Token) -> bool:
+    return tok.lemma_.lower() in _FRAMES and tok.pos_ in ("VERB", "AUX")
+
+
+def _is_according(tok: Token) -> bool:
+    return tok.lower_ == "according"
+
+
+def _frame_or_stop(tok: Token) -> Token | None:
+    """The nearest ancestor that is a verb framing words (_FRAMES) or a clause under a
+    preposition ("pcomp", "agent"), where _framed's walk up stops. Every token on the way up
+    shares the answer, kept with the doc: walking up from every word of every quote is
+    quadratic in a deep parse."""
+    known = memo(tok.doc, _frame_or_stop)  # token index -> the answer's index, -1 for none
+    path, above, found = [], tok, -1
+    while True:
+        if above.i in known:
+            found = known[above.i]
+            break
+        path.append(above.i)
+        if above.head.i == above.i:
+            break
+        above = above.head
+        if _is_frame(above) or above.dep_ in ("pcomp", "agent"):
+            found = above.i
+            break
+    for i in path:
+        known[i] = found
+    return tok.doc[found] if found >= 0 else None
 
 
 def _sentence_person(doc: Doc, starts: list[int], part: _Part, quoted: set[int]
@@ -815,8 +845,8 @@ def _said_before(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
                  and _personal(subj := subject(tok))), None)
 
 
-def _quoted(offset: int, parts: list[_Part]) -> bool:
-    i = bisect_left([p.open_at for p in parts], offset + 1) - 1
+def _quoted(offset: int, parts: list[_Part], open_marks: list[int]) -> bool:
+    i = bisect_left(open_marks, offset + 1) - 1  # open_marks: each part's open_at
     return i >= 0 and offset < parts[i].close_at
 
 

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.extract.entities import Entities, Mention
 from tasks.extract.given_names import FEMALE, MALE
-from tasks.extract.syntax import phrase
+from tasks.extract.syntax import phrase, rights
 
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
 _DESCRIBED = {
@@ -85,7 +85,7 @@ class Speakers:
     def named_in(self, head: Token) -> Mention | None:
         """The person a title names: 'Trump's campaign manager, Corey Lewandowski,' and 'Vice
         President for news and talk Dave Gorab' (parsed as an apposition or a conjunct)."""
-        for child in head.rights:
+        for child in rights(head):
             mention = self.by_token.get(child.i)
             if child.dep_ in ("appos", "conj") and mention is not None and \
                     self.ents.labels.get(mention.entity_id) == "PERSON":
