@@ -10,9 +10,9 @@ import pytest
 
 from evaluation.facts_dates import DEFAULT_PATH, _lemma, load_articles, load_gold, locate
 from tasks.extract import extract_articles, load_nlp
-from tasks.extract.count_numbers import number_value
 from tasks.extract.dates import resolve
 from tasks.extract.facts import extract_facts
+from tasks.extract.facts.numbers import number_value
 
 DATASET = Path(__file__).resolve().parent.parent / DEFAULT_PATH
 KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}

@@ -239,11 +239,11 @@ def test_a_pronoun_next_to_a_name_is_no_evidence_of_its_gender(nlp):
 
 
 def test_which_subjects_can_speak(nlp):
-    from tasks.extract.quotes import _speaks
+    from tasks.extract.quotes.subjects import speaks
 
     doc = nlp("The king met the minister. The rejection of the plan hurt it.")
-    assert _speaks(doc[1]) and _speaks(doc[4])  # king, minister
-    assert not _speaks(doc[7]) and not _speaks(doc[12])  # rejection, it
+    assert speaks(doc[1]) and speaks(doc[4])  # king, minister
+    assert not speaks(doc[7]) and not speaks(doc[12])  # rejection, it
 
 
 ROOT = Path(__file__).resolve().parents[1]

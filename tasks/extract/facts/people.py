@@ -1,4 +1,4 @@
-"""Word lists for counts (tasks/extract/facts.py): counted nouns that are people or events."""
+"""Word lists for counts: counted nouns that are people or events."""
 
 from __future__ import annotations
 
