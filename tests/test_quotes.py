@@ -423,7 +423,8 @@ def test_a_given_name_tells_a_persons_gender(nlp):
     rows = quotes("Bernie Sanders spoke in Iowa on Monday while Marty Walz watched from the front "
                   "row.\n\n“They are trying to defeat opportunity for kids,” she said.", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/marty-walz"]
-    from tasks.extract.given_names import FEMALE, MALE
+    from tasks.extract.lexicon import given_names
+    MALE, FEMALE = given_names("m"), given_names("f")
     assert not MALE & FEMALE and {"sam", "dana", "kelly", "lee"}.isdisjoint(MALE | FEMALE)
 
 

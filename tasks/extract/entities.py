@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from tasks.extract.given_names import FEMALE, MALE
+from tasks.extract import lexicon
 from tasks.schemas import ENTITY_LABELS
+
+MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from tasks.extract import lexicon
 from tasks.extract.syntax import (
-    children,
+    according_source,
     first_where,
+    is_according_to,
     last_where,
     memo,
     phrase,
@@ -14,8 +16,7 @@ from tasks.extract.syntax import (
     subject,
 )
 
-_ATTRIBUTION_VERBS = {"say", "report", "tell", "confirm", "announce", "estimate", "state",
-                      "claim", "count", "record", "put"}
+_ATTRIBUTION_VERBS = lexicon.words("speech_verbs", "attribution")
 
 
 def _attribution(doc: Doc, num: Token) -> str | None:
@@ -32,20 +33,13 @@ def _attribution(doc: Doc, num: Token) -> str | None:
 
 def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
     lo, hi = sentence(num)  # an "according" in the sentence whose "to" is in it too
-    according = first_where(doc, _is_according_to, num.i + 1, hi - 1)
+    according = first_where(doc, is_according_to, num.i + 1, hi - 1)
     if according is None:
-        according = last_where(doc, _is_according_to, lo, hi - 1)
-    if according is not None:
-        to = doc[according.i + 1]
-        objects = [c for c in children(to) if c.dep_ == "pobj"]
-        if objects:
-            return phrase(objects[0])
+        according = last_where(doc, is_according_to, lo, hi - 1)
+    if according is not None and (source := according_source(according)) is not None:
+        return phrase(source)
     subj = _reporter(num)
     return phrase(subj) if subj is not None else None
-
-
-def _is_according_to(t: Token) -> bool:
-    return t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
 
 
 def _reporter(num: Token) -> Token | None:

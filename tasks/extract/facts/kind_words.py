@@ -5,37 +5,18 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from tasks.extract import lexicon
 from tasks.extract.syntax import (
     children,
     once_a_doc,
 )
 
-_VERB_KIND = {"kill": "KILL", "murder": "KILL", "slay": "KILL", "massacre": "KILL",
-              "execute": "KILL", "die": "KILL", "wound": "WOUND", "injure": "WOUND",
-              "hurt": "WOUND", "kidnap": "KIDNAP", "abduct": "KIDNAP", "arrest": "ARREST",
-              "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "displace": "DISPLACE",
-              "evacuate": "DISPLACE", "flee": "DISPLACE", "uproot": "DISPLACE",
-              "release": "RELEASE", "free": "RELEASE", "behead": "KILL", "shoot": "WOUND",
-              "rescue": "RELEASE", "dead": "KILL", "stab": "WOUND", "apprehend": "ARREST",
-              "perish": "KILL", "assassinate": "KILL", "lynch": "KILL", "maim": "WOUND",
-              "shot": "WOUND",  # "among those shot", tagged as a noun
-              "wounded": "WOUND", "injured": "WOUND", "displaced": "DISPLACE"}  # adjectives
-
-
-_NOUN_KIND = {"death": "KILL", "fatality": "KILL", "dead": "KILL", "killing": "KILL",
-              "injury": "WOUND", "wounded": "WOUND", "injured": "WOUND", "hostage": "KIDNAP",
-              "abductee": "KIDNAP", "captive": "KIDNAP", "abduction": "KIDNAP",
-              "kidnapping": "KIDNAP", "arrest": "ARREST", "detainee": "ARREST",
-              "refugee": "DISPLACE", "evacuee": "DISPLACE", "displacement": "DISPLACE",
-              "murder": "KILL", "homicide": "KILL", "release": "RELEASE",
-              "evacuation": "DISPLACE", "displaced": "DISPLACE", "execution": "KILL",
-              "massacre": "KILL", "slaughter": "KILL", "assassination": "KILL",
-              "detention": "ARREST", "imprisonment": "ARREST", "rescue": "RELEASE"}
-
-
+# What kind verbs (also adjectives and participles) and nouns say (lexicons/fact_kinds.tsv).
+_VERB_KIND = lexicon.fact_kinds("verb")
+_NOUN_KIND = lexicon.fact_kinds("noun")
 # Event nouns that say what happened to the people they are "of" ("the shootings of 12
 # officers"), though a count of them is a count of events ("350 mass shootings").
-_OF_KIND = {"shooting": "WOUND", "stabbing": "WOUND"}
+_OF_KIND = lexicon.fact_kinds("of")
 # Kind verbs whose subject is the one it happens to ("two people died").
 _INTRANSITIVE = {"die", "perish", "flee", "evacuate", "dead"}
 

@@ -5,44 +5,21 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from tasks.extract import lexicon
 from tasks.extract.syntax import children
 
-CUES = {"say", "tell", "add", "stress", "note", "urge", "insist", "warn", "claim", "state",
-        "declare", "write", "explain", "announce", "argue", "ask", "reply", "respond",
-        "emphasize", "emphasise", "assert", "acknowledge", "admit", "confirm", "deny",
-        "suggest", "recall", "conclude", "predict", "promise", "vow", "tweet", "post", "caution",
-        "complain", "comment", "remark", "observe", "continue", "shout", "describe", "mention",
-        "report", "testify", "whisper", "quip", "concede", "accuse", "demand", "plead", "pledge",
-        # more verbs of communication (manner of speaking, assertion, reply, complaint)
-        "yell", "scream", "exclaim", "interject", "retort", "counter", "contend", "maintain",
-        "reiterate", "repeat", "joke", "muse", "wonder", "laugh", "sigh", "snap", "assure",
-        "affirm", "proclaim", "boast", "lament", "charge", "allege", "opine", "beam", "gush",
-        "marvel", "grumble", "mutter", "murmur", "scoff", "sneer", "exhort", "implore", "beg",
-        "inquire", "query", "question", "recount", "reason", "advise", "inform",
-        "disclose", "reveal", "swear", "threaten", "guarantee", "chant", "cry",
-        "preach", "pray", "read", "text", "email", "retweet", "blog", "chime", "interrupt"}
-
+CUES = lexicon.words("speech_verbs", "cue")
 # Verbs that put words in someone's mouth without being speech verbs proper ("called it ...").
-_FRAMES = CUES | {"call", "describe", "accuse", "think", "believe", "refer", "label", "dub",
-                  "brand", "mock", "slam", "blast", "attack", "praise", "criticize", "chant",
-                  "quote", "cite", "see", "view", "consider", "promise", "mention", "dismiss",
-                  "boast", "agree", "allege", "rally", "vow", "joke", "lament", "recount",
-                  "blame", "portray", "cast", "defend", "characterize", "term", "decry"}
-
-_NAMING = {"call", "refer", "dub", "label", "brand", "nickname", "name", "term"}
-
+_FRAMES = lexicon.words("speech_verbs", "cue", "frame")
+# Verbs that give a name ("called Rubio "Little Marco"").
+_NAMING = lexicon.words("speech_verbs", "naming")
 # Verbs of going on ("continued to insist", "went on to say"): an infinitive after them is
 # said, after others it is wanted or expected.
 _ASPECT = {"go", "continue", "begin", "start", "proceed", "turn", "take", "hasten", "rush",
            "be", "have", "pause", "stop", "keep", "seem", "appear"}
-
 _GOING_ON = CUES | _ASPECT
-
 # Phrasal verbs of saying: (lemma, particle or object "it").
-_PHRASAL = {("fire", "back"), ("shoot", "back"), ("hit", "back"), ("point", "out"),
-            ("cut", "in"), ("weigh", "in"), ("jump", "in"), ("put", "it"), ("sum", "up"),
-            ("spell", "out"), ("lash", "out"), ("speak", "out"), ("speak", "up"),
-            ("go", "on"), ("pipe", "up"), ("break", "in"), ("push", "back")}
+_PHRASAL = {tuple(verb.split()) for verb in lexicon.words("speech_verbs", "phrasal")}
 
 
 def _says(verb: Token) -> bool:

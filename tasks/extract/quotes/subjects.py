@@ -7,31 +7,19 @@ import re
 
 from spacy.tokens import Token
 
+from tasks.extract import lexicon
 from tasks.extract.quotes.cues import CUES
 from tasks.extract.quotes.marks import _MARK_TOKENS
-from tasks.extract.speakers import GROUPS, PERSON_NOUNS
 from tasks.extract.syntax import children, lefts, subject
 
 # Abstract nouns ("the rejection", "the move", "the platform"), less bodies that speak.
 _THING = re.compile(r"\w{3}(tion|sion|ment|ness|ity|ance|ence|ing)$|^(move|platform|promise|tone|"
                     r"stance|plan|bill|idea|issue|policy|law|rule|deal|change|record)$")
 
-_BODIES = GROUPS | {"administration", "commission", "association", "foundation", "department",
-                    "committee", "agency", "institution", "union", "campaign"}
+_BODIES = lexicon.words("people_nouns", "group", "body")
 
 # Nouns of people who speak ("the senator said", "officials say").
-_PEOPLE = PERSON_NOUNS | _BODIES | {
-    "official", "spokesman", "spokeswoman", "spokesperson", "aide", "adviser", "advisor",
-    "source", "analyst", "expert", "strategist", "lawyer", "attorney", "member", "leader",
-    "president", "minister", "secretary", "director", "chairman", "chairwoman", "chair",
-    "manager", "chief", "executive", "officer", "supporter", "critic", "voter", "resident",
-    "people", "man", "woman", "person", "reporter", "writer", "author", "professor", "judge",
-    "prosecutor", "activist", "pollster", "economist", "scientist", "researcher", "doctor",
-    "friend", "father", "mother", "wife", "husband", "son", "daughter", "sister", "brother",
-    "delegate", "organizer", "protester", "worker", "student", "teacher", "owner", "founder",
-    "partner", "colleague", "team", "staff", "staffer", "ambassador", "envoy",
-    "diplomat", "general", "commander", "police", "priest", "pastor", "rabbi", "bishop",
-    "crowd", "audience", "fan", "heckler", "demonstrator", "attendee", "participant", "guy"}
+_PEOPLE = lexicon.words("people_nouns", "description", "group", "body", "speaker")
 
 
 def personal(head: Token | None) -> bool:

@@ -11,7 +11,7 @@ from tasks.extract.quotes.cues import _reported_in, _says, _speech, _verb
 from tasks.extract.quotes.marks import _END_PUNCT, _MARK_TOKENS, _Part
 from tasks.extract.quotes.subjects import _by, _clause_subject, personal, speaks
 from tasks.extract.speakers import PRONOUNS
-from tasks.extract.syntax import children, subject
+from tasks.extract.syntax import according_source, children, is_according_to, subject
 
 _WINDOW = 30    # tokens searched for a cue on either side of a quote
 
@@ -64,9 +64,9 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
     if first is not None:
         return first
     for tok in tokens:
-        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
-            objects = [c for c in children(tok.nbor()) if c.dep_ == "pobj"]
-            return "according to", (_by(objects[0]) or objects[0]) if objects else None
+        if is_according_to(tok):
+            source = according_source(tok)
+            return "according to", (_by(source) or source) if source is not None else None
     return None
 
 
@@ -75,8 +75,8 @@ def _reported_by(tokens: list[Token], quoted: set[int], who: Token
     """'"...," said Day, reports USA Today' and 'Day said, according to CNN': the outer source
     of a nested attribution is the one the quote is given on."""
     for tok in tokens:
-        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.nbor().lower_ == "to":
-            outer = next((c for c in children(tok.nbor()) if c.dep_ == "pobj"), None)
+        if is_according_to(tok):
+            outer = according_source(tok)
             outer = outer if outer is None else _by(outer) or outer
             cue = "according to"
         elif tok.lemma_.lower() == "report" and tok.pos_ == "VERB" and tok.i > who.i and \
