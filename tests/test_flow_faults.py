@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import tasks.clean as clean
 import tasks.cluster as cluster
-import tasks.extract as extract
+import tasks.extract.facts as facts
 from flows.cli import app
 from flows.news_etl import RunParameters, ValidationBlocked, news_etl
 
@@ -48,7 +48,7 @@ def _write_input(folder: Path, seeds: Path) -> Path:
 @pytest.fixture
 def bugs(monkeypatch: pytest.MonkeyPatch) -> None:
     """One bug per stage, each striking only its marked article."""
-    real_language, real_facts, real_numbers = (clean.detect_language, extract.extract_facts,
+    real_language, real_facts, real_numbers = (clean.detect_language, facts.extract_facts,
                                                cluster._numbers)
 
     def detect_language(body: str) -> str:
@@ -66,7 +66,7 @@ def bugs(monkeypatch: pytest.MonkeyPatch) -> None:
             raise IndexError("list index out of range")
         return real_numbers(text)
     monkeypatch.setattr(clean, "detect_language", detect_language)
-    monkeypatch.setattr(extract, "extract_facts", extract_facts)
+    monkeypatch.setattr(facts, "extract_facts", extract_facts)
     monkeypatch.setattr(cluster, "_numbers", numbers)
 
 

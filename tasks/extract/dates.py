@@ -9,6 +9,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta, weekday
 from spacy.tokens import Doc, Span, Token
 
+from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.syntax import children
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
@@ -188,3 +189,10 @@ def extract_dates(doc: Doc, article_id: str, published: date | None) -> list[dic
                      "end": span.end_char, "resolved_date": resolved,
                      "granularity": granularity})
     return rows
+
+
+def _date_rows(article: ParsedArticle) -> list[dict]:
+    return extract_dates(article.doc, article.article_id, article.published_date)
+
+
+EXTRACTORS = (Extractor("dates", _date_rows),)

@@ -12,6 +12,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from tasks.extract import lexicon
+from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.schemas import ENTITY_LABELS
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
@@ -328,3 +329,23 @@ def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
     token_entity = {i: m.entity_id for m in mentions for i in m.tokens}
     labels = {row["entity_id"]: row["label"] for row in rows}
     return Entities(mentions, token_entity, labels, rows), mention_rows
+
+
+def article_entities(article: ParsedArticle) -> tuple[Entities, list[dict]]:
+    """extract_entities, once an article: the entities and mentions tables and the quotes'
+    speakers all come from it."""
+    if "entities" not in article.shared:
+        article.shared["entities"] = extract_entities(
+            article.doc, article.body, article.article_id, article.known, article.names)
+    return article.shared["entities"]
+
+
+def _entity_rows(article: ParsedArticle) -> list[dict]:
+    return article_entities(article)[0].rows
+
+
+def _mention_rows(article: ParsedArticle) -> list[dict]:
+    return article_entities(article)[1]
+
+
+EXTRACTORS = (Extractor("entities", _entity_rows), Extractor("mentions", _mention_rows))

@@ -10,6 +10,7 @@ import re
 
 from spacy.tokens import Doc
 
+from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.facts.attribution import _attribution
 from tasks.extract.facts.counted import (
     _counted,
@@ -78,3 +79,10 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
                      "attribution": _attribution(doc, num),
                      "text": body[start:end], "start": start, "end": end})
     return rows
+
+
+def _fact_rows(article: ParsedArticle) -> list[dict]:
+    return extract_facts(article.doc, article.body, article.article_id)
+
+
+EXTRACTORS = (Extractor("facts", _fact_rows),)

@@ -13,7 +13,8 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc
 
-from tasks.extract.entities import Entities
+from tasks.extract.entities import Entities, article_entities
+from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.quotes.context import QuoteContext
 from tasks.extract.quotes.framed import _MIN_WORDS, _framed
 from tasks.extract.quotes.marks import _outside_quotes, _parts
@@ -90,3 +91,11 @@ def explain_quotes(doc: Doc, body: str, article_id: str, ents: Entities
 def _copy_speaker(source: dict, row: dict) -> None:
     for key in ("speaker", "speaker_entity_id", "cue"):
         row[key] = source[key]
+
+
+def _quote_rows(article: ParsedArticle) -> list[dict]:
+    ents, _ = article_entities(article)
+    return extract_quotes(article.doc, article.body, article.article_id, ents)
+
+
+EXTRACTORS = (Extractor("quotes", _quote_rows),)
