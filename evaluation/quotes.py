@@ -18,7 +18,7 @@ Run: python -m evaluation.quotes [root] [split] [docbin-cache]. Protocol:
   Source, or (b) the speaker text, at its occurrence nearest the quote, overlaps the Source, or
   (c) the Source is a pronoun (he, she, I, we, they ...) and the speaker names what it refers
   to. PolNeAR has no coreference, so for `dev` the referent is hand-annotated
-  (`eval/gold/polnear_referents.jsonl`, keyed by article and the Source's raw offsets): the
+  (`evaluation/gold/polnear_referents.jsonl`, keyed by article and the Source's raw offsets): the
   speaker text, or the longest PERSON mention of speaker_entity_id, names it when one holds
   the other as whole words ("Clinton" for "Hillary Clinton"), or when both end in the same
   capitalised surname and the speaker's other words are in the referent, initials or titles
@@ -41,6 +41,8 @@ import sys
 import time
 from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import tasks.extract as extract
@@ -53,7 +55,8 @@ PRONOUNS = {"he", "she", "i", "we", "they", "him", "her", "it", "you", "me", "us
 RELATIVE = {"who", "which", "that"}
 TITLES = {"mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "president",
           "former", "secretary", "gen", "general"}
-REFERENTS = Path(__file__).resolve().parent.parent / "eval" / "gold" / "polnear_referents.jsonl"
+# package data, so that `wiredesk eval` runs from an installed wheel too
+REFERENTS = files("evaluation").joinpath("gold", "polnear_referents.jsonl")
 Span = tuple[int, int]
 Person = tuple[int, int, str, str]  # start, end, entity_id, text of a PERSON mention
 
@@ -95,9 +98,9 @@ def load_split(root: str, split: str) -> list[tuple[str, str, list[dict]]]:
     return out
 
 
-def load_referents(split: str, path: Path = REFERENTS) -> dict[tuple[str, int, int], dict]:
+def load_referents(split: str, path: Traversable = REFERENTS) -> dict[tuple[str, int, int], dict]:
     """Hand-annotated pronoun referents of one split, by (article, raw start, raw end)."""
-    if not path.exists():
+    if not path.is_file():
         return {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return {(r["article"], r["start"], r["end"]): r for r in rows if r["split"] == split}
