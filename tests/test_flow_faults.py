@@ -49,7 +49,7 @@ def _write_input(folder: Path, seeds: Path) -> Path:
 def bugs(monkeypatch: pytest.MonkeyPatch) -> None:
     """One bug per stage, each striking only its marked article."""
     real_language, real_facts, real_numbers = (clean.detect_language, facts.extract_facts,
-                                               cluster._numbers)
+                                               cluster.figures)
 
     def detect_language(body: str) -> str:
         if "CLEANBUG" in body:
@@ -67,7 +67,7 @@ def bugs(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_numbers(text)
     monkeypatch.setattr(clean, "detect_language", detect_language)
     monkeypatch.setattr(facts, "extract_facts", extract_facts)
-    monkeypatch.setattr(cluster, "_numbers", numbers)
+    monkeypatch.setattr(cluster, "figures", numbers)
 
 
 def _rows(lake: Path, table: str, where: str = "true") -> list[dict]:

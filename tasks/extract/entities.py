@@ -265,7 +265,7 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             m.label = votes[slug(m.text)].most_common(1)[0][0]
             name = CANONICAL.get(slug(m.text), m.text)
         if m.label == "PERSON":
-            name = _unjoin(name)
+            name = unjoin(name)
         m.entity_id = entity_id(m.label, name)
         names.setdefault(m.entity_id, name)
     # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.
@@ -275,7 +275,7 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     return names
 
 
-def _unjoin(name: str) -> str:
+def unjoin(name: str) -> str:
     """A lost space inside a name is put back ("SamirAbu Zohri"); at its end the next words
     of a run-together list follow ("Joe BidenBiden", "Ellis SchumerState") and are cut."""
     *words, last = name.split(" ")
