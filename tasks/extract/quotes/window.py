@@ -7,6 +7,7 @@ from bisect import bisect_left
 
 from spacy.tokens import Doc, Token
 
+from tasks.extract.quotes.context import Found
 from tasks.extract.quotes.cues import _reported_in, _says, _speech, _verb
 from tasks.extract.quotes.marks import _END_PUNCT, _MARK_TOKENS, _Part
 from tasks.extract.quotes.subjects import _by, _clause_subject, personal, speaks
@@ -14,9 +15,6 @@ from tasks.extract.speakers import PRONOUNS
 from tasks.extract.syntax import according_source, children, is_according_to, subject
 
 _WINDOW = 30    # tokens searched for a cue on either side of a quote
-
-_Found = tuple[str, Token | None] | None  # (cue, speaker head) when a cue is found
-
 
 def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[int, int]
              ) -> tuple[list[Token], list[Token]]:
@@ -40,7 +38,7 @@ def _windows(doc: Doc, body: str, starts: list[int], part: _Part, line: tuple[in
     return post, pre
 
 
-def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
+def _cue(tokens: list[Token], quoted: set[int]) -> Found | None:
     """The first speech verb, else "according to": 'X said that, according to its analysis,'
     quotes X. Speech reported within speech is the reporter's when its own subject is no
     person: 'a source said the areas that were hacked suggested "..."' quotes the source."""
@@ -53,7 +51,7 @@ def _cue(tokens: list[Token], quoted: set[int]) -> _Found:
         if outer is not None and speaks(who := _clause_subject(outer, quoted)) and \
                 who.i not in quoted and (not personal(inner) or who.pos_ != "PRON"):
             return _verb(outer), who
-    first: _Found = None
+    first: Found | None = None
     for tok in cues:
         found = _verb(tok), _clause_subject(tok, quoted)
         # 'X said that the platform should reiterate "..."': a thing does not speak, the one
