@@ -1,5 +1,6 @@
-"""Each rule that chooses a quote's speaker (quotes.strategies.STRATEGIES), on a sentence it
-decides (real model)."""
+"""Each rule that chooses a quote's speaker (quotes.strategies.STRATEGIES) and each pattern of a
+quote's own attribution (quotes.attribution.PATTERNS), on a sentence it decides (real
+model)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,20 @@ def nlp():
 
 
 def explained(text: str, nlp) -> list[tuple[str | None, str | None]]:
-    """(speaker entity id, deciding strategy) of each quote."""
+    """(speaker entity id, deciding strategy) of each quote; the strategy without the
+    attribution pattern that decided within it."""
     doc = nlp(text)
     ents, _ = extract_entities(doc, text, "a", {}, {})
-    return [(row["speaker_entity_id"], why) for row, why in explain_quotes(doc, text, "a", ents)]
+    return [(row["speaker_entity_id"], why and why.split(":")[0])
+            for row, why in explain_quotes(doc, text, "a", ents)]
+
+
+def patterns(text: str, nlp) -> list[tuple[str | None, str | None]]:
+    """(speaker as written, deciding attribution pattern) of each quote."""
+    doc = nlp(text)
+    ents, _ = extract_entities(doc, text, "a", {}, {})
+    return [(row["speaker"], why.split(":")[1] if why and ":" in why else None)
+            for row, why in explain_quotes(doc, text, "a", ents)]
 
 
 CASES = {
@@ -73,3 +84,44 @@ def test_he_right_after_the_first_half_of_a_split_quote_is_its_speaker(nlp):
     text = ("Jimmy Fallon fired back: “I did not say that at all,” he wrote, “and I never will "
             "say it, not in this show or any other show.”")
     assert explained(text, nlp) == [("person/jimmy-fallon", "own_attribution")] * 2
+
+
+PATTERN_CASES = {
+    "frame_before_quote": (
+        "Donald Trump called them “rapists and criminals who are pouring across the border” "
+        "and promised a wall.", "Donald Trump"),
+    "cue_after": (
+        "“We are going to win this state in November,” Gene Sperling, a top adviser, said.",
+        "Gene Sperling"),
+    "inverted_after": (
+        "“Why would anyone vote for this plan at all?” Sean Hannity pressed his guest.",
+        "Sean Hannity"),
+    "named_before_colon": (
+        "Pollsters agree - Carl Bialik: “The numbers simply do not add up for the campaign.”",
+        "Carl Bialik"),
+    "clause_before_colon": (
+        "Hillary Clinton apologized for what happened: “I made a mistake and I take "
+        "responsibility.”", "Hillary Clinton"),
+    "cue_before": (
+        "Hillary Clinton said on Monday, “We will build an economy that works for everyone.”",
+        "Hillary Clinton"),
+    "before_colon": (
+        "On the debate stage in Iowa, a reply from Bernie Sanders: “We cannot afford any of "
+        "it.”", "Bernie Sanders"),
+    "after_dash": (
+        "Donald Trump also embraced harsh methods -- “I think waterboarding is fine and we "
+        "should do more.”", "Donald Trump"),
+    "clause_around": (
+        "Donald Trump issued a statement, “We will not back down from this fight, ever.”",
+        "Donald Trump"),
+}
+
+
+def test_every_pattern_has_a_case():
+    assert [p.__name__.lstrip("_") for p in PATTERNS] == list(PATTERN_CASES)
+
+
+@pytest.mark.parametrize("name", list(PATTERN_CASES))
+def test_pattern_decides(name, nlp):
+    text, speaker = PATTERN_CASES[name]
+    assert patterns(text, nlp) == [(speaker, name)]

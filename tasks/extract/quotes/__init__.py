@@ -33,8 +33,9 @@ def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list
 
 def explain_quotes(doc: Doc, body: str, article_id: str, ents: Entities
                    ) -> list[tuple[dict, str | None]]:
-    """Each quote row with the name of the strategy that chose its speaker (None when none
-    did, or when a later part of the same quotation gave it)."""
+    """Each quote row with the name of the strategy that chose its speaker, and for the
+    quote's own attribution the pattern ("own_attribution:cue_after"); None when none did,
+    or when another part of the same quotation gave it."""
     parts = _parts(body)
     starts = doc.to_array("IDX").tolist()  # token -> character offset
     lines = [m.span() for m in re.finditer(r"[^\n]+", body)]
@@ -65,7 +66,8 @@ def explain_quotes(doc: Doc, body: str, article_id: str, ents: Entities
                                pre, post_cue, pre_cue, trailing,
                                last_in_paragraph.get(part.paragraph), rows, last_in_paragraph)
         chosen = choose(context)
-        why[id(row)] = chosen[0] if chosen else None
+        why[id(row)] = None if chosen is None else chosen[0] if chosen[1].pattern is None \
+            else f"{chosen[0]}:{chosen[1].pattern}"
         if chosen is not None and chosen[1].same_as is not None:
             _copy_speaker(chosen[1].same_as, row)
         elif chosen is not None:

@@ -160,9 +160,11 @@ PATTERNS: list[Callable[[QuoteContext], Found | None]] = [
 ]
 
 
-def attribution(c: QuoteContext) -> Found:
-    """(cue, the speaker's head token) by the first pattern that applies."""
-    return next(found for pattern in PATTERNS if (found := pattern(c)) is not None)
+def attribution(c: QuoteContext) -> tuple[str, Found]:
+    """(the pattern's name, (cue, the speaker's head token)) by the first pattern that
+    applies (the last always does)."""
+    return next((pattern.__name__.lstrip("_"), found) for pattern in PATTERNS
+                if (found := pattern(c)) is not None)
 
 
 def _frame_before(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],

@@ -33,6 +33,7 @@ class Choice:
     cue: str | None = None
     head: Token | None = None
     same_as: dict | None = None
+    pattern: str | None = None  # which attribution pattern found it (own_attribution)
 
 
 def own_attribution(c: QuoteContext) -> Choice | None:
@@ -41,7 +42,7 @@ def own_attribution(c: QuoteContext) -> Choice | None:
     source ('"...," said Day, reports USA Today') wins over the inner one; a thing whose words
     they are ('Rubio's catch phrase', 'a statement by Fox News') gives way to its owner. "He"
     right after the first half of a split quote is that half's speaker."""
-    cue, who = attribution(c)
+    pattern, (cue, who) = attribution(c)
     if who is not None and _quoted(who.idx, c.parts, c.open_marks):
         return None
     if who is not None and (outer := _reported_by(c.post + c.pre, c.quoted, who)) is not None:
@@ -54,8 +55,8 @@ def own_attribution(c: QuoteContext) -> Choice | None:
             prior["end"] <= who.idx < c.part.open_at and \
             not c.body[prior["end"]:who.idx].strip(' ,.?!"“”'):
         # 'Fallon fired back: "...," he wrote, "..."': lower-case, no new sentence
-        return Choice(same_as=prior)
-    return Choice(cue, who)
+        return Choice(same_as=prior, pattern=pattern)
+    return Choice(cue, who, pattern=pattern)
 
 
 def earlier_in_paragraph(c: QuoteContext) -> Choice | None:
@@ -131,7 +132,8 @@ STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
 
 
 def choose(c: QuoteContext) -> tuple[str, Choice] | None:
-    """(the deciding strategy's name, its choice), or None when no strategy finds a speaker."""
+    """(the deciding strategy's name, its choice), or None when no strategy finds a
+    speaker."""
     for strategy in STRATEGIES:
         if (choice := strategy(c)) is not None:
             return strategy.__name__, choice
