@@ -602,3 +602,22 @@ def test_a_thing_sent_out_by_someone_speaks_for_them(nlp):
     rows = quotes("A fundraising email sent out by Senator Tom Reed on Tuesday warned of the fight "
                   "ahead: “There are fourteen primaries over the next three weeks.”", nlp)
     assert [q["speaker"] for q in rows] == ["Tom Reed"]
+
+
+def test_score_polnear_end_to_end_on_a_tiny_split(tmp_path: Path):
+    from evaluation.quotes import score_polnear
+
+    text = "Alice Smith spoke in Ohio.\n\nAlice Smith said, “We will win this race in the fall.”\n"
+    (tmp_path / "train" / "text").mkdir(parents=True)
+    (tmp_path / "train" / "attributions").mkdir()
+    (tmp_path / "train" / "text" / "a.txt").write_text(text, encoding="utf-8")
+    src, content = text.index("Alice Smith said"), text.index("“")
+    cue = text.index("said")
+    ann = (f"T1\tSource {src} {src + 11}\tAlice Smith\nT2\tCue {cue} {cue + 4}\tsaid\n"
+           f"T3\tContent {content} {len(text) - 1}\t{text[content:-1]}\n"
+           f"T4\tAttribution {cue} {cue + 4}\tsaid\n"
+           "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    (tmp_path / "train" / "attributions" / "a_x.ann").write_text(ann, encoding="utf-8")
+    result = score_polnear(str(tmp_path), "train")
+    assert result["quotes"]["f1"] == 1.0 and result["speaker_accuracy"] == 1.0
+    assert result["seconds"]["quotes"] > 0  # each registered extractor is timed
