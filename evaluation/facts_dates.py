@@ -1,16 +1,16 @@
-"""Facts (counts) and dates scored against the hand-annotated gold set in eval/gold/.
+"""Facts (counts) and dates scored against the hand-annotated gold set in evaluation/gold/.
 
 Run: python -m evaluation.facts_dates [allsides.jsonl.gz] [--split=dev] [--errors]; figures
 per split: `dev` (rules were developed on it), `test` (held out), `test2` (facts only: a
 second, fresh held-out set) and `all`; `--split` (repeatable, or comma-separated) scores only
 those splits, and `all` is then their union. The real path: each record goes through
 clean_record, then extract_articles; gold items are located in the cleaned body by paragraph
-index + exact surface string + occurrence (see eval/gold/README.md). Predictions count only
+index + exact surface string + occurrence (see evaluation/gold/README.md). Predictions count only
 when they start inside an annotated paragraph, so precision is measurable.
 
 Facts: the gold `text` is the number expression; a prediction is aligned to it when the
 prediction's span contains it. Right = value, kind and object all equal; objects are equal
-when their head nouns (last word, lower-cased, plural stripped: `_lemma`) are, or both null.
+when their head nouns (last word, lower-cased, plural stripped: `head_lemma`) are, or both null.
 Dates: a prediction is aligned to the gold expression it overlaps most; resolved-date
 accuracy is over gold items with a non-null `resolved_date` (a missed item counts wrong).
 """
@@ -24,12 +24,12 @@ import re
 import sys
 import time
 from collections.abc import Iterable
-from pathlib import Path
+from importlib.resources import files
 
 from tasks.clean import clean_record
 
 DEFAULT_PATH = "../shared/datasets/allsides/allsides-dev-10k.jsonl.gz"  # from a checkout
-GOLD = Path(__file__).resolve().parent.parent / "eval" / "gold"
+GOLD = files("evaluation").joinpath("gold")  # package data: works from an installed wheel
 SPLITS = ("dev", "test", "test2", "all")
 TIMED = 60  # articles timed (spaCy alone vs the fact and date post-processing)
 _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
@@ -37,8 +37,8 @@ _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "c
 
 
 def load_gold(name: str) -> list[dict]:
-    with open(GOLD / f"{name}.jsonl", encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+    text = GOLD.joinpath(f"{name}.jsonl").read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 def load_articles(path: str, ids: set[str]) -> dict[str, dict]:
@@ -72,7 +72,7 @@ def locate(body: str, paragraph: int, text: str, occurrence: int) -> tuple[int, 
     return match.start(), match.end()
 
 
-def _lemma(phrase: str | None) -> str | None:
+def head_lemma(phrase: str | None) -> str | None:
     if not phrase:
         return None
     word = re.split(r"[\s-]+", phrase.strip().lower())[-1]
@@ -127,7 +127,7 @@ def score_facts(gold: list[dict], articles: dict[str, dict],
         p = preds[match]
         value_right += p["value"] == g["value"]
         ok = (p["value"] == g["value"] and p["kind"] == g["kind"]
-              and _lemma(p["object"]) == _lemma(g["object"]))
+              and head_lemma(p["object"]) == head_lemma(g["object"]))
         right += ok
         if not ok:
             errors.append(("wrong", g["article"], g["text"], g, p))

@@ -49,10 +49,10 @@ def summary(counts: list[tuple[float, float, float]]) -> dict[str, float]:
 def wiredesk_body(raw: bytes) -> str:
     """The body the pipeline would publish for this page (empty if it rejects the page)."""
     from tasks.clean import clean_record
-    from tasks.ingest import Record, Rejected, _from_page
+    from tasks.ingest import Record, Rejected, from_page
 
     try:
-        record = _from_page(Record("page.html", "", len(raw)), raw)
+        record = from_page(Record("page.html", "", len(raw)), raw)
         return clean_record(vars(record), dt.datetime.now(dt.UTC))["body"]
     except (Rejected, ValueError):
         return ""

@@ -18,7 +18,7 @@ Run: python -m evaluation.quotes [root] [split] [docbin-cache]. Protocol:
   Source, or (b) the speaker text, at its occurrence nearest the quote, overlaps the Source, or
   (c) the Source is a pronoun (he, she, I, we, they ...) and the speaker names what it refers
   to. PolNeAR has no coreference, so for `dev` the referent is hand-annotated
-  (`eval/gold/polnear_referents.jsonl`, keyed by article and the Source's raw offsets): the
+  (`evaluation/gold/polnear_referents.jsonl`, keyed by article and the Source's raw offsets): the
   speaker text, or the longest PERSON mention of speaker_entity_id, names it when one holds
   the other as whole words ("Clinton" for "Hillary Clinton"), or when both end in the same
   capitalised surname and the speaker's other words are in the referent, initials or titles
@@ -41,10 +41,13 @@ import sys
 import time
 from bisect import bisect_left, bisect_right
 from difflib import SequenceMatcher
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import tasks.extract as extract
 from tasks.clean import clean_record
+from tasks.extract.extractor import Extractor
 
 DEFAULT_ROOT = "../shared/datasets/polnear/data"  # from a checkout
 MARK = re.compile(r'["“”„«»]')
@@ -53,7 +56,8 @@ PRONOUNS = {"he", "she", "i", "we", "they", "him", "her", "it", "you", "me", "us
 RELATIVE = {"who", "which", "that"}
 TITLES = {"mr", "mrs", "ms", "dr", "sen", "senator", "rep", "gov", "governor", "president",
           "former", "secretary", "gen", "general"}
-REFERENTS = Path(__file__).resolve().parent.parent / "eval" / "gold" / "polnear_referents.jsonl"
+# package data, so that `wiredesk eval` runs from an installed wheel too
+REFERENTS = files("evaluation").joinpath("gold", "polnear_referents.jsonl")
 Span = tuple[int, int]
 Person = tuple[int, int, str, str]  # start, end, entity_id, text of a PERSON mention
 
@@ -95,9 +99,9 @@ def load_split(root: str, split: str) -> list[tuple[str, str, list[dict]]]:
     return out
 
 
-def load_referents(split: str, path: Path = REFERENTS) -> dict[tuple[str, int, int], dict]:
+def load_referents(split: str, path: Traversable = REFERENTS) -> dict[tuple[str, int, int], dict]:
     """Hand-annotated pronoun referents of one split, by (article, raw start, raw end)."""
-    if not path.exists():
+    if not path.is_file():
         return {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return {(r["article"], r["start"], r["end"]): r for r in rows if r["split"] == split}
@@ -317,18 +321,17 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
         articles.append(article)
         golds.append(kept)
 
-    timers = {n: _Timed(getattr(extract, n)) for n in
-              ("extract_entities", "extract_quotes", "extract_facts", "extract_dates")}
-    saved = {n: getattr(extract, n) for n in timers}
+    # every registered extractor timed (the entities' work is timed once, by the first
+    # extractor that asks for it)
+    saved = extract.EXTRACTORS
+    timers = {e.table: _Timed(e.rows) for e in saved}
     nlp, parse_s = _parse([a["body"] for a in articles], cache)
     t0 = time.perf_counter()
     try:
-        for n, timer in timers.items():
-            setattr(extract, n, timer)
+        extract.EXTRACTORS = tuple(Extractor(table, timer) for table, timer in timers.items())
         out = extract.extract_articles(articles, nlp)
     finally:
-        for n, fn in saved.items():
-            setattr(extract, n, fn)
+        extract.EXTRACTORS = saved
     total = time.perf_counter() - t0
     spacy_s = parse_s if parse_s is not None else total - sum(
         t.seconds for t in timers.values())
@@ -404,7 +407,7 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
         "pronoun_hand_annotated": c["pro_hand"],
         "speaker_accuracy_named": (c["spk_ok"] - c["pro_ok"]) / max(c["spk_n"] - c["pro_n"], 1),
         "nearest_person_baseline": c["base_spk_ok"] / max(c["spk_n"], 1),
-        "seconds": {"spacy": spacy_s, "quotes": timers["extract_quotes"].seconds,
+        "seconds": {"spacy": spacy_s, "quotes": timers["quotes"].seconds,
                     "cached_docs": parse_s == 0.0},
     }
     if details:

@@ -135,7 +135,7 @@ def eval_facts_dates(
     split: Annotated[list[str] | None, typer.Option(
         help="score only this split (dev, test, test2; repeatable); default: all")] = None,
 ) -> None:
-    """Facts and dates against the hand-annotated gold set in eval/gold/."""
+    """Facts and dates against the hand-annotated gold set in evaluation/gold/."""
     from evaluation.facts_dates import DEFAULT_PATH, report
 
     report(corpus or DEFAULT_PATH, show_errors=errors, splits=split or ())

@@ -134,14 +134,15 @@ def entity_vectors(entities: list[dict[str, int]]) -> sp.csr_matrix:
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 
 
-def _numbers(text: str) -> list[str]:
+def figures(text: str) -> list[str]:
+    """The numbers a text writes in figures ("6.1", "1200" for "1,200")."""
     return [n.replace(",", "") for n in _NUMBER.findall(text)]
 
 
 def number_vectors(texts: list[str]) -> sp.csr_matrix:
     """L2-normalised binary rows of the numbers a text writes in figures, weighted by rarity
     (a common "1" or the current year says little; a toll of 24 or a 6.1 magnitude does)."""
-    hashed = HashingVectorizer(n_features=N_FEATURES, analyzer=_numbers, alternate_sign=False,
+    hashed = HashingVectorizer(n_features=N_FEATURES, analyzer=figures, alternate_sign=False,
                                binary=True, norm=None).transform(texts)
     return TfidfTransformer().fit_transform(hashed).tocsr()
 

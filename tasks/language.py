@@ -71,7 +71,7 @@ _OPENING = "\"'“‘„«‹([{¿¡-–—*•·/"
 
 
 @functools.cache
-def _identifier() -> LanguageIdentifier:
+def language_identifier() -> LanguageIdentifier:
     """py3langid's model with normalised probabilities, restricted to ISO 639-1 languages;
     loaded once per process (about 0.5 s)."""
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -139,7 +139,7 @@ def scores(text: str) -> list[tuple[str, float]]:
     tried), most probable first: for inspection."""
     plain, every = evidence(text or "")
     words = plain if _decide(plain) != UNDETERMINED else every
-    return _identifier().rank(words)
+    return language_identifier().rank(words)
 
 
 def detect_language(text: str) -> str:
@@ -155,7 +155,7 @@ def detect_language(text: str) -> str:
 def _decide(words: str) -> str:
     if letters(words) < MIN_LETTERS:
         return UNDETERMINED
-    code, probability = _identifier().classify(words)
+    code, probability = language_identifier().classify(words)
     if probability < MIN_PROBABILITY or code not in ISO_639_1:
         return UNDETERMINED
     return code

@@ -15,7 +15,7 @@ import time
 import pytest
 from spacy.language import Language
 
-import tasks.extract as extract
+import tasks.extract.facts as facts
 from tasks.extract import SEGMENT_CHARS, extract_batch, load_nlp, segments
 from tasks.extract.workers import ArticleTimeout, run_chunks, time_limit
 
@@ -96,13 +96,13 @@ def test_one_bad_article_fails_alone(faulty_nlp) -> None:
 
 
 def test_an_extractor_bug_fails_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = extract.extract_facts
+    real = facts.extract_facts
 
     def buggy(doc, body, article_id):
         if "ratio" in body:
             raise RecursionError("maximum recursion depth exceeded")
         return real(doc, body, article_id)
-    monkeypatch.setattr(extract, "extract_facts", buggy)  # inherited by the forked workers
+    monkeypatch.setattr(facts, "extract_facts", buggy)  # inherited by the forked workers
     articles = _articles("ok", "a ratio of 15 to 1:", "ok")
     out = extract_batch(articles, load_nlp(), processes=1, seconds=30)
     assert out.failed == {"a1-a ratio of 15 to 1:":
@@ -142,11 +142,11 @@ def test_a_body_over_spacys_length_limit_parses_in_pieces() -> None:
     # join into one Doc of the whole body without paying for a full parse of 1.2 MB.
     import spacy
 
-    from tasks.extract import _parse_long
+    from tasks.extract import parse_long
 
     nlp = spacy.blank("en")
     body = "\n\n".join(f"Paragraph {i} says that {i} people were counted." * 40
                        for i in range(700))
     assert len(body) > nlp.max_length
-    doc = _parse_long(nlp, body)
+    doc = parse_long(nlp, body)
     assert doc.text == body and len(doc) > 200_000

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.facts_dates import DEFAULT_PATH, _lemma, load_articles, load_gold, locate
+from evaluation.facts_dates import DEFAULT_PATH, head_lemma, load_articles, load_gold, locate
 from tasks.extract import extract_articles, load_nlp
-from tasks.extract.count_numbers import number_value
 from tasks.extract.dates import resolve
 from tasks.extract.facts import extract_facts
+from tasks.extract.facts.numbers import number_value
 
 DATASET = Path(__file__).resolve().parent.parent / DEFAULT_PATH
 KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}
@@ -61,9 +61,9 @@ def test_every_gold_item_is_found_in_its_cleaned_paragraph():
 
 
 def test_object_heads_compare_by_lemma():
-    assert _lemma("Western hostages") == _lemma("hostage") == "hostage"
-    assert _lemma("business people") == "person" and _lemma("first-graders") == "grader"
-    assert _lemma(None) is None and _lemma("casualties") == "casualty"
+    assert head_lemma("Western hostages") == head_lemma("hostage") == "hostage"
+    assert head_lemma("business people") == "person" and head_lemma("first-graders") == "grader"
+    assert head_lemma(None) is None and head_lemma("casualties") == "casualty"
 
 
 # --- facts ------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_what_happened_to_hostages_wins_but_not_for_the_whole_group(nlp):
     assert facts["Three"][:2] == ("KIDNAP", 3)  # "shot dead" has a subject of its own
     assert facts["21"][:2] == ("RELEASE", 21)
     facts = _facts("At least 12 of 30 passengers were killed.", nlp)  # "of" read as quantmod
-    assert facts["At least 12"][:2] == ("KILL", 12) and _lemma(facts["At least 12"][2]) == \
+    assert facts["At least 12"][:2] == ("KILL", 12) and head_lemma(facts["At least 12"][2]) == \
         "passenger"
     assert facts["30 passengers"][:2] == ("OTHER", 30)
 
@@ -210,7 +210,7 @@ def test_ages_names_parts_and_percentage_partitives(nlp):
                    "20 percent – or 4,500 – of the 22,000 people who applied were accepted.", nlp)
     assert not any(t in facts for t in ("33", "6 members"))
     assert facts["two"] == ("WOUND", 2, None)
-    assert facts["4,500"][:2] == ("OTHER", 4500) and _lemma(facts["4,500"][2]) == "person"
+    assert facts["4,500"][:2] == ("OTHER", 4500) and head_lemma(facts["4,500"][2]) == "person"
 
 
 def test_ratios_and_the_one_group_counted_people_belong_to(nlp):
@@ -577,8 +577,8 @@ def test_fronted_partitives_and_what_happened_to_the_group_picked_from(nlp):
     facts = _facts("Of the 30 passengers, 12 were hospitalized. Out of the 40 workers, 32 were "
                    "rescued. The Taliban released 22 hostages, including four women.", nlp)
     assert facts["30 passengers"][:2] == ("OTHER", 30)  # the part was rescued, not all
-    assert facts["12"][:2] == ("OTHER", 12) and _lemma(facts["12"][2]) == "passenger"
-    assert facts["32"][:2] == ("RELEASE", 32) and _lemma(facts["32"][2]) == "worker"
+    assert facts["12"][:2] == ("OTHER", 12) and head_lemma(facts["12"][2]) == "passenger"
+    assert facts["32"][:2] == ("RELEASE", 32) and head_lemma(facts["32"][2]) == "worker"
     assert facts["four women"] == ("RELEASE", 4, "women")
 
 
@@ -620,7 +620,7 @@ def test_held_captive_and_the_kind_of_a_fronted_group(nlp):
     facts = _facts("The rebels are holding 40 foreigners captive. Of the dead, 22 were children. "
                    "Of those arrested, 12 were charged.", nlp)
     assert facts["40 foreigners"][:2] == ("KIDNAP", 40)
-    assert facts["22"][:2] == ("KILL", 22) and _lemma(facts["22"][2]) == "dead"
+    assert facts["22"][:2] == ("KILL", 22) and head_lemma(facts["22"][2]) == "dead"
     assert facts["12"][:2] == ("OTHER", 12)  # the clause's charge, not the group's arrest
 
 

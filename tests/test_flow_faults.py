@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import tasks.clean as clean
 import tasks.cluster as cluster
-import tasks.extract as extract
+import tasks.extract.facts as facts
 from flows.cli import app
 from flows.news_etl import RunParameters, ValidationBlocked, news_etl
 
@@ -48,8 +48,8 @@ def _write_input(folder: Path, seeds: Path) -> Path:
 @pytest.fixture
 def bugs(monkeypatch: pytest.MonkeyPatch) -> None:
     """One bug per stage, each striking only its marked article."""
-    real_language, real_facts, real_numbers = (clean.detect_language, extract.extract_facts,
-                                               cluster._numbers)
+    real_language, real_facts, real_numbers = (clean.detect_language, facts.extract_facts,
+                                               cluster.figures)
 
     def detect_language(body: str) -> str:
         if "CLEANBUG" in body:
@@ -66,8 +66,8 @@ def bugs(monkeypatch: pytest.MonkeyPatch) -> None:
             raise IndexError("list index out of range")
         return real_numbers(text)
     monkeypatch.setattr(clean, "detect_language", detect_language)
-    monkeypatch.setattr(extract, "extract_facts", extract_facts)
-    monkeypatch.setattr(cluster, "_numbers", numbers)
+    monkeypatch.setattr(facts, "extract_facts", extract_facts)
+    monkeypatch.setattr(cluster, "figures", numbers)
 
 
 def _rows(lake: Path, table: str, where: str = "true") -> list[dict]:

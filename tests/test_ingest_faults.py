@@ -223,7 +223,7 @@ def test_an_unexpected_exception_fails_one_record_and_reading_goes_on(
     (tmp_path / "c.txt").write_text(GOOD["text"])
     (tmp_path / "d.jsonl.gz").write_bytes(gzip.compress(b"".join(_lines(3))))
     (tmp_path / "e.json").write_text(json.dumps(GOOD))
-    real_from_json, real_gunzip = ingest.parse._from_json, ingest.files._gunzip
+    real_from_json, real_gunzip = ingest.parse.from_json, ingest.files.gunzip
 
     def from_json(record: ingest.Record, obj: dict) -> ingest.Record:
         if obj["text"] == "boom":
@@ -235,8 +235,8 @@ def test_an_unexpected_exception_fails_one_record_and_reading_goes_on(
         yield next(chunks)[:10]
         raise KeyError("lost")
 
-    monkeypatch.setattr(ingest.parse, "_from_json", from_json)
-    monkeypatch.setattr(ingest.files, "_gunzip", gunzip)  # where it is called
+    monkeypatch.setattr(ingest.parse, "from_json", from_json)
+    monkeypatch.setattr(ingest.files, "gunzip", gunzip)  # where it is called
     records = _by_name(_read(tmp_path))
     assert {n: r.status for n, r in records.items()} == {
         "a.json": "failed", "b.jsonl#1": None, "b.jsonl#2": "failed", "b.jsonl#3": None,
@@ -251,7 +251,7 @@ def test_an_unexpected_exception_fails_one_record_and_reading_goes_on(
     def interrupted(record: ingest.Record, obj: dict) -> ingest.Record:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(ingest.parse, "_from_json", interrupted)
+    monkeypatch.setattr(ingest.parse, "from_json", interrupted)
     with pytest.raises(KeyboardInterrupt):
         _read(tmp_path)
 

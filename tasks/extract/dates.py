@@ -9,6 +9,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta, weekday
 from spacy.tokens import Doc, Span, Token
 
+from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.syntax import children
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
@@ -30,9 +31,6 @@ _SMALL = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6
           "eight": 8, "nine": 9, "ten": 10}
 _FUTURE_AUX = {"will", "would", "'ll", "shall", "wo"}
 _FUTURE_VERBS = {"schedule", "expect", "plan", "set", "due", "intend", "go", "slate"}
-# A clause verb passes the question on to its governor only when it is that verb's complement
-# ("plans to release it Thursday"), not when it is a modifier ("the rule filed Monday would").
-_PASS_DEPS = {"xcomp", "ccomp", "prep", "pobj", "npadvmod", "dobj", "attr"}
 # Words around a date that do not change which date it is ("the end of June", "as early as
 # Thursday", "September 20 or so"); the expression resolves as the date itself.
 _PREFIX = re.compile(r"^(?:(?:the|on|in|by|since|until|before|after|just|as early as|as late as"
@@ -188,3 +186,10 @@ def extract_dates(doc: Doc, article_id: str, published: date | None) -> list[dic
                      "end": span.end_char, "resolved_date": resolved,
                      "granularity": granularity})
     return rows
+
+
+def _date_rows(article: ParsedArticle) -> list[dict]:
+    return extract_dates(article.doc, article.article_id, article.published_date)
+
+
+EXTRACTORS = (Extractor("dates", _date_rows),)

@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from tasks.extract.given_names import FEMALE, MALE
+from tasks.extract import lexicon
+from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.schemas import ENTITY_LABELS
+
+MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
@@ -262,7 +265,7 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             m.label = votes[slug(m.text)].most_common(1)[0][0]
             name = CANONICAL.get(slug(m.text), m.text)
         if m.label == "PERSON":
-            name = _unjoin(name)
+            name = unjoin(name)
         m.entity_id = entity_id(m.label, name)
         names.setdefault(m.entity_id, name)
     # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.
@@ -272,7 +275,7 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     return names
 
 
-def _unjoin(name: str) -> str:
+def unjoin(name: str) -> str:
     """A lost space inside a name is put back ("SamirAbu Zohri"); at its end the next words
     of a run-together list follow ("Joe BidenBiden", "Ellis SchumerState") and are cut."""
     *words, last = name.split(" ")
@@ -326,3 +329,23 @@ def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
     token_entity = {i: m.entity_id for m in mentions for i in m.tokens}
     labels = {row["entity_id"]: row["label"] for row in rows}
     return Entities(mentions, token_entity, labels, rows), mention_rows
+
+
+def article_entities(article: ParsedArticle) -> tuple[Entities, list[dict]]:
+    """extract_entities, once an article: the entities and mentions tables and the quotes'
+    speakers all come from it."""
+    if "entities" not in article.shared:
+        article.shared["entities"] = extract_entities(
+            article.doc, article.body, article.article_id, article.known, article.names)
+    return article.shared["entities"]
+
+
+def _entity_rows(article: ParsedArticle) -> list[dict]:
+    return article_entities(article)[0].rows
+
+
+def _mention_rows(article: ParsedArticle) -> list[dict]:
+    return article_entities(article)[1]
+
+
+EXTRACTORS = (Extractor("entities", _entity_rows), Extractor("mentions", _mention_rows))

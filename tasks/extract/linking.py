@@ -19,8 +19,10 @@ from collections.abc import Iterable
 
 import jellyfish
 
+from tasks.extract import lexicon
 from tasks.extract.entities import SUFFIXES, bare_surname_means, lake_names, surname
-from tasks.extract.given_names import FEMALE, MALE
+
+MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 __all__ = ["apply_links", "link_people", "person_links", "same_person"]
 

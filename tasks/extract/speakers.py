@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from tasks.extract import lexicon
 from tasks.extract.entities import Entities, Mention
-from tasks.extract.given_names import FEMALE, MALE
 from tasks.extract.syntax import phrase, rights
+
+MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
 _DESCRIBED = {
@@ -24,23 +26,12 @@ _DESCRIBED = {
     "spokesman": ("spokesman",), "spokeswoman": ("spokeswoman",),
 }
 # Head nouns of a description that can only be a person ("the GOP front-runner").
-PERSON_NOUNS = {"candidate", "nominee", "front-runner", "frontrunner", "senator", "governor",
-                "congressman", "congresswoman", "businessman", "businesswoman", "billionaire",
-                "mogul", "lawmaker", "hopeful", "contender", "challenger", "incumbent",
-                "democrat", "republican", "politician", "star", "actor", "actress", "host",
-                "mayor", "speaker", "tycoon"}
+PERSON_NOUNS = lexicon.words("people_nouns", "description")
 # Nouns of one person's occupation ("the former pollster", "the veteran strategist"): in a
 # definite description they mostly stand for the person the story is about just then.
-OCCUPATIONS = {"pollster", "strategist", "analyst", "lawyer", "attorney", "professor",
-               "economist", "scientist", "researcher", "doctor", "pastor", "priest", "rabbi",
-               "bishop", "activist", "author", "writer", "columnist", "commentator", "anchor",
-               "reporter", "journalist", "consultant", "adviser", "advisor", "aide", "general",
-               "commander", "ambassador", "veteran", "preacher", "evangelist", "historian",
-               "entrepreneur", "investor", "executive", "founder", "chairman", "chairwoman",
-               "director", "sheriff", "officer", "surgeon", "neurosurgeon", "comedian",
-               "singer", "rapper", "filmmaker", "novelist", "physician"}
-GROUPS = {"group", "movement", "organization", "organisation", "party", "militia",
-          "government", "ministry", "faction", "coalition"}
+OCCUPATIONS = lexicon.words("people_nouns", "occupation")
+# Nouns of a group or organisation ("the Hamas terror group").
+GROUPS = lexicon.words("people_nouns", "group")
 PRONOUNS = {"he", "she"}
 
 

@@ -206,3 +206,14 @@ def once_a_doc(fn: Callable[[Token], T]) -> Callable[[Token], T]:
             known[tok.i] = _detach(fn(tok))
         return _attach(tok.doc, known[tok.i])
     return answer
+
+
+def is_according_to(tok: Token) -> bool:
+    """`tok` is the "according" of "according to"."""
+    return tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and \
+        tok.doc[tok.i + 1].lower_ == "to"
+
+
+def according_source(according: Token) -> Token | None:
+    """The head of X in "according to X" (`according` as is_according_to found it)."""
+    return next((c for c in children(according.doc[according.i + 1]) if c.dep_ == "pobj"), None)

@@ -29,14 +29,14 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.ingest.files import _describe, _read_file
-from tasks.ingest.parse import Rejected, _from_page, decode
+from tasks.ingest.parse import Rejected, decode, from_page
 from tasks.ingest.record import EMPTY_SHA256, REASON_MAX, RECORD_SCHEMA, Record, _failed, _utf8
 from tasks.ingest.streams import GZIP_INPUT
 from tasks.lake import Lake
 
 # What flows, evaluation and tests import from the stage.
 __all__ = ["EMPTY_SHA256", "GZIP_INPUT", "MAX_RECORD_BYTES", "REASON_MAX", "InputError",
-           "Record", "Rejected", "_from_page", "decode", "ingest_task", "list_inputs",
+           "Record", "Rejected", "from_page", "decode", "ingest_task", "list_inputs",
            "read_records", "records_table"]
 
 MAX_RECORD_BYTES = 10 * 2**20

@@ -18,7 +18,7 @@ from fsspec.implementations.local import LocalFileSystem
 
 from tasks.ingest.parse import JSONL_SUFFIXES, SUFFIXES, _parse
 from tasks.ingest.record import EMPTY_SHA256, Record, _ended, _failure, _mark_seen, _reject
-from tasks.ingest.streams import READ_CHUNK, _Damaged, _gunzip, _Lines
+from tasks.ingest.streams import READ_CHUNK, _Damaged, _Lines, gunzip
 
 
 def _read_file(fs: fsspec.AbstractFileSystem, path: str, uri: str, seen: set[str],
@@ -81,7 +81,7 @@ def _read_jsonl(fs: fsspec.AbstractFileSystem, path: str, uri: str, seen: set[st
     lines, count = None, 0
     try:
         with fs.open(path, "rb") as fh:
-            chunks = (_gunzip(fh) if path.lower().endswith(".gz")
+            chunks = (gunzip(fh) if path.lower().endswith(".gz")
                       else iter(partial(fh.read, READ_CHUNK), b""))
             lines = _Lines(chunks, max_bytes)
             for number, line, size, sha256 in lines:

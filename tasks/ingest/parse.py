@@ -43,11 +43,11 @@ def _parse(record: Record, raw: bytes, suffix: str) -> Record:
         if not raw or raw.isspace():
             raise Rejected("empty")
         if suffix in HTML_SUFFIXES:
-            return _from_page(record, raw)
+            return from_page(record, raw)
         text = decode(raw)
         if suffix in TEXT_SUFFIXES:
             return _with(record, format="text", text=_require_text(text))
-        record = _from_json(record, _json_object(text))
+        record = from_json(record, _json_object(text))
         # Escapes can make what decoded bytes cannot: control characters, lone surrogates.
         if "\\u00" in text:
             _textual(record.text)
@@ -109,7 +109,7 @@ def _json_object(text: str) -> dict:
     return obj
 
 
-def _from_json(record: Record, obj: dict) -> Record:
+def from_json(record: Record, obj: dict) -> Record:
     text = obj.get("text") or obj.get("content")
     if not isinstance(text, str):
         raise Rejected("no 'text' or 'content' string field")
@@ -147,7 +147,7 @@ def _authors(value: object, notes: list[str]) -> str | None:
     return None
 
 
-def _from_page(record: Record, raw: bytes) -> Record:
+def from_page(record: Record, raw: bytes) -> Record:
     import trafilatura
 
     doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False,

@@ -73,7 +73,7 @@ class _Lines:
         return out
 
 
-def _gunzip(fh: object) -> Iterator[bytes]:
+def gunzip(fh: object) -> Iterator[bytes]:
     """The decompressed bytes of a gzip file (all its members), at most READ_CHUNK at a
     time. At the first corrupt or missing byte, everything before it has been yielded and
     _Damaged names the compressed byte offset and the error."""

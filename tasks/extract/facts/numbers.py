@@ -1,4 +1,4 @@
-"""Numbers in text for the counts of tasks/extract/facts.py: where they are ("1,200", "two
+"""Numbers in text for the counts of the facts: where they are ("1,200", "two
 dozen", "half a million"), their values, the words that qualify them ("at least", "31 or
 more"), and numbers that are no counts (years, ages, money, ratios, rates, names)."""
 
@@ -8,7 +8,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from tasks.extract.counts_lexicon import is_people
+from tasks.extract.facts.people import is_people
 from tasks.extract.syntax import memo
 
 QUALIFIERS = [("more than", "more_than"), ("upwards of", "more_than"), ("at least", "at_least"),

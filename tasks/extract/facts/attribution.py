@@ -1,0 +1,64 @@
+"""Who a figure is attributed to: "according to X", else the subject of a reporting verb."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from tasks.extract import lexicon
+from tasks.extract.syntax import (
+    according_source,
+    first_where,
+    is_according_to,
+    last_where,
+    memo,
+    phrase,
+    sentence,
+    subject,
+)
+
+_ATTRIBUTION_VERBS = lexicon.words("speech_verbs", "attribution")
+
+
+def _attribution(doc: Doc, num: Token) -> str | None:
+    """ "according to X" in the sentence (the first after the number), else the subject of a
+    reporting verb governing the number ("health authorities report over 40,000 deaths")."""
+    source = _source(doc, num)
+    if source is None:
+        return None
+    lo, hi = source
+    if lo <= num.i < hi or (hi - lo == 1 and doc[lo].pos_ == "PRON"):
+        return None  # "according to two people familiar ...", "he said"
+    return doc[lo:hi].text
+
+
+def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
+    lo, hi = sentence(num)  # an "according" in the sentence whose "to" is in it too
+    according = first_where(doc, is_according_to, num.i + 1, hi - 1)
+    if according is None:
+        according = last_where(doc, is_according_to, lo, hi - 1)
+    if according is not None and (source := according_source(according)) is not None:
+        return phrase(source)
+    subj = _reporter(num)
+    return phrase(subj) if subj is not None else None
+
+
+def _reporter(num: Token) -> Token | None:
+    """The subject of the nearest ancestor that is a reporting verb with a subject. Every
+    token on the way up shares the answer, kept with the doc: a deep tree is walked once,
+    not once for each number in it."""
+    known = memo(num.doc, _reporter)  # token index -> the subject's index, -1 for none
+    path, tok, found = [], num, -1
+    while True:
+        if tok.i in known:
+            found = known[tok.i]
+            break
+        path.append(tok.i)
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+        if tok.lemma_.lower() in _ATTRIBUTION_VERBS and (subj := subject(tok)) is not None:
+            found = subj.i
+            break
+    for i in path:
+        known[i] = found
+    return num.doc[found] if found >= 0 else None
