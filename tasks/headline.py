@@ -19,23 +19,28 @@ HEADLINE_MAX_WORDS = 25
 HEADLINE_MAX_CHARS = 200
 LEAD_MAX_CHARS = 150  # a lead sentence used as a story title is cut at a word boundary here
 
-# Words a time stamp is made of besides numbers: months, weekdays, am/pm, time zones, and the
-# labels scrapers put before them. Matched lower-cased, without a final dot.
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_STAMP_WORDS = _words("""
-jan january feb february mar march apr april may jun june jul july aug august sep sept
-september oct october nov november dec december mon monday tue tues tuesday wed wednesday thu
-thur thurs thursday fri friday sat saturday sun sunday am pm a.m p.m st nd rd th
-updated published posted last modified on at
-""")
 # Time zones, matched as written (upper case), so that an acronym headline ("ISIS 2016") is
 # not taken for a time stamp.
 _ZONES = _words("""
 UTC GMT Z IST BST CET CEST EET EEST WET WEST MSK EST EDT CST CDT MST MDT PST PDT AKST AKDT
 HST ET CT MT PT AEST AEDT ACST AWST NZST NZDT JST KST HKT SGT PHT WIB PKT SAST WAT EAT
+""")
+_MONTHS = _words("""
+jan january feb february mar march apr april may jun june jul july aug august sep sept
+september oct october nov november dec december
+""")
+_CLOCK_OR_DATE = re.compile(r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"  # 20:09, 8.09
+                            r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:T.*)?")  # 2016-10-12, 12/10/16
+# Words a time stamp is made of besides numbers: months, weekdays, am/pm, and the labels
+# scrapers put before them. Matched lower-cased, without a final dot.
+_STAMP_WORDS = _MONTHS | _words("""
+mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun
+sunday am pm a.m p.m st nd rd th updated published posted last modified on at
 """)
 _TOKEN = re.compile(r"[A-Za-z]+(?:\.[A-Za-z])*\.?|\d+(?:[:./T-]\d+)*|\S")  # 2016-10-12T08:09
 _SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9]|\s*$)")
@@ -49,18 +54,22 @@ jan feb mar apr jun jul aug sep sept oct nov dec mt ft ave blvd dept est
 
 def is_timestamp(text: str) -> bool:
     """Only a date and/or a time of day: numbers, month and weekday names, am/pm, time zones
-    and labels such as "Updated", with at least one number."""
-    tokens = _TOKEN.findall(text)
-    has_number = False
-    for token in tokens:
+    and labels such as "Updated", with a clock time ("20:09"), a numeric date ("2016-10-12",
+    "12/10/2016") or a month named beside a number. A bare number is not enough: "Saturday,
+    1500 GMT" above a sports preview is its kick-off, not the page's time stamp."""
+    has_number = has_month = has_clock = False
+    for token in _TOKEN.findall(text):
         if token[0].isdigit():
             has_number = True
+            has_clock = has_clock or bool(_CLOCK_OR_DATE.fullmatch(token))
         elif token[0].isalpha():
-            if token.lower().rstrip(".") not in _STAMP_WORDS and token not in _ZONES:
+            word = token.lower().rstrip(".")
+            if word not in _STAMP_WORDS and token not in _ZONES:
                 return False
+            has_month = has_month or word in _MONTHS
         elif token.isalnum():  # a letter or digit of another script: words, not a stamp
             return False
-    return has_number
+    return has_clock or (has_month and has_number)
 
 
 def is_headline_text(text: str | None, outlet: str | None = None) -> bool:

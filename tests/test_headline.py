@@ -92,3 +92,9 @@ def test_story_headline_falls_back_to_a_lead_sentence() -> None:
                _member("a", None, body="20:09 IST\n\nRivers rose overnight. Schools shut.",
                        date=DAY - dt.timedelta(days=1))]
     assert story_headline(members) == "Rivers rose overnight."
+
+
+@pytest.mark.parametrize("text", ["Saturday, 1500 GMT", "2016", "Sunday"])
+def test_a_bare_number_or_day_is_no_time_stamp(text: str) -> None:
+    """A sports preview's kick-off ("1500 GMT") is part of the article, not the page's stamp."""
+    assert not is_timestamp(text)
