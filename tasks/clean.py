@@ -1,11 +1,11 @@
 """Clean: raw record text to an article: junk out, headline, date, byline, language, paragraphs.
 
 Cleaning only removes what is provably not the article (share counters, comment prompts,
-author boxes, stray quote marks, trailing "Related" links, time stamps above the article) and
-lifts metadata written into the text (a `date 2024-08-18` header, a `By ...` line, the
-headline, a dateline) into columns. Anything else stays in the body, paragraph by paragraph,
-separated by a blank line. When the metadata lacks the outlet or the date, they are taken
-from where else they are written (tasks.sourcing): the URL, the file name, a dateline.
+author boxes, stray quote marks, trailing "Related" links) and lifts metadata written into
+the text (a `date 2024-08-18` header, a `By ...` line, the headline, a dateline) into columns.
+Anything else stays in the body, paragraph by paragraph, separated by a blank line. When the
+metadata lacks the outlet or the date, they are taken from where else they are written
+(tasks.sourcing): the URL, the file name, a dateline.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
         published, date_source = _plausible(_parse_date(header["date"]), latest), "header"
         text = text[header.end():] if published else text
     paragraphs = [p for p in split_paragraphs(text) if not is_junk(p)]
-    written, credit = _dateline(paragraphs, latest)
+    written, credit = _dateline(paragraphs, latest, need_date=published is None)
     outlet, outlet_source = _clean_inline(record.get("source_name")), "metadata"
     name = sourcing.file_name(record["source_uri"])
     if outlet is None:  # where the outlet is written, most reliable first
@@ -124,8 +124,11 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
         title = None
     if title and paragraphs and _key(paragraphs[0]) == _key(title):
         paragraphs.pop(0)  # the page repeats its headline: keep it once, as the title
-    elif title is None and record.get("format") == "text" and _is_headline(paragraphs, outlet):
-        title = paragraphs.pop(0)
+    elif title is None and record.get("format") == "text":
+        # time stamps above the headline ("20:09 IST") stay in the body but are no headline
+        first = next((i for i, p in enumerate(paragraphs[:HEAD]) if not is_timestamp(p)), 0)
+        if _is_headline(paragraphs[first:], outlet):
+            title = paragraphs.pop(first)
     byline = _clean_inline(record.get("authors"))
     for i, para in enumerate(paragraphs[:3]):
         if match := _BYLINE.match(para):
@@ -191,34 +194,34 @@ def normalized_key(body: str) -> str:
 
 def _is_headline(paragraphs: list[str], outlet: str | None) -> bool:
     """A first paragraph that reads as a headline (tasks.headline: words, not a time stamp or
-    the outlet's name), without sentence-final punctuation, and followed by the article."""
-    if len(paragraphs) < 2:
+    the outlet's name), without sentence-final punctuation, and followed by the article (a
+    longer paragraph; a time stamp between them does not count)."""
+    following = [p for p in paragraphs[1:HEAD + 1] if not is_timestamp(p)]
+    if not paragraphs or not following:
         return False
     first = paragraphs[0]
     return (is_headline_text(first, outlet) and len(first) <= HEADLINE_MAX_CHARS
             and not re.search(r"[.,;:!?]$", first.rstrip("\"”’'"))
-            and len(paragraphs[1]) > len(first))
+            and len(following[0]) > len(first))
 
 
-def _dateline(paragraphs: list[str], latest: dt.date) -> tuple[dt.date | None, str | None]:
-    """The date and the credited outlet written at the top of the article. Time stamps and
-    dates alone on a line there are metadata, never text or a headline: they are removed
-    (the first with a year gives the date). A dateline opening a paragraph ("August 18,
-    2024 - ...", "WASHINGTON, Oct. 12, 2016 (Reuters) - ...") stays in the body."""
+def _dateline(paragraphs: list[str], latest: dt.date,
+              need_date: bool) -> tuple[dt.date | None, str | None]:
+    """The date and the credited outlet written at the top of the article: a date or time
+    stamp alone on a line ("August 18, 2024", "Oct. 12, 2016 8:09 PM ET"; removed when it
+    gives the date, as metadata) or a dateline opening a paragraph ("August 18, 2024 -
+    ...", "WASHINGTON, Oct. 12, 2016 (Reuters) - ...", which stays in the body)."""
     date, credit = None, None
     i = 0
     while i < min(HEAD, len(paragraphs)):  # a headline and a byline may come first
         para = paragraphs[i]
         if is_timestamp(para):
-            paragraphs.pop(i)
-            if date is None and _YEAR.search(para):
-                date = _plausible(_parse_date(para), latest)
-            continue
-        if date is None and (match := _TEXT_DATE.match(para)):
-            date = _plausible(_parse_date(match["date"]), latest)
-            if date is not None and para[match.end():].strip() == "":
+            if need_date and date is None and _YEAR.search(para) \
+                    and (date := _plausible(_parse_date(para), latest)):
                 paragraphs.pop(i)  # a paragraph that is only the dateline is metadata
                 continue
+        elif date is None and (match := _TEXT_DATE.match(para)):
+            date = _plausible(_parse_date(match["date"]), latest)
         elif (found := sourcing.dateline(para)) is not None:
             credit = credit or found.outlet
             if date is None and found.date and _YEAR.search(found.date):
