@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ import pyarrow.parquet as pq
 from tasks.lake import Lake, LakeCorrupt, unreadable
 from tasks.lake.errors import repair_hint
 from tasks.lake.lock import abandoned, current
-from tasks.schemas import SNAPSHOTS, TABLES
+from tasks.schemas import ADDED_COLUMNS, SNAPSHOTS, TABLES
 
 # What moving a file aside costs, by the folder it was in (the repair says it).
 _LOSS = {"ingest_log": "its records are read again by the next run",
@@ -176,15 +177,18 @@ def _parquet_problem(lake: Lake, path: str, schema: pa.Schema | None, deep: bool
         if (why := unreadable(exc)) is None:
             raise  # the storage failed, not the file
         return _problem(lake, path, f"cannot be read as Parquet ({why})", repair, "move")
-    if schema is not None and (diff := _schema_difference(found, schema)):
+    if schema is not None and (diff := _schema_difference(found, schema,
+                                                           ADDED_COLUMNS.get(table, {}))):
         return _problem(lake, path, f"has not the declared schema of {table} ({diff})", repair,
                         "move")
     return None
 
 
-def _schema_difference(found: pa.Schema, declared: pa.Schema) -> str:
+def _schema_difference(found: pa.Schema, declared: pa.Schema,
+                       added: Collection[str] = ()) -> str:
+    """What differs; a column added to the table later may be missing (an older file)."""
     have = {f.name: f.type for f in found}
-    want = {f.name: f.type for f in declared}
+    want = {f.name: f.type for f in declared if f.name in have or f.name not in added}
     parts = []
     if missing := [n for n in want if n not in have]:
         parts.append("missing " + ", ".join(missing))

@@ -2,8 +2,10 @@
 
 Cleaning only removes what is provably not the article (share counters, comment prompts,
 author boxes, stray quote marks, trailing "Related" links) and lifts metadata written into
-the text (a `date 2024-08-18` header, a `By ...` line, the headline) into columns. Anything
-else stays in the body, paragraph by paragraph, separated by a blank line.
+the text (a `date 2024-08-18` header, a `By ...` line, the headline, a dateline) into columns.
+Anything else stays in the body, paragraph by paragraph, separated by a blank line. When the
+metadata lacks the outlet or the date, they are taken from where else they are written
+(tasks.sourcing): the URL, the file name, a dateline.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks import sourcing
+from tasks.headline import HEADLINE_MAX_CHARS, is_headline_text, is_timestamp
 from tasks.lake import Lake
 from tasks.language import detect_language
 from tasks.ledger import reason
@@ -78,7 +82,8 @@ _DATE_SETTINGS = {"RETURN_AS_TIMEZONE_AWARE": False, "PREFER_DAY_OF_MONTH": "fir
 EARLIEST_DATE = dt.date(1800, 1, 1)
 # Metadata dates must name a year: dateparser reads "-1" or "Monday" as some day this year.
 _HAS_YEAR = re.compile(r"\d{4}|\b\d{1,2}/\d{1,2}/\d{2}\b")
-HEADLINE_MAX_WORDS = 25
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")  # in a time stamp: "20:09" is no year
+HEAD = 3  # paragraphs at the top where a headline, a byline and a dateline are looked for
 
 
 class NothingLeft(ValueError):
@@ -92,19 +97,38 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
     text = normalize_text(record["text"])
     latest = ingested_at.date() + dt.timedelta(days=1)
     published, dropped = _metadata_date(record.get("published"), latest)
+    notes = [record.get("note"), dropped]
     date_source = "metadata"
     if published is None and (header := _HEADER_DATE.match(text)):
         published, date_source = _plausible(_parse_date(header["date"]), latest), "header"
         text = text[header.end():] if published else text
     paragraphs = [p for p in split_paragraphs(text) if not is_junk(p)]
+    written, credit = _dateline(paragraphs, latest, need_date=published is None)
+    outlet, outlet_source = _clean_inline(record.get("source_name")), "metadata"
+    name = sourcing.file_name(record["source_uri"])
+    if outlet is None:  # where the outlet is written, most reliable first
+        outlet, outlet_source = next(
+            ((value, origin) for value, origin in (
+                (sourcing.outlet_from_url(record.get("url")), "url"),
+                (sourcing.outlet_from_file_name(name), "file_name"),
+                (credit, "text")) if value), (None, "none"))
     if published is None:
-        published, found = _dateline(paragraphs, latest)
-        date_source = "text" if found else "none"
+        published, date_source = next(
+            ((value, origin) for value, origin in (
+                (_plausible(_iso(sourcing.date_from_url(record.get("url"))), latest), "url"),
+                (_plausible(_iso(sourcing.date_from_file_name(name)), latest), "file_name"),
+                (written, "text")) if value), (None, "none"))
     title = _clean_inline(record.get("title"))
+    if title and is_timestamp(title):
+        notes.append(f"title {title[:40]!r} dropped: a time stamp")
+        title = None
     if title and paragraphs and _key(paragraphs[0]) == _key(title):
         paragraphs.pop(0)  # the page repeats its headline: keep it once, as the title
-    elif title is None and record.get("format") == "text" and _is_headline(paragraphs):
-        title = paragraphs.pop(0)
+    elif title is None and record.get("format") == "text":
+        # time stamps above the headline ("20:09 IST") stay in the body but are no headline
+        first = next((i for i, p in enumerate(paragraphs[:HEAD]) if not is_timestamp(p)), 0)
+        if _is_headline(paragraphs[first:], outlet):
+            title = paragraphs.pop(first)
     byline = _clean_inline(record.get("authors"))
     for i, para in enumerate(paragraphs[:3]):
         if match := _BYLINE.match(para):
@@ -117,12 +141,12 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
     return {
         "article_id": article_id(body),
         "source_uri": record["source_uri"], "source_id": record.get("source_id"),
-        "source_name": _clean_inline(record.get("source_name")), "url": record.get("url"),
+        "source_name": outlet, "source_name_source": outlet_source, "url": record.get("url"),
         "title": title, "byline": byline,
         "published_date": published, "published_date_source": date_source,
         "language": detect_language(body), "body": body, "word_count": len(body.split()),
         "ingested_at": ingested_at,
-        "note": "; ".join(n for n in (record.get("note"), dropped) if n) or None,
+        "note": "; ".join(n for n in notes if n) or None,
     }
 
 
@@ -168,25 +192,42 @@ def normalized_key(body: str) -> str:
     return " ".join(folded.split())
 
 
-def _is_headline(paragraphs: list[str]) -> bool:
-    """A first paragraph that reads as a headline: short, no sentence-final punctuation,
-    and followed by the article."""
-    if len(paragraphs) < 2:
+def _is_headline(paragraphs: list[str], outlet: str | None) -> bool:
+    """A first paragraph that reads as a headline (tasks.headline: words, not a time stamp or
+    the outlet's name), without sentence-final punctuation, and followed by the article (a
+    longer paragraph; a time stamp between them does not count)."""
+    following = [p for p in paragraphs[1:HEAD + 1] if not is_timestamp(p)]
+    if not paragraphs or not following:
         return False
     first = paragraphs[0]
-    return (len(first.split()) <= HEADLINE_MAX_WORDS and len(first) <= 200
+    return (is_headline_text(first, outlet) and len(first) <= HEADLINE_MAX_CHARS
             and not re.search(r"[.,;:!?]$", first.rstrip("\"”’'"))
-            and len(paragraphs[1]) > len(first))
+            and len(following[0]) > len(first))
 
 
-def _dateline(paragraphs: list[str], latest: dt.date) -> tuple[dt.date | None, bool]:
-    for i, para in enumerate(paragraphs[:3]):  # a headline and a byline may come first
-        if ((match := _TEXT_DATE.match(para))
-                and (date := _plausible(_parse_date(match["date"]), latest))):
-            if para[match.end():].strip() == "":
+def _dateline(paragraphs: list[str], latest: dt.date,
+              need_date: bool) -> tuple[dt.date | None, str | None]:
+    """The date and the credited outlet written at the top of the article: a date or time
+    stamp alone on a line ("August 18, 2024", "Oct. 12, 2016 8:09 PM ET"; removed when it
+    gives the date, as metadata) or a dateline opening a paragraph ("August 18, 2024 -
+    ...", "WASHINGTON, Oct. 12, 2016 (Reuters) - ...", which stays in the body)."""
+    date, credit = None, None
+    i = 0
+    while i < min(HEAD, len(paragraphs)):  # a headline and a byline may come first
+        para = paragraphs[i]
+        if is_timestamp(para):
+            if need_date and date is None and _YEAR.search(para) \
+                    and (date := _plausible(_parse_date(para), latest)):
                 paragraphs.pop(i)  # a paragraph that is only the dateline is metadata
-            return date, True
-    return None, False
+                continue
+        elif date is None and (match := _TEXT_DATE.match(para)):
+            date = _plausible(_parse_date(match["date"]), latest)
+        elif (found := sourcing.dateline(para)) is not None:
+            credit = credit or found.outlet
+            if date is None and found.date and _YEAR.search(found.date):
+                date = _plausible(_parse_date(found.date), latest)  # "Oct. 12": which year?
+        i += 1
+    return date, credit
 
 
 def _metadata_date(value: str | None, latest: dt.date) -> tuple[dt.date | None, str | None]:
@@ -204,6 +245,10 @@ def _metadata_date(value: str | None, latest: dt.date) -> tuple[dt.date | None, 
 
 def _plausible(date: dt.date | None, latest: dt.date) -> dt.date | None:
     return date if date is not None and EARLIEST_DATE <= date <= latest else None
+
+
+def _iso(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _parse_date(value: str | None) -> dt.date | None:

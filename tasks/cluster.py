@@ -32,6 +32,7 @@ from prefect.cache_policies import NO_CACHE
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
+from tasks.headline import story_headline
 from tasks.lake import Lake
 from tasks.ledger import failures_table, isolate, reason
 from tasks.publish import load_tables
@@ -381,22 +382,20 @@ def _story_row(story_id: str, members: list[dict]) -> dict:
         mentions.update(a.get("entities") or {})
     return {
         "story_id": story_id,
-        "title": _headline(members),
+        "title": story_headline(members),
         "article_count": len(members),
-        "source_count": len({a["source_name"] for a in members if a.get("source_name")}),
+        "source_count": source_count(members),
         "first_published": min(dates, default=None),
         "last_published": max(dates, default=None),
         "top_entities": _top(mentions.items()),
     }
 
 
-def _headline(members: list[dict]) -> str | None:
-    """The earliest published member's headline (undated last, then by article id)."""
-    titled = [a for a in members if (a.get("title") or "").strip()]
-    far = datetime.date.max
-    first = min(titled, key=lambda a: (a.get("published_date") or far, a["article_id"]),
-                default=None)
-    return first["title"].strip() if first else None
+def source_count(members: list[dict]) -> int:
+    """Distinct outlets among the members whose outlet is known (from metadata, URL, file
+    name or dateline: articles.source_name_source), spelling case aside."""
+    return len({" ".join(a["source_name"].casefold().split()) for a in members
+                if (a.get("source_name") or "").strip()})
 
 
 def _top(counts: Iterable[tuple[str, int]]) -> list[str]:

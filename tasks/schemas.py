@@ -9,17 +9,26 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: articles.source_name_source
 
 FACT_KINDS = ["KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"]
 QUALIFIERS = ["exact", "about", "more_than", "at_least", "nearly", "over", "up_to"]
 ENTITY_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW",
                  "WORK_OF_ART"]
 GRANULARITIES = ["day", "week", "month", "year", "unknown"]
-DATE_SOURCES = ["metadata", "header", "text", "none"]
+# Where an article's publication date and outlet were found, most trusted first: the record's
+# metadata (or the HTML page's), a `date ...` header line, the URL (a /2016/10/12/ path; the
+# domain for the outlet), the file name of a one-article file (`<outlet>_<date>_<slug>.txt`),
+# the text (a dateline: "August 18, 2024 -", "WASHINGTON, Oct. 12, 2016 (Reuters) -"), or none.
+DATE_SOURCES = ["metadata", "header", "url", "file_name", "text", "none"]
+OUTLET_SOURCES = ["metadata", "url", "file_name", "text", "none"]
 INGEST_STATUSES = ["published", "duplicate", "rejected", "already_seen", "failed",
                    "quarantined"]
 QUOTE_KINDS = ["direct", "unmarked"]
+
+
+def _or(values: list[str]) -> str:
+    return ", ".join(values[:-1]) + " or " + values[-1]
 
 
 def _f(name: str, type_: pa.DataType, doc: str, nullable: bool = True) -> pa.Field:
@@ -49,11 +58,13 @@ TABLES: dict[str, pa.Schema] = {
         _s("source_uri", "where the first copy was read (#N: record N of a JSONL file)", False),
         _s("source_id", "the record's own id from its metadata"),
         _s("source_name", "outlet, when known"),
+        _s("source_name_source", f"where source_name was found: {_or(OUTLET_SOURCES)}", False),
         _s("url", "canonical URL, when known"),
         _s("title", "headline"),
         _s("byline", "authors as written"),
         _f("published_date", pa.date32(), "publication date"),
-        _s("published_date_source", "metadata, header, text or none", False),
+        _s("published_date_source", f"where published_date was found: {_or(DATE_SOURCES)}",
+           False),
         _s("language", "ISO 639-1 code, or und when it cannot be told", False),
         _s("body", "cleaned article text, paragraphs separated by a blank line", False),
         _f("word_count", pa.int32(), "words in body", False),
@@ -137,12 +148,17 @@ TABLES: dict[str, pa.Schema] = {
     ]),
 }
 
+# Columns added after a table was first published, with the schema version that added them:
+# files written before lack them (readers see nulls; `wiredesk check` accepts their absence).
+ADDED_COLUMNS: dict[str, dict[str, str]] = {"articles": {"source_name_source": "2"}}
+
 PARTITIONED = ["articles", "entities", "mentions", "quotes", "facts", "dates", "ingest_log"]
 SNAPSHOTS = ["stories", "story_members"]
 
 # Closed vocabularies, checked by the validation suites and the contract tests.
 VOCABULARIES: dict[tuple[str, str], list[str]] = {
     ("articles", "published_date_source"): DATE_SOURCES,
+    ("articles", "source_name_source"): OUTLET_SOURCES,
     ("entities", "label"): ENTITY_LABELS,
     ("quotes", "kind"): QUOTE_KINDS,
     ("facts", "kind"): FACT_KINDS,

@@ -119,6 +119,7 @@ def _lake(tmp_path: Path, *, offset: int = 0, twice: bool = False,
     lake = tmp_path / "lake"
     now = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     article = {"article_id": "a1", "source_uri": "/in/1.txt", "published_date_source": "none",
+               "source_name_source": "none",
                "language": "en", "body": BODY, "word_count": 5, "ingested_at": now}
     _write(lake, "articles", [article, {**article, "article_id": "a2", "body": "Hi."}]
            + ([article] if twice else []))

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from tasks.check import assert_healthy, check, repair
 from tasks.lake import Lake, LakeBusy, LakeCorrupt, LakeFull
-from tasks.schemas import PARTITIONED, SNAPSHOTS, TABLES, conform
+from tasks.schemas import ADDED_COLUMNS, PARTITIONED, SNAPSHOTS, TABLES, conform
 
 DAY = "2024-08-20"
 _VALUES = {pa.string(): "x", pa.int32(): 1, pa.int64(): 1, pa.float64(): 0.5,
@@ -283,3 +283,20 @@ def test_a_full_disk_is_a_clear_error_and_the_next_run_recovers(small_disk: Path
         lake.recover()
         _publish(lake, "r2")
     assert lake.read("articles").num_rows == 2 and check(lake) == []
+
+
+def test_a_file_from_before_a_column_was_added_is_healthy_and_reads_it_null(lake: Path) -> None:
+    """articles.source_name_source came with schema version 2: older files lack it."""
+    path = _part(lake, "articles")
+    old = pq.read_table(path)
+    for name in ADDED_COLUMNS["articles"]:
+        old = old.drop_columns([name])
+    pq.write_table(old, path)
+    assert check(Lake(str(lake))) == []
+    read = Lake(str(lake)).read("articles", ["article_id", "source_name_source"])
+    assert read.column_names == ["article_id", "source_name_source"]
+    assert read["source_name_source"].to_pylist() == [None]
+    assert Lake(str(lake)).read("articles").column_names == TABLES["articles"].names
+    # a file that lacks a column not added later is still damaged
+    pq.write_table(old.drop_columns(["title"]), path)
+    assert "missing title" in check(Lake(str(lake)))[0].problem

@@ -106,3 +106,69 @@ def test_nothing_left_is_an_error_and_batch_logs_it() -> None:
 ])
 def test_junk_lines(line: str, junk: bool) -> None:
     assert is_junk(line) is junk
+
+
+@pytest.mark.parametrize("stamp", ["20:09 IST", "Oct. 12, 2016 8:09 PM ET", "Updated 20:09 GMT"])
+def test_a_time_stamp_line_is_never_the_headline(stamp: str) -> None:
+    body = "Talks resumed in Cairo today, officials said, after a week of delays."
+    for text in (f"{stamp}\n\nTalks resume in Cairo\n\n{body}",
+                 f"Talks resume in Cairo\n\n{stamp}\n\n{body}"):
+        article = _clean(text, published="2016-10-12")  # the stamp's date is not needed
+        assert article["title"] == "Talks resume in Cairo"
+        assert article["body"] == f"{stamp}\n\n{body}"  # kept: the body is only trimmed of junk
+    assert _clean(f"{stamp}\n\n{body}\n\nMore.")["title"] is None
+    assert _clean(body, title=stamp)["title"] is None  # from metadata: dropped, with a note
+    assert "a time stamp" in _clean(body, title=stamp)["note"]
+
+
+def test_a_site_name_line_is_not_the_headline() -> None:
+    article = _clean("Reuters\n\nTalks resumed in Cairo today, officials said.")
+    assert article["title"] is None
+
+
+def test_a_dated_time_stamp_gives_the_date_when_metadata_has_none() -> None:
+    article = _clean("Oct. 12, 2016 8:09 PM ET\n\nTalks resumed in Cairo today.")
+    assert (article["published_date"], article["published_date_source"]) == (
+        dt.date(2016, 10, 12), "text")
+    assert article["body"] == "Talks resumed in Cairo today."
+
+
+BODY = "Talks resumed in Cairo today, officials said."
+
+
+@pytest.mark.parametrize("meta,outlet,origin", [
+    ({"source_name": "Daily Planet", "url": "https://www.foxnews.com/x"}, "Daily Planet",
+     "metadata"),
+    ({"url": "https://www.foxnews.com/world/2016/10/12/x"}, "Fox News", "url"),
+    ({"url": "https://news.example.co.uk/x"}, "example.co.uk", "url"),
+    ({"source_uri": "/in/breitbart_2016-10-12_talks.txt"}, "Breitbart", "file_name"),
+    ({"source_uri": "/in/breitbart_2016-10-12.jsonl#4"}, None, "none"),
+    ({}, None, "none"),
+])
+def test_outlet_and_where_it_came_from(meta: dict, outlet: str | None, origin: str) -> None:
+    article = _clean(BODY, **meta)
+    assert (article["source_name"], article["source_name_source"]) == (outlet, origin)
+
+
+def test_outlet_from_a_dateline_credit() -> None:
+    article = _clean(f"Talks resume in Cairo\n\nCAIRO (Reuters) - {BODY}")
+    assert (article["source_name"], article["source_name_source"]) == ("Reuters", "text")
+    assert article["body"] == f"CAIRO (Reuters) - {BODY}"  # the dateline stays in the text
+
+
+@pytest.mark.parametrize("meta,text,date,origin", [
+    ({"published": "2016-10-01", "url": "https://x.com/2016/10/12/a"}, BODY,
+     dt.date(2016, 10, 1), "metadata"),
+    ({"url": "https://x.com/2016/10/12/a", "source_uri": "/in/nyt_2016-10-11_a.txt"},
+     f"August 10, 2016 - {BODY}", dt.date(2016, 10, 12), "url"),
+    ({"source_uri": "/in/nyt_2016-10-11_a.txt"}, f"August 10, 2016 - {BODY}",
+     dt.date(2016, 10, 11), "file_name"),
+    ({}, f"WASHINGTON, Oct. 12, 2016 (Reuters) - {BODY}", dt.date(2016, 10, 12), "text"),
+    ({}, f"LONDON 1996-08-30\n\n{BODY}", dt.date(1996, 8, 30), "text"),
+    ({}, f"WASHINGTON, Oct. 12 (Reuters) - {BODY}", None, "none"),  # no year: no guess
+    ({"url": "https://x.com/2030/10/12/a"}, BODY, None, "none"),  # after the run's day
+])
+def test_date_and_where_it_came_from(meta: dict, text: str, date: dt.date | None,
+                                     origin: str) -> None:
+    article = _clean(text, **meta)
+    assert (article["published_date"], article["published_date_source"]) == (date, origin)

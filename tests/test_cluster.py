@@ -88,6 +88,22 @@ def test_seeds_form_one_story_and_unrelated_stay_apart(seeds, others):
     assert {s["title"] for s in stories} >= {t for t, _, _ in UNRELATED}
 
 
+def test_story_title_is_a_headline_and_sources_are_counted_by_known_outlet(seeds):
+    """Seed texts carry no metadata: titles and outlets as clean left them (a time stamp
+    taken for a title by an older run, no title at all, outlets spelled two ways)."""
+    members = [{**a, "title": title, "source_name": source}
+               for a, title, source in zip(seeds, ["20:09 IST", None, "", "Reuters", None],
+                                           ["Breitbart", "breitbart", None, "Reuters", None],
+                                           strict=True)]
+    stories, _ = cluster_stories(members, {}, {})
+    [story] = stories
+    assert story["source_count"] == 2  # Breitbart (twice spelled), Reuters; two unknown
+    title = story["title"]
+    assert title and title.strip() == title and len(title) <= 151
+    first = min(members, key=lambda a: (a["published_date"], a["article_id"]))
+    assert title.rstrip("…") in " ".join(first["body"].split())  # its lead sentence
+
+
 def test_same_kind_of_event_a_year_apart_is_another_story(seeds):
     later = [{**a, "article_id": a["article_id"] + "-2025",
               "published_date": a["published_date"] + datetime.timedelta(days=365)}

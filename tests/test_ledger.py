@@ -20,7 +20,8 @@ def test_reason_is_one_bounded_line() -> None:
 
 def _run_tables() -> dict[str, pa.Table]:
     articles = [{"article_id": a, "duplicate_of": d, "source_uri": f"{a}.txt", "body": "b",
-                 "published_date_source": "none", "language": "en", "word_count": 1,
+                 "published_date_source": "none", "source_name_source": "none",
+                 "language": "en", "word_count": 1,
                  "ingested_at": None} for a, d in (("a", None), ("b", None), ("c", "a"),
                                                    ("d", "c"))]
     log = [{"source_uri": f"{a}.txt", "content_sha256": a * 64, "bytes": 1, "status": s,

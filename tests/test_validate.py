@@ -28,7 +28,8 @@ def _span(text: str) -> dict:
 ROWS: dict[str, list[dict]] = {
     "articles": [{
         "article_id": AID, "source_uri": "data/raw/a.txt", "title": "Blinken in Tel Aviv",
-        "published_date": DAY, "published_date_source": "header", "language": "en",
+        "source_name_source": "none", "published_date": DAY, "published_date_source": "header",
+        "language": "en",
         "body": BODY, "word_count": len(BODY.split()),
         "ingested_at": dt.datetime(2024, 6, 1, 12, tzinfo=dt.UTC),
     }],

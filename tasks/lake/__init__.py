@@ -37,13 +37,24 @@ from tasks.lake import lock as _lock
 from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, LakeFull, repair_hint
 from tasks.lake.gate import GATE, LakeClosed, RunInterrupted
 from tasks.lake.lock import LOCK_HEARTBEAT_SECONDS, LOCK_STALE_SECONDS
-from tasks.schemas import PARTITIONED, SNAPSHOTS, with_metadata
+from tasks.schemas import ADDED_COLUMNS, PARTITIONED, SNAPSHOTS, TABLES, with_metadata
 
 __all__ = ["LOCK_HEARTBEAT_SECONDS", "LOCK_STALE_SECONDS", "RETRIED", "Lake", "LakeBusy",
            "LakeClosed", "LakeCorrupt", "LakeError", "LakeFull", "RunInterrupted", "unreadable"]
 
 ROWS_PER_FILE = 250_000
 RETRIED = ("rejected", "failed", "quarantined")  # ingest_log statuses read again by later runs
+
+
+def _with_added(table: str, part: pa.Table, columns: list[str] | None) -> pa.Table:
+    """`part` with the columns added to `table` after it was written, null, in place."""
+    schema = TABLES[table]
+    for name in ADDED_COLUMNS[table]:
+        if name not in part.column_names and (columns is None or name in columns):
+            order = columns or [n for n in schema.names if n in part.column_names or n == name]
+            part = part.add_column(order.index(name), name,
+                                   pa.nulls(part.num_rows, schema.field(name).type))
+    return part
 
 
 class Lake:
@@ -89,11 +100,18 @@ class Lake:
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
         """Every published row of a table (only the given columns), or None if it has none.
-        A file that cannot be read raises LakeCorrupt naming it."""
+        A file that cannot be read raises LakeCorrupt naming it. A file written before a
+        column was added to its table reads with that column null."""
         parts = []
+        added = ADDED_COLUMNS.get(table, {})
         for path in self.files(table):
             try:
-                parts.append(pq.read_table(path, columns=columns, filesystem=self.fs))
+                wanted = columns
+                if columns is not None and added.keys() & set(columns):
+                    have = set(pq.read_schema(path, filesystem=self.fs).names)
+                    wanted = [c for c in columns if c in have or c not in added]
+                part = pq.read_table(path, columns=wanted, filesystem=self.fs)
+                parts.append(_with_added(table, part, columns) if added else part)
             except Exception as exc:
                 if (why := unreadable(exc)) is None:
                     raise  # the storage, not the file: retried by the caller
