@@ -12,6 +12,8 @@ import pytest
 from flows.news_etl import RunParameters, news_etl
 from tasks.schemas import OFFSET_TABLES, PARTITIONED, TABLES, reader_schema, reference_markdown
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -10,6 +10,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ["tasks/extract/lexicons", "evaluation/gold", "expectations"]
 PACKAGES = ["flows", "tasks", "evaluation", "expectations", "benchmarks"]

@@ -22,8 +22,10 @@ from tasks.check import check
 from tasks.lake import Lake, LakeError, RunInterrupted
 from tasks.lake.gate import GATE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WIREDESK = Path(sys.executable).parent / "wiredesk"
+
+pytestmark = pytest.mark.e2e
 
 
 def _lock(lake: Path) -> dict | None:

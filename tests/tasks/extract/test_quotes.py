@@ -246,7 +246,7 @@ def test_which_subjects_can_speak(nlp):
     assert not speaks(doc[7]) and not speaks(doc[12])  # rejection, it
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_pronoun_referents_load_and_point_at_their_pronouns():

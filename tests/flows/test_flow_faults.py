@@ -22,6 +22,8 @@ import tasks.extract.facts as facts
 from flows.cli import app
 from flows.news_etl import RunParameters, ValidationBlocked, news_etl
 
+pytestmark = pytest.mark.e2e
+
 STORIES = {  # four short, distinct reports, one per fault
     "CLEANBUG": "Flooding closed the coastal highway near Porto on Tuesday, officials said.",
     "EXTRACTBUG": "The court fined the shipping firm 2 million euros, a ratio of 15 to 1.",

@@ -17,7 +17,7 @@ from tasks.extract.entities import extract_entities
 from tasks.extract.linking import person_links
 from tasks.schemas import conform
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "data" / "raw"
 CONLL_DEV = ROOT.parent / "shared" / "datasets" / "conll2003" / "conllpp_dev.txt"
 BIDEN = "person/joe-biden"

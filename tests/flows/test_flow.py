@@ -16,6 +16,8 @@ from flows.cli import app
 from flows.news_etl import RunParameters, ValidationBlocked, news_etl
 from tasks.lake import Lake
 
+pytestmark = pytest.mark.e2e
+
 
 def _run(input: Path, lake: Path, **options: object):
     return news_etl(RunParameters(input=str(input), lake=str(lake), processes=1, **options))
@@ -30,7 +32,7 @@ def _table(lake: Path, name: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory, ) -> tuple[Path, object]:
     lake = tmp_path_factory.mktemp("lake")
-    return lake, _run(Path(__file__).parent.parent / "data" / "raw", lake)
+    return lake, _run(Path(__file__).resolve().parents[2] / "data" / "raw", lake)
 
 
 def test_sample_run_publishes_every_table(seeded) -> None:
@@ -53,7 +55,7 @@ def test_people_link_across_batches_as_within_one(seeded, tmp_path: Path) -> Non
     # Batches of two: 002's bare "Biden" and 003's "SamirAbu Zohri" meet Joe Biden and Sami
     # Abu Zuhri only in other batches; the run links them all the same.
     lake, _ = seeded
-    _run(Path(__file__).parent.parent / "data" / "raw", tmp_path / "lake", batch_size=2)
+    _run(Path(__file__).resolve().parents[2] / "data" / "raw", tmp_path / "lake", batch_size=2)
 
     def people(where: Path) -> set[tuple]:
         return {(r["article_id"], r["entity_id"], r["name"], r["mention_count"])
@@ -75,7 +77,7 @@ def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
     lake, _ = seeded
     before = {p: p.read_bytes() for p in lake.rglob("*.parquet")
               if "ingest_log" not in p.parts}
-    summary = _run(Path(__file__).parent.parent / "data" / "raw", lake)
+    summary = _run(Path(__file__).resolve().parents[2] / "data" / "raw", lake)
     assert summary.outcome == "nothing new"
     assert summary.records == {"published": 0, "duplicate": 0, "rejected": 0,
                                "already_seen": 5, "failed": 0, "quarantined": 0}

@@ -21,7 +21,7 @@ from tasks.cluster import (
 )
 from tasks.schemas import conform
 
-RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+RAW = Path(__file__).resolve().parents[2] / "data" / "raw"
 AUG = datetime.date(2024, 8, 18)
 BLINKEN, ISRAEL, HAMAS = "person/antony-blinken", "gpe/israel", "org/hamas"
 NETANYAHU, GAZA, EGYPT = "person/benjamin-netanyahu", "gpe/gaza", "gpe/egypt"

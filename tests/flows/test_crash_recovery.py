@@ -27,10 +27,10 @@ import pyarrow.parquet as pq
 import pytest
 from servers import prefect_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WIREDESK = [sys.executable, "-c", "from flows.cli import app; app()"]
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.e2e]
 
 # Where to crash: a file (glob below the lake) the run writes at that point, and how many
 # of them must exist first. Together they cover every stage; publish's renames most finely,

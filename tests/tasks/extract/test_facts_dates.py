@@ -14,7 +14,7 @@ from tasks.extract.dates import resolve
 from tasks.extract.facts import extract_facts
 from tasks.extract.facts.numbers import number_value
 
-DATASET = Path(__file__).resolve().parent.parent / DEFAULT_PATH
+DATASET = Path(__file__).resolve().parents[3] / DEFAULT_PATH
 KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}
 QUALIFIERS = {"exact", "about", "more_than", "at_least", "nearly", "over", "up_to"}
 

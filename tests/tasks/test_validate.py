@@ -12,7 +12,7 @@ import pytest
 from tasks import schemas
 from tasks.validate import GE_SEVERITY, OFFSET_COLUMN, load_suite, validate_tables
 
-SUITES = pathlib.Path(__file__).resolve().parents[1] / "expectations"
+SUITES = pathlib.Path(__file__).resolve().parents[2] / "expectations"
 BODY = ("US Secretary of State Antony Blinken arrived in Tel Aviv on Sunday, his ninth trip "
         "to the region. Gaza's Health Ministry said 27 Palestinians were killed. \"We want a "
         "ceasefire now,\" Blinken told reporters. " * 2)

@@ -13,7 +13,7 @@ from tasks.extract import extract_articles, known_aliases, load_nlp
 from tasks.extract.dates import resolve
 from tasks.extract.facts import number_value
 
-RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
+RAW = Path(__file__).resolve().parents[3] / "data" / "raw"
 # Publication days of the seeds (003 states it in its header; the others from their content).
 PUBLISHED = {"000": date(2024, 8, 18), "001": date(2024, 8, 20), "002": date(2024, 8, 18),
              "003": date(2024, 8, 18), "004": date(2024, 8, 19)}

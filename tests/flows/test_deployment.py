@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from servers import PREFECT, api, prefect_server, stop
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.e2e]
 
 
 @pytest.fixture

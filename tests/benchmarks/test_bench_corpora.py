@@ -18,7 +18,9 @@ from benchmarks import corpora
 from benchmarks.corpora import Corpus, Result, Run
 from tasks.schemas import conform
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 CONLL = """-DOCSTART- -X- -X- O
