@@ -43,7 +43,8 @@ MAX_HELD_SHARE = 0.05
 class RunParameters(BaseModel):
     """What a run reads, where it publishes, and how it works (the Prefect UI form)."""
 
-    model_config = ConfigDict(extra="forbid")  # a mistyped option is an error, not ignored
+    # A mistyped option is an error, not ignored; frozen: DEFAULTS is shared by every call.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     input: str = Field("data/raw", description="folder or fsspec URL of raw news files")
     lake: str = Field("data/lake", description="folder or fsspec URL of the Parquet lake")
@@ -63,6 +64,11 @@ class RunParameters(BaseModel):
                     "whole publish is blocked")
 
 
+# The flow's default, as an instance (not None): the parameter schema then carries every
+# field's value, and the UI's run form opens with each field shown and filled.
+DEFAULTS = RunParameters()
+
+
 class ValidationBlocked(RuntimeError):
     """The publish was blocked (a table-level expectation failed, or too many articles were
     held back): nothing was published; the batch is in quarantine."""
@@ -74,9 +80,8 @@ class ValidationBlocked(RuntimeError):
 
 @flow(name="news-etl", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()),
       log_prints=True)
-def news_etl(params: RunParameters | None = None) -> RunSummary:
+def news_etl(params: RunParameters = DEFAULTS) -> RunSummary:
     """Ingest, clean, deduplicate, extract, cluster, validate and publish one run."""
-    params = params or RunParameters()
     started = dt.datetime.now(dt.UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)

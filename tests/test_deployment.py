@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from servers import PREFECT, api, prefect_server, stop
+
+from flows.news_etl import RunParameters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,9 +39,21 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
     assert set(deployments) == {"scheduled", "manual"}
     assert deployments["scheduled"]["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
+    # The run form: every field shown and filled with its default, unknown keys refused.
     form = deployments["manual"]["parameter_openapi_schema"]
-    assert {"input", "lake", "batch_size"} <= set(
-        form["definitions"]["RunParameters"]["properties"])
+    fields = form["definitions"]["RunParameters"]
+    assert set(fields["properties"]) == set(RunParameters.model_fields)
+    assert fields["additionalProperties"] is False
+    assert form["properties"]["params"]["default"] == RunParameters().model_dump()
+    assert deployments["manual"]["enforce_parameter_schema"] is True
+    done = subprocess.run([*PREFECT, "deployment", "run", "news-etl/manual", "--param",
+                           'params={"inptu": "data/raw"}'], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "Additional properties are not allowed ('inptu' was unexpected)" in done.stdout
+    # A mistyped parameter name (not a field of params) passes the server; the run fails.
+    stray = api(url, f"/deployments/{deployments['manual']['id']}/create_flow_run",
+                {"parameters": {"parms": {}}})
 
     worker_log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "wiredesk"], cwd=ROOT,
@@ -55,6 +70,18 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
         worker_log.close()
 
     assert list(lake.glob("articles/ingest_date=*/part-*.parquet"))
+    stray = api(url, f"/flow_runs/{stray['id']}")
+    assert stray["state_type"] in ("FAILED", "CRASHED"), stray["state"]
+    # Prefect says why in the run's logs (shipped in the background: the last lines of a
+    # crashing process can be lost, so the worker's own log counts too).
+    why = "Function expects parameters ['params'] but was provided with parameters ['parms']"
+    for _ in range(30):
+        logs = api(url, "/logs/filter", {"logs": {"flow_run_id": {"any_": [stray["id"]]}}})
+        if any(why in log["message"] for log in logs):
+            break
+        time.sleep(1)
+    else:
+        assert why in (tmp_path / "worker.log").read_text(), logs
     runs = api(url, "/flow_runs/filter", {})
     manual = [r for r in runs if r["deployment_id"] == deployments["manual"]["id"]]
     assert manual and manual[0]["state_type"] == "COMPLETED"
