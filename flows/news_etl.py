@@ -29,9 +29,9 @@ from tasks.publish import (
     block_task,
     publish_task,
     quarantine_task,
-    report,
     share_task,
 )
+from tasks.report import published_rows, report, rows, story_changes, story_line, values
 from tasks.schemas import ARTICLE_TABLES
 from tasks.validate import ValidationReport, docs_task, forget, validate_task
 
@@ -120,10 +120,23 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
     with clock("ingest"):
         record_batches = ingest_task(params.input, params.lake, staging,
                                      params.max_record_bytes, params.batch_size)
+    read = values(staging, record_batches, "status")  # None: new to the lake
+    logger.info("ingest: %d records read in %d batches: %d new, %d already seen, %d rejected",
+                read.total(), len(record_batches), read[None], read["already_seen"],
+                read["rejected"])
     with clock("clean"):
         cleaned = [f.result() for f in clean_task.map(record_batches, staging, started)]
+    ended = values(staging, [log for _, log in cleaned], "status") - read
+    logger.info("clean: %d read, %d kept, %d rejected, %d failed", read[None],
+                rows(staging, [articles for articles, _ in cleaned]), ended["rejected"],
+                ended["failed"])
     with clock("dedup"):
         staged = dedup_task(cleaned, params.lake, staging, run_id, params.batch_size)
+    kept = values(staging, staged["ingest_log"], "status")
+    logger.info("dedup: %d new articles (%d near copies of others), %d exact copies; %d "
+                "distinct texts to extract", kept["published"],
+                rows(staging, staged["articles"]) - rows(staging, staged["canonical"]),
+                kept["duplicate"], rows(staging, staged["canonical"]))
     with clock("extract"):
         # One batch at a time: the extraction's worker processes use the cores.
         extracted = [extract_task(batch, params.lake, staging, run_id, params.model,
@@ -135,6 +148,10 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
         summary.other_language = sum(batch.other_language for batch in extracted)
         if len(extracted) > 1:  # one batch is linked by extract itself
             failures.append(link_task(staged, params.lake, staging))
+    logger.info("extract: %d articles in %d batches, %d failed, %d not extracted for their "
+                "language: %s", rows(staging, staged["canonical"]), len(extracted),
+                rows(staging, failures), summary.other_language,
+                published_rows(staging, {n: staged[n] for n in EXTRACTED}))
     # Nothing new and the story snapshots in place: no articles to validate or cluster, so
     # the ledger rows are checked without Great Expectations (3-8 s of import and context).
     idle = not staged["articles"] and not _stories_missing(lake)
@@ -155,12 +172,19 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
             unclustered = clustered.pop("failures")
             staged, _, more = hold_back_task(staging, staged | clustered, "failed", unclustered)
             failed |= more
+        summary.stories = story_changes(params.lake, staging, staged["stories"], run_id)
+        logger.info(story_line(summary.stories, rows(staging, staged["stories"])))
     with clock("validate"):
         checked = checked.merge(validate_task(run_id, staging, staged,
                                               ["ingest_log", "stories", "story_members"],
                                               EXPECTATIONS, plain=idle))
         checked.docs_index = docs_task(run_id, lake.uri("_docs"))
     summary.validation = checked.to_dict()
+    logger.info("validate: %s; %d articles failed, %d quarantined; data docs: %s",
+                checked.message(), len(failed), len(quarantined),
+                checked.docs_index or "not rebuilt (nothing new)")
+    for outcome in checked.warnings:
+        logger.warning("validation warning: %s: %s", outcome.name, outcome.observed)
     for aid, why in failed.items():
         logger.warning("article %s failed: %s", aid, why)
     blocked = checked.message() if checked.blocking else share_task(
@@ -175,6 +199,8 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
         quarantine_task(params.lake, staging, taken, quarantined, summary)
     with clock("publish"):
         summary = publish_task(params.lake, staging, staged, summary)
+    logger.info("publish: %s: %d files; rows %s", summary.outcome, len(summary.files),
+                ", ".join(f"{name} {n}" for name, n in summary.rows.items()))
     _finish(summary, staging)
     return summary
 
