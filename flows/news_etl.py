@@ -154,7 +154,8 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
                 published_rows(staging, {n: staged[n] for n in EXTRACTED}))
     # Nothing new and the story snapshots in place: no articles to validate or cluster, so
     # the ledger rows are checked without Great Expectations (3-8 s of import and context).
-    idle = not staged["articles"] and not _stories_missing(lake)
+    missing = _stories_missing(lake)
+    idle = not staged["articles"] and not missing
     with clock("validate"):
         # Failed articles leave the run whole; then the article tables are validated and
         # the articles with rows failing a row-level expectation are quarantined.
@@ -164,7 +165,7 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
         staged, taken, quarantined = hold_back_task(
             staging, staged, "quarantined",
             held={aid: "quarantined: " + ", ".join(names) for aid, names in checked.held.items()})
-    if not idle:
+    if staged["articles"] or missing:  # some left after holding back, or a lost snapshot
         from tasks.cluster import cluster_task  # scikit-learn: seconds to import
 
         with clock("cluster"):  # the story snapshots are redrawn over the lake
