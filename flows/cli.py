@@ -39,10 +39,12 @@ def run(
                                ] = _DEFAULTS.article_timeout,
     max_held_share: Annotated[float, _option("max_held_share", min=0.0, max=1.0)
                               ] = _DEFAULTS.max_held_share,
+    lock_wait: Annotated[float, _option("lock_wait", min=0.0)] = _DEFAULTS.lock_wait,
 ) -> None:
     """Run the news-etl flow once: exit 0 published (or nothing new), 1 the publish was
     blocked (a table-level expectation failed, or too many articles were held back), 2 bad
-    arguments, unreachable input/lake or a lake another run is writing, 3 the run failed
+    arguments, unreachable input/lake or a lake another run is still writing after
+    --lock-wait seconds, 3 the run failed
     (an error no article can be blamed for; nothing published)."""
     from flows.news_etl import ValidationBlocked, news_etl
     from tasks.ingest import InputError, list_inputs
@@ -50,7 +52,8 @@ def run(
 
     params = RunParameters(input=input, lake=lake, batch_size=batch_size,
                            max_record_bytes=max_record_bytes, model=model, processes=processes,
-                           article_timeout=article_timeout, max_held_share=max_held_share)
+                           article_timeout=article_timeout, max_held_share=max_held_share,
+                           lock_wait=lock_wait)
     try:  # fail fast, before Prefect starts, on what the user can fix
         list_inputs(params.input)
         target = Lake(params.lake)

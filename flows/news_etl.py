@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.stop import stop_on_signals
 from tasks.check import assert_healthy
 from tasks.clean import clean_task
-from tasks.cluster import cluster_task, stories_missing
 from tasks.dedup import dedup_task
 from tasks.extract import ARTICLE_SECONDS, EXTRACTED, extract_task, link_task
 from tasks.ingest import MAX_RECORD_BYTES, ingest_task
@@ -30,21 +29,24 @@ from tasks.publish import (
     block_task,
     publish_task,
     quarantine_task,
-    report,
     share_task,
 )
+from tasks.report import published_rows, report, rows, story_changes, story_line, values
 from tasks.schemas import ARTICLE_TABLES
-from tasks.validate import docs_task, forget, validate_task
+from tasks.validate import ValidationReport, docs_task, forget, validate_task
 
 # The suites ship inside the package, so an installed wiredesk validates like a checkout.
 EXPECTATIONS = Path(str(resources.files("expectations")))
 MAX_HELD_SHARE = 0.05
+# A manual run meeting the daily one queues behind it: a run over a big backlog takes hours.
+LOCK_WAIT = 3 * 3600.0
 
 
 class RunParameters(BaseModel):
     """What a run reads, where it publishes, and how it works (the Prefect UI form)."""
 
-    model_config = ConfigDict(extra="forbid")  # a mistyped option is an error, not ignored
+    # A mistyped option is an error, not ignored; frozen: DEFAULTS is shared by every call.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     input: str = Field("data/raw", description="folder or fsspec URL of raw news files")
     lake: str = Field("data/lake", description="folder or fsspec URL of the Parquet lake")
@@ -62,6 +64,15 @@ class RunParameters(BaseModel):
         MAX_HELD_SHARE, ge=0, le=1,
         description="share of a run's articles that may fail or be quarantined before the "
                     "whole publish is blocked")
+    lock_wait: float = Field(
+        LOCK_WAIT, ge=0,
+        description="seconds a run waits for another run writing the same lake before it "
+                    "gives up (LakeBusy); 0: give up at once")
+
+
+# The flow's default, as an instance (not None): the parameter schema then carries every
+# field's value, and the UI's run form opens with each field shown and filled.
+DEFAULTS = RunParameters()
 
 
 class ValidationBlocked(RuntimeError):
@@ -75,37 +86,57 @@ class ValidationBlocked(RuntimeError):
 
 @flow(name="news-etl", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count()),
       log_prints=True)
-def news_etl(params: RunParameters | None = None) -> RunSummary:
+def news_etl(params: RunParameters = DEFAULTS) -> RunSummary:
     """Ingest, clean, deduplicate, extract, cluster, validate and publish one run."""
-    params = params or RunParameters()
     started = dt.datetime.now(dt.UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)
-    # Another run writing this lake: LakeBusy, before any work. SIGTERM/SIGINT: the run
-    # stops writing, lets the lock go and the process ends within seconds (flows/stop.py).
-    with stop_on_signals(), lake.lock(run_id):
+    logger = get_run_logger()
+    # Another run writing this lake: wait up to lock_wait for it, then LakeBusy, before any
+    # work. SIGTERM/SIGINT: the run stops writing, lets the lock go and the process ends
+    # within seconds (flows/stop.py).
+    with stop_on_signals(), lake.lock(run_id, params.lock_wait, logger.warning):
+        waited = (dt.datetime.now(dt.UTC) - started).total_seconds()
+        if waited > 1:
+            logger.info("took the lake after waiting %.0f s", waited)
         try:
-            return _run(params, lake, run_id, started)
+            return _run(params, lake, run_id, started, waited)
         finally:
             forget(run_id)
 
 
-def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -> RunSummary:
+def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
+         waited: float) -> RunSummary:
     logger = get_run_logger()
     if rolled := lake.recover():
         logger.warning("finished publishing interrupted runs: %s", ", ".join(rolled))
     assert_healthy(lake)  # never publish on top of a damaged lake: LakeCorrupt, exit 2
     staging = lake.uri("_state", "staging", run_id)
     summary = RunSummary(run_id, params.input, lake.url, started.isoformat())
+    if waited > 1:
+        summary.seconds["wait for the lake"] = round(waited, 3)
 
     clock = _Clock(summary.seconds)
     with clock("ingest"):
         record_batches = ingest_task(params.input, params.lake, staging,
                                      params.max_record_bytes, params.batch_size)
+    read = values(staging, record_batches, "status")  # None: new to the lake
+    logger.info("ingest: %d records read in %d batches: %d new, %d already seen, %d rejected",
+                read.total(), len(record_batches), read[None], read["already_seen"],
+                read["rejected"])
     with clock("clean"):
         cleaned = [f.result() for f in clean_task.map(record_batches, staging, started)]
+    ended = values(staging, [log for _, log in cleaned], "status") - read
+    logger.info("clean: %d read, %d kept, %d rejected, %d failed", read[None],
+                rows(staging, [articles for articles, _ in cleaned]), ended["rejected"],
+                ended["failed"])
     with clock("dedup"):
         staged = dedup_task(cleaned, params.lake, staging, run_id, params.batch_size)
+    kept = values(staging, staged["ingest_log"], "status")
+    logger.info("dedup: %d new articles (%d near copies of others), %d exact copies; %d "
+                "distinct texts to extract", kept["published"],
+                rows(staging, staged["articles"]) - rows(staging, staged["canonical"]),
+                kept["duplicate"], rows(staging, staged["canonical"]))
     with clock("extract"):
         # One batch at a time: the extraction's worker processes use the cores.
         extracted = [extract_task(batch, params.lake, staging, run_id, params.model,
@@ -117,26 +148,44 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -
         summary.other_language = sum(batch.other_language for batch in extracted)
         if len(extracted) > 1:  # one batch is linked by extract itself
             failures.append(link_task(staged, params.lake, staging))
+    logger.info("extract: %d articles in %d batches, %d failed, %d not extracted for their "
+                "language: %s", rows(staging, staged["canonical"]), len(extracted),
+                rows(staging, failures), summary.other_language,
+                published_rows(staging, {n: staged[n] for n in EXTRACTED}))
+    # Nothing new and the story snapshots in place: no articles to validate or cluster, so
+    # the ledger rows are checked without Great Expectations (3-8 s of import and context).
+    missing = bool(lake.missing_snapshots())
+    idle = not staged["articles"] and not missing
     with clock("validate"):
         # Failed articles leave the run whole; then the article tables are validated and
         # the articles with rows failing a row-level expectation are quarantined.
         staged, _, failed = hold_back_task(staging, staged, "failed", failures)
-        checked = validate_task(run_id, staging, staged, ARTICLE_TABLES, EXPECTATIONS)
+        checked = ValidationReport(success=True, outcomes=[]) if idle else validate_task(
+            run_id, staging, staged, ARTICLE_TABLES, EXPECTATIONS)
         staged, taken, quarantined = hold_back_task(
             staging, staged, "quarantined",
             held={aid: "quarantined: " + ", ".join(names) for aid, names in checked.held.items()})
-    if staged["articles"] or stories_missing(params.lake):
+    if staged["articles"] or missing:  # some left after holding back, or a lost snapshot
+        from tasks.cluster import cluster_task  # scikit-learn: seconds to import
+
         with clock("cluster"):  # the story snapshots are redrawn over the lake
             clustered = cluster_task(params.lake, staging, staged, run_id, started.date())
             unclustered = clustered.pop("failures")
             staged, _, more = hold_back_task(staging, staged | clustered, "failed", unclustered)
             failed |= more
+        summary.stories = story_changes(params.lake, staging, staged["stories"], run_id)
+        logger.info(story_line(summary.stories, rows(staging, staged["stories"])))
     with clock("validate"):
         checked = checked.merge(validate_task(run_id, staging, staged,
                                               ["ingest_log", "stories", "story_members"],
-                                              EXPECTATIONS))
+                                              EXPECTATIONS, plain=idle))
         checked.docs_index = docs_task(run_id, lake.uri("_docs"))
     summary.validation = checked.to_dict()
+    logger.info("validate: %s; %d articles failed, %d quarantined; data docs: %s",
+                checked.message(), len(failed), len(quarantined),
+                checked.docs_index or "not rebuilt (nothing new)")
+    for outcome in checked.warnings:
+        logger.warning("validation warning: %s: %s", outcome.name, outcome.observed)
     for aid, why in failed.items():
         logger.warning("article %s failed: %s", aid, why)
     blocked = checked.message() if checked.blocking else share_task(
@@ -151,6 +200,8 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime) -
         quarantine_task(params.lake, staging, taken, quarantined, summary)
     with clock("publish"):
         summary = publish_task(params.lake, staging, staged, summary)
+    logger.info("publish: %s: %d files; rows %s", summary.outcome, len(summary.files),
+                ", ".join(f"{name} {n}" for name, n in summary.rows.items()))
     _finish(summary, staging)
     return summary
 

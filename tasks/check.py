@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from tasks.lake import Lake, LakeCorrupt, unreadable
 from tasks.lake.errors import repair_hint
 from tasks.lake.lock import abandoned, current
-from tasks.schemas import ADDED_COLUMNS, SNAPSHOTS, TABLES
+from tasks.schemas import ADDED_COLUMNS, TABLES
 
 # What moving a file aside costs, by the folder it was in (the repair says it).
 _LOSS = {"ingest_log": "its records are read again by the next run",
@@ -123,11 +123,9 @@ def parquet_problems(lake: Lake, deep: bool = False) -> list[Problem]:
 
 
 def snapshot_problems(lake: Lake) -> list[Problem]:
-    if not lake.files("articles"):
-        return []
     return [_problem(lake, lake.path(name, f"{name}.parquet"), "missing (the lake has articles)",
                      "redrawn by the next run that publishes")
-            for name in SNAPSHOTS if not lake.fs.exists(lake.path(name, f"{name}.parquet"))]
+            for name in lake.missing_snapshots()]
 
 
 def journal_problems(lake: Lake, writing: bool) -> list[Problem]:

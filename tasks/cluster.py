@@ -471,13 +471,3 @@ def _rows(table: pa.Table | None, key: str) -> dict[str, dict]:
 
 def _concat(old: pa.Table | None, new: pa.Table) -> pa.Table:
     return new if old is None else pa.concat_tables([old, new.cast(old.schema)])
-
-
-def stories_missing(lake_url: str) -> bool:
-    """The lake has articles but no story snapshot (deleted or lost): the next run redraws
-    it even when it has nothing new."""
-    lake = Lake(lake_url)
-    return (not lake.fs.exists(lake.path(SNAPSHOT_PATH))) and bool(lake.files("articles"))
-
-
-SNAPSHOT_PATH = "stories/stories.parquet"

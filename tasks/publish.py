@@ -1,7 +1,8 @@
 """Publish: staged tables into the lake atomically, or into quarantine when validation blocks.
 
-Also keeps the run record (`_runs/<run_id>.json`) and the summary shown on the terminal and
-as Prefect artifacts, so what a run read, wrote and validated is stated in one place.
+Also keeps the run record (`_runs/<run_id>.json`) and the summary shown on the terminal (and
+in the Prefect artifacts, `report.py`), so what a run read, wrote and validated is stated in
+one place.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from fsspec import AbstractFileSystem
 from prefect import task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from tasks.dedup import MINHASH_SCHEMA
@@ -41,6 +41,7 @@ class RunSummary:
     validation: dict = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage
+    stories: list[dict] = field(default_factory=list)  # created or changed by this run
     schema_version: str = SCHEMA_VERSION
     finished_at: str | None = None
 
@@ -180,22 +181,3 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
     summary.files = Lake(lake_url).publish(summary.run_id, summary.started_at[:10], tables,
                                            state, summary.to_dict())
     return summary
-
-
-def report(summary: RunSummary) -> None:
-    """The run summary as Prefect artifacts: markdown for people, a table of counts."""
-    key = "news-etl-summary"
-    held = ["", "| status | record | reason |", "|---|---|---|",
-            *(f"| {h['status']} | {h['source_uri']} | {_cell(h['reason'])} |"
-              for h in summary.held)
-            ] if summary.held else []
-    create_markdown_artifact("\n".join(["# wiredesk run", ""]
-                                       + [f"- {line}" for line in summary.lines()] + held),
-                             key=key, description=f"wiredesk run {summary.run_id}")
-    rows = [{"what": f"records {s}", "count": n} for s, n in summary.records.items()]
-    rows += [{"what": f"rows {t}", "count": n} for t, n in summary.rows.items()]
-    create_table_artifact(rows, key=f"{key}-counts", description="records and rows")
-
-
-def _cell(text: str | None) -> str:
-    return (text or "").replace("|", "\\|").replace("\n", " ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -77,3 +78,14 @@ def test_readme_table_reference_is_generated_from_the_schemas() -> None:
     readme = (ROOT / "README.md").read_text()
     section = readme.split("<!-- table-reference -->\n")[1].split("<!-- /table-reference -->")[0]
     assert section.strip() == reference_markdown().strip()
+
+
+def test_readme_options_table_lists_every_run_parameter_with_its_default() -> None:
+    # The flow's parameters are the command line's options (same names, same defaults).
+    readme = (ROOT / "README.md").read_text()
+    rows = dict(re.findall(r"^\| `--([a-z-]+)` \| `?([^|`]+?)`? \|", readme, re.MULTILINE))
+    defaults = RunParameters().model_dump()
+    assert set(rows) == {name.replace("_", "-") for name in defaults}
+    for name, value in defaults.items():
+        assert float(rows[name.replace("_", "-")]) == value if isinstance(value, float) else \
+            rows[name.replace("_", "-")] == str(value), name

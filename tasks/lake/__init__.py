@@ -26,7 +26,7 @@ import json
 import os
 import posixpath
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import fsspec
@@ -76,19 +76,28 @@ class Lake:
         return path if protocol in ("file", "local") else f"{protocol}://{path}"
 
     @contextmanager
-    def lock(self, run_id: str) -> Iterator[None]:
-        """Hold the lake for one run, or raise LakeBusy naming the run that holds it. A lock
-        whose holder is dead (its process on this machine has ended, or its heartbeat stopped
+    def lock(self, run_id: str, wait: float = 0,
+             say: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the lake for one run, waiting up to `wait` seconds for the run holding it
+        (`say` is told whom it waits for), or raise LakeBusy naming that run. A lock whose
+        holder is dead (its process on this machine has ended, or its heartbeat stopped
         LOCK_STALE_SECONDS ago) is taken over; of several runs taking it over at once, one
         wins. On leaving, this process stops writing below the lake, then lets go."""
-        held = _lock.LakeLock(self, run_id)
-        held.acquire()
+        held = _lock.take(self, run_id, wait, say)
         try:
             yield
         finally:
             held.release()
 
     # ---- reading what is published -------------------------------------------------------
+
+    def missing_snapshots(self) -> list[str]:
+        """Story snapshots absent (deleted or lost) from a lake that has articles: the next
+        run redraws them, even when it has nothing new."""
+        if not self.files("articles"):
+            return []
+        return [name for name in SNAPSHOTS
+                if not self.fs.exists(self.path(name, f"{name}.parquet"))]
 
     def files(self, table: str) -> list[str]:
         """Published Parquet files of a table, in a stable order (temporaries excluded)."""

@@ -8,7 +8,11 @@ class LakeError(RuntimeError):
 
 
 class LakeBusy(LakeError):
-    """Another run is writing the lake."""
+    """Another run is writing the lake. `holder`: that run's lock record, when read."""
+
+    def __init__(self, message: str, holder: dict | None = None):
+        super().__init__(message)
+        self.holder = holder or {}
 
 
 class LakeCorrupt(LakeError):

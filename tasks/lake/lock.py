@@ -32,12 +32,13 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from fsspec.implementations.local import LocalFileSystem
 
 from tasks.lake.errors import LakeBusy, LakeError
-from tasks.lake.gate import GATE
+from tasks.lake.gate import GATE, RunInterrupted
 
 if TYPE_CHECKING:
     from tasks.lake import Lake
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 LOCK_HEARTBEAT_SECONDS = 60  # how often a run holding the lake says it is alive
 LOCK_STALE_SECONDS = 600  # a lock this long without a heartbeat was left by a dead run
 LOCK_DRAIN_SECONDS = 10  # how long a release waits for writes in flight
+LOCK_POLL_SECONDS = 5.0  # how often a run waiting for the lake looks again
 KEEP_GENERATIONS = 20  # older generations are pruned by the next holder
 LOCK_DIR = ("_state", "lock")
 _GENERATION = re.compile(r"^(\d{10})\.json$")
@@ -244,17 +246,46 @@ def abandoned(holder: dict) -> str | None:
     return f"no heartbeat since {holder['beat']}" if age and age > LOCK_STALE_SECONDS else None
 
 
+def take(lake: Lake, run_id: str, wait: float = 0,
+         say: Callable[[str], None] | None = None) -> LakeLock:
+    """Take the lake for run_id, waiting up to `wait` seconds for a run that holds it (a
+    manual run meeting a scheduled one queues behind it), or raise LakeBusy. `say` is told
+    whom the run waits for, when it starts waiting and when the holder changes."""
+    say = say or log.warning
+    deadline = time.monotonic() + wait
+    waiting_for = None
+    while True:
+        held = LakeLock(lake, run_id)
+        try:
+            held.acquire()
+            return held
+        except LakeBusy as exc:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                if wait > 0:
+                    raise LakeBusy(f"{exc}; gave up after waiting {wait:g} s for it "
+                                   "(lock_wait, --lock-wait)", exc.holder) from None
+                raise
+            who = (exc.holder.get("run_id"), exc.holder.get("generation"))
+            if who != waiting_for:
+                waiting_for = who
+                say(f"waiting for the lake (at most {left:.0f} s more): {exc}")
+        if GATE.stopped is not None:  # a signal while waiting: this run never started
+            raise RunInterrupted(GATE.stopped)
+        time.sleep(min(LOCK_POLL_SECONDS, max(left, 0.01)))
+
+
 def busy(lake: Lake, holder: dict) -> LakeBusy:
     if "unreadable" in holder:
         return LakeBusy(f"lake {lake.url!r} is locked by {lake.uri(*LOCK_DIR)}/"
                         f"{holder['generation']:010d}.json, which cannot be read "
                         f"({holder['unreadable']}); it is taken over "
-                        f"{2 * LOCK_HEARTBEAT_SECONDS} seconds after it was written")
+                        f"{2 * LOCK_HEARTBEAT_SECONDS} seconds after it was written", holder)
     return LakeBusy(
         f"lake {lake.url!r} is being written by run {holder.get('run_id')} (host "
         f"{holder.get('host')}, pid {holder.get('pid')}, since {holder.get('since')}); run "
         f"again when it has finished (a dead run's lock is taken over at once on its machine, "
-        f"{LOCK_STALE_SECONDS // 60} minutes after its last heartbeat elsewhere)")
+        f"{LOCK_STALE_SECONDS // 60} minutes after its last heartbeat elsewhere)", holder)
 
 
 def _create_exclusive(fs: object, path: str, data: bytes) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from servers import PREFECT, api, prefect_server, stop
+
+from flows.news_etl import RunParameters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,9 +39,21 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
     assert set(deployments) == {"scheduled", "manual"}
     assert deployments["scheduled"]["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
+    # The run form: every field shown and filled with its default, unknown keys refused.
     form = deployments["manual"]["parameter_openapi_schema"]
-    assert {"input", "lake", "batch_size"} <= set(
-        form["definitions"]["RunParameters"]["properties"])
+    fields = form["definitions"]["RunParameters"]
+    assert set(fields["properties"]) == set(RunParameters.model_fields)
+    assert fields["additionalProperties"] is False
+    assert form["properties"]["params"]["default"] == RunParameters().model_dump()
+    assert deployments["manual"]["enforce_parameter_schema"] is True
+    done = subprocess.run([*PREFECT, "deployment", "run", "news-etl/manual", "--param",
+                           'params={"inptu": "data/raw"}'], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "Additional properties are not allowed ('inptu' was unexpected)" in done.stdout
+    # A mistyped parameter name (not a field of params) passes the server; the run fails.
+    stray = api(url, f"/deployments/{deployments['manual']['id']}/create_flow_run",
+                {"parameters": {"parms": {}}})
 
     worker_log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
     worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "wiredesk"], cwd=ROOT,
@@ -55,11 +70,55 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
         worker_log.close()
 
     assert list(lake.glob("articles/ingest_date=*/part-*.parquet"))
+    stray = api(url, f"/flow_runs/{stray['id']}")
+    assert stray["state_type"] in ("FAILED", "CRASHED"), stray["state"]
+    # Prefect says why in the run's logs (shipped in the background: the last lines of a
+    # crashing process can be lost, so the worker's own log counts too).
+    why = "Function expects parameters ['params'] but was provided with parameters ['parms']"
+    for _ in range(30):
+        logs = api(url, "/logs/filter", {"logs": {"flow_run_id": {"any_": [stray["id"]]}}})
+        if any(why in log["message"] for log in logs):
+            break
+        time.sleep(1)
+    else:
+        assert why in (tmp_path / "worker.log").read_text(), logs
     runs = api(url, "/flow_runs/filter", {})
-    manual = [r for r in runs if r["deployment_id"] == deployments["manual"]["id"]]
+    manual = [r for r in runs if r["deployment_id"] == deployments["manual"]["id"]
+              and r["id"] != stray["id"]]
     assert manual and manual[0]["state_type"] == "COMPLETED"
     artifacts = api(url, "/artifacts/filter",
                      {"artifacts": {"flow_run_id": {"any_": [manual[0]["id"]]}}})
     assert {a["type"] for a in artifacts} >= {"markdown", "table"}
-    summary = next(a for a in artifacts if a["type"] == "markdown")["data"]
-    assert "records read 5: published 5" in summary
+    # The report says what happened without opening a file: outcome, stories, each warning
+    # with its observed value, the data docs, time per stage; the logs count each stage.
+    report = next(a for a in artifacts if a["type"] == "markdown")["data"]
+    record = json.loads(next((lake / "_runs").glob("*.json")).read_text())
+    assert f"# wiredesk run {record['run_id']}: published" in report
+    assert "**Published** 5 articles; 0 failed, 0 quarantined." in report
+    assert "Records read 5: published 5," in report
+    story = record["stories"][0]
+    assert story["articles"] == 5 and story["articles_before"] is None
+    assert f"| {story['story_id']} | {story['title'] or ''} | 5 | {story['outlets']} | new |" \
+        in report
+    for outcome in record["validation"]["outcomes"]:
+        if outcome["severity"] == "warning" and not outcome["success"]:
+            assert (f"| warning | {outcome['table']}.{outcome['expectation']}("
+                    f"{outcome['column'] or ''}) | {outcome['observed']} |") in report
+    assert f"Data docs: `{lake}/_docs/index.html`" in report
+    for stage in ("ingest", "clean", "dedup", "extract", "cluster", "validate", "publish",
+                  "whole run"):
+        assert f"| {stage} | " in report, stage
+    counts = next(a for a in artifacts if a["type"] == "table")["data"]
+    assert {"what": "records published", "count": 5} in json.loads(counts)
+    logs = [log["message"] for log in api(url, "/logs/filter", {
+        "logs": {"flow_run_id": {"any_": [manual[0]["id"]]}}})]
+    for line in ("ingest: 5 records read in 1 batches: 5 new, 0 already seen, 0 rejected",
+                 "clean: 5 read, 5 kept, 0 rejected, 0 failed",
+                 "dedup: 5 new articles (0 near copies of others), 0 exact copies; 5 distinct "
+                 "texts to extract",
+                 "cluster: 1 stories over the lake; this run created 1, grew 0, changed 0 "
+                 "otherwise"):
+        assert line in logs, logs
+    assert any(m.startswith("extract: 5 articles in 1 batches, 0 failed") for m in logs), logs
+    assert any(m.startswith("validate: validation passed: ") for m in logs), logs
+    assert any(m.startswith("publish: published: ") for m in logs), logs

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -81,6 +84,11 @@ def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
     assert summary.outcome == "nothing new"
     assert summary.records == {"published": 0, "duplicate": 0, "rejected": 0,
                                "already_seen": 5, "failed": 0, "quarantined": 0}
+    # Nothing to extract, cluster or validate with Great Expectations: the ledger rows are
+    # checked against their suite directly, and the data docs stay as the last run left them.
+    assert "cluster" not in summary.seconds and summary.validation["docs_index"] is None
+    assert summary.validation["success"] and {o["table"] for o in
+                                              summary.validation["outcomes"]} == {"ingest_log"}
     after = {p: p.read_bytes() for p in lake.rglob("*.parquet") if "ingest_log" not in p.parts}
     assert after == before  # no published row changed, no file added
     statuses = [r["status"] for r in _table(lake, "ingest_log")]
@@ -173,11 +181,35 @@ def test_a_lake_another_run_is_writing_is_exit_2_and_untouched(tmp_path: Path,
                                                                seeds: Path) -> None:
     lake = tmp_path / "lake"
     with Lake(str(lake)).lock("other-run"):
-        result = CliRunner().invoke(app, ["run", "--input", str(seeds), "--lake", str(lake),
-                                          "--processes", "1"])
-        assert result.exit_code == 2, result.output
-        assert "being written by run other-run" in result.output
+        for wait in ("0", "1"):  # 0: at once; else after waiting that long
+            result = CliRunner().invoke(app, ["run", "--input", str(seeds), "--lake", str(lake),
+                                              "--processes", "1", "--lock-wait", wait])
+            assert result.exit_code == 2, result.output
+            assert "being written by run other-run" in result.output
+            assert ("gave up after waiting 1 s" in result.output) == (wait == "1")
         assert sorted(p.name for p in lake.rglob("*")) == ["0000000001.json", "_state", "lock"]
+
+
+def test_a_run_meeting_another_queues_behind_it(tmp_path: Path, seeds: Path) -> None:
+    # A manual run started while the scheduled one holds the lake (another process) waits
+    # for it, then runs: the operator's run is not lost.
+    root = Path(__file__).resolve().parent.parent
+    lake = tmp_path / "lake"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom tasks.lake import Lake\n"
+         "with Lake(sys.argv[1]).lock('scheduled'):\n print('held', flush=True)\n"
+         " time.sleep(5)", str(lake)], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        drop = tmp_path / "drop"
+        drop.mkdir()
+        shutil.copy(seeds / "004_1b1c205a9292d287.txt", drop)
+        summary = _run(drop, lake, lock_wait=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert summary.outcome == "published" and summary.seconds["wait for the lake"] > 1
 
 
 def test_object_store_urls_end_to_end(seeds: Path) -> None:

@@ -47,6 +47,18 @@ def test_publish_writes_partitions_state_and_record(tmp_path: Path) -> None:
     assert pq.read_schema(files[0]).metadata[b"wiredesk.table"] == b"ingest_log"
 
 
+def test_missing_snapshots_only_count_when_the_lake_has_articles(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    assert lake.missing_snapshots() == []  # an empty lake lacks nothing
+    part = tmp_path / "articles" / "ingest_date=2024-08-20" / "part-r1-0000.parquet"
+    part.parent.mkdir(parents=True)
+    pq.write_table(pa.table({"article_id": ["a"]}), part)
+    assert lake.missing_snapshots() == ["stories", "story_members"]
+    (tmp_path / "stories").mkdir()
+    pq.write_table(pa.table({"story_id": ["s"]}), tmp_path / "stories" / "stories.parquet")
+    assert lake.missing_snapshots() == ["story_members"]
+
+
 def test_seen_hashes_skip_rejected(tmp_path: Path) -> None:
     lake = Lake(str(tmp_path))
     _publish(lake)
@@ -308,3 +320,62 @@ def test_put_file_copies_a_local_file_in_whole(tmp_path: Path) -> None:
     lake.put_file(str(local), lake.path("_docs", "index.html"))
     assert (tmp_path / "lake" / "_docs" / "index.html").read_text() == "<html>docs</html>"
     assert not list((tmp_path / "lake").rglob("*.tmp"))
+
+
+_HOLD = """
+import sys, time
+from tasks.lake import Lake
+with Lake(sys.argv[1]).lock(sys.argv[2]):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[3]))
+"""
+_WAIT = """
+import sys, time
+from tasks.lake import Lake, LakeBusy
+start = time.monotonic()
+try:
+    with Lake(sys.argv[1]).lock(sys.argv[2], wait=float(sys.argv[3]), say=print):
+        print(f"took it after {time.monotonic() - start:.1f} s", flush=True)
+except LakeBusy as exc:
+    print(f"busy: {exc}", flush=True)
+"""
+
+
+def _python(code: str, *args: str) -> subprocess.Popen:
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=root, text=True,
+                            env={**os.environ, "PYTHONPATH": str(root)},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+@pytest.mark.parametrize("wait", [60, 2])
+def test_a_run_waits_for_the_run_holding_the_lake_up_to_its_lock_wait(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wait: float) -> None:
+    # Two real processes: the holder keeps the lake for ~6 s; a waiter allowed 60 s queues
+    # behind it, saying whom it waits for; one allowed 2 s gives up with LakeBusy.
+    holder = _python(_HOLD, str(tmp_path), "scheduled-run", "6")
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        waiter = _python(_WAIT, str(tmp_path), "manual-run", str(wait))
+        out, _ = waiter.communicate(timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert out.startswith("waiting for the lake (at most ")
+    assert "being written by run scheduled-run" in out.splitlines()[0]
+    if wait == 60:
+        assert "took it after" in out and _lock(tmp_path)["run_id"] == "manual-run"
+        assert _lock(tmp_path)["generation"] == 2
+    else:
+        assert "busy: " in out and "gave up after waiting 2 s for it" in out
+        assert _lock(tmp_path)["run_id"] == "scheduled-run"
+
+
+def test_lock_wait_zero_fails_at_once(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    with lake.lock("holder"):
+        start = time.monotonic()
+        with pytest.raises(LakeBusy, match="being written by run holder") as caught, \
+                lake.lock("other", wait=0):
+            pass
+        assert time.monotonic() - start < 1 and "gave up" not in str(caught.value)
