@@ -193,7 +193,7 @@ def test_a_lake_another_run_is_writing_is_exit_2_and_untouched(tmp_path: Path,
 def test_a_run_meeting_another_queues_behind_it(tmp_path: Path, seeds: Path) -> None:
     # A manual run started while the scheduled one holds the lake (another process) waits
     # for it, then runs: the operator's run is not lost.
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     lake = tmp_path / "lake"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time\nfrom tasks.lake import Lake\n"

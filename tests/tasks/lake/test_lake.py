@@ -342,7 +342,7 @@ except LakeBusy as exc:
 
 
 def _python(code: str, *args: str) -> subprocess.Popen:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[3]
     return subprocess.Popen([sys.executable, "-c", code, *args], cwd=root, text=True,
                             env={**os.environ, "PYTHONPATH": str(root)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
