@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import flows.news_etl as news
+import tasks.lake.lock as lock_module
 from flows.cli import app
 from flows.news_etl import RunParameters, ValidationBlocked, news_etl
 from tasks.lake import Lake
@@ -190,16 +192,31 @@ def test_a_lake_another_run_is_writing_is_exit_2_and_untouched(tmp_path: Path,
         assert sorted(p.name for p in lake.rglob("*")) == ["0000000001.json", "_state", "lock"]
 
 
-def test_a_run_meeting_another_queues_behind_it(tmp_path: Path, seeds: Path) -> None:
+def test_a_run_meeting_another_queues_behind_it(tmp_path: Path, seeds: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # A manual run started while the scheduled one holds the lake (another process) waits
-    # for it, then runs: the operator's run is not lost.
+    # for it, then runs: the operator's run is not lost. The holder lets go only once the
+    # run says it waits, so the test does not depend on how long a flow takes to start.
     root = Path(__file__).resolve().parents[2]
-    lake = tmp_path / "lake"
+    lake, release = tmp_path / "lake", tmp_path / "release"
+    waiting = threading.Event()
+    real_take = lock_module.take
+
+    def take(lake: Lake, run_id: str, wait: float = 0, say=None):
+        def told(message: str) -> None:
+            waiting.set()
+            (say or print)(message)
+        return real_take(lake, run_id, wait, told)
+
+    monkeypatch.setattr(lock_module, "take", take)
+    threading.Thread(target=lambda: waiting.wait(120) and release.touch(), daemon=True).start()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom tasks.lake import Lake\n"
+        [sys.executable, "-c", "import os, sys, time\nfrom tasks.lake import Lake\n"
          "with Lake(sys.argv[1]).lock('scheduled'):\n print('held', flush=True)\n"
-         " time.sleep(5)", str(lake)], cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
-        stdout=subprocess.PIPE, text=True)
+         " deadline = time.monotonic() + 120\n"
+         " while not os.path.exists(sys.argv[2]) and time.monotonic() < deadline:\n"
+         "  time.sleep(0.1)", str(lake), str(release)],
+        cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
         drop = tmp_path / "drop"
@@ -209,7 +226,8 @@ def test_a_run_meeting_another_queues_behind_it(tmp_path: Path, seeds: Path) -> 
     finally:
         holder.kill()
         holder.wait()
-    assert summary.outcome == "published" and summary.seconds["wait for the lake"] > 1
+    assert waiting.is_set()
+    assert summary.outcome == "published" and summary.seconds["wait for the lake"] > 0
 
 
 def test_object_store_urls_end_to_end(seeds: Path) -> None:
