@@ -175,6 +175,43 @@ def memo(doc: Doc, key: object) -> dict[int, Any]:
     return _tables(doc).memos.setdefault(key, {})
 
 
+def nearest_above(tok: Token, key: object, answer: Callable[[Token], int | None]) -> int:
+    """`answer` of the nearest ancestor of `tok` (itself excluded) that has one (a token
+    index), -1 when none has. Every token on the way up shares the result, kept with the doc
+    under `key`: walking up from every token of a deep parse stays linear, not quadratic."""
+    known = memo(tok.doc, key)
+    path, found = [], -1
+    while True:
+        if tok.i in known:
+            found = known[tok.i]
+            break
+        path.append(tok.i)
+        if tok.head.i == tok.i:
+            break
+        tok = tok.head
+        if (got := answer(tok)) is not None:
+            found = got
+            break
+    for i in path:
+        known[i] = found
+    return found
+
+
+def chain_start(tok: Token, key: object, joins: Callable[[Token], bool]) -> Token:
+    """The first of the conjuncts `tok` is one of, climbing "conj" links while `joins` accepts
+    the head. The chain shares the answer, kept with the doc under `key`: climbing a long
+    chain once for each of its tokens would be quadratic."""
+    starts = memo(tok.doc, key)
+    path = []
+    while tok.i not in starts and tok.dep_ == "conj" and tok.head.i != tok.i and joins(tok.head):
+        path.append(tok.i)
+        tok = tok.head
+    start = starts.setdefault(tok.i, tok.i)
+    for i in path:
+        starts[i] = start
+    return tok.doc[start]
+
+
 T = TypeVar("T")
 
 

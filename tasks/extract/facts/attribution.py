@@ -10,7 +10,7 @@ from tasks.extract.syntax import (
     first_where,
     is_according_to,
     last_where,
-    memo,
+    nearest_above,
     phrase,
     sentence,
     subject,
@@ -43,22 +43,13 @@ def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
 
 
 def _reporter(num: Token) -> Token | None:
-    """The subject of the nearest ancestor that is a reporting verb with a subject. Every
-    token on the way up shares the answer, kept with the doc: a deep tree is walked once,
-    not once for each number in it."""
-    known = memo(num.doc, _reporter)  # token index -> the subject's index, -1 for none
-    path, tok, found = [], num, -1
-    while True:
-        if tok.i in known:
-            found = known[tok.i]
-            break
-        path.append(tok.i)
-        if tok.head.i == tok.i:
-            break
-        tok = tok.head
-        if tok.lemma_.lower() in _ATTRIBUTION_VERBS and (subj := subject(tok)) is not None:
-            found = subj.i
-            break
-    for i in path:
-        known[i] = found
+    """The subject of the nearest ancestor that is a reporting verb with a subject (a deep
+    tree is walked once, not once for each number in it)."""
+    found = nearest_above(num, _reporter, _reporting_subject)
     return num.doc[found] if found >= 0 else None
+
+
+def _reporting_subject(verb: Token) -> int | None:
+    if verb.lemma_.lower() in _ATTRIBUTION_VERBS and (subj := subject(verb)) is not None:
+        return subj.i
+    return None

@@ -22,6 +22,7 @@ from tasks.extract.facts.kind_words import (
 )
 from tasks.extract.facts.people import is_people
 from tasks.extract.syntax import (
+    chain_start,
     children,
     first_where,
     last_where,
@@ -105,19 +106,8 @@ def _clause_kind(noun: Token, walked: dict[int, str | None] | None = None) -> st
 
 def _first_coordinated(tok: Token) -> Token:
     """ "20 children and six adults were shot": the first of coordinated people, where the
-    walk up starts (not past a kind noun: people coordinated with a release are a misparse).
-    Every token on the way shares the answer, kept with the doc: climbing a long chain of
-    conjuncts once for each number in it is quadratic."""
-    first = memo(tok.doc, _first_coordinated)
-    path = []
-    while tok.i not in first and tok.dep_ == "conj" and tok.head != tok and not _is_kind_noun(
-            tok.head):
-        path.append(tok.i)
-        tok = tok.head
-    found = first.setdefault(tok.i, tok.i)
-    for i in path:
-        first[i] = found
-    return tok.doc[found]
+    walk up starts (not past a kind noun: people coordinated with a release are a misparse)."""
+    return chain_start(tok, _first_coordinated, lambda head: not _is_kind_noun(head))
 
 
 def _walk_up(noun: Token) -> Generator[Token, str | None, str | None]:
@@ -175,15 +165,7 @@ def _object_later(verb: Token) -> bool:
 
 def _conjunction_start(tok: Token) -> Token:
     """The first of the conjuncts a token is one of, as Token.conjuncts finds it."""
-    starts = memo(tok.doc, _conjunction_start)
-    path = []
-    while tok.i not in starts and tok.dep_ == "conj" and tok.head.i != tok.i:
-        path.append(tok.i)
-        tok = tok.head
-    start = starts.setdefault(tok.i, tok.i)
-    for i in path:
-        starts[i] = start
-    return tok.doc[start]
+    return chain_start(tok, _conjunction_start, lambda head: True)
 
 
 def _last_object(start: Token) -> int:

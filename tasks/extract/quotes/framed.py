@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Token
 
 from tasks.extract.quotes.cues import _FRAMES, _NAMING
 from tasks.extract.quotes.marks import _Part
-from tasks.extract.syntax import children, first_where, memo, sentence
+from tasks.extract.syntax import children, first_where, nearest_above, sentence
 
 _TITLE_SMALL = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
 
@@ -48,22 +48,11 @@ def _is_according(tok: Token) -> bool:
 
 def _frame_or_stop(tok: Token) -> Token | None:
     """The nearest ancestor that is a verb framing words (_FRAMES) or a clause under a
-    preposition ("pcomp", "agent"), where _framed's walk up stops. Every token on the way up
-    shares the answer, kept with the doc: walking up from every word of every quote is
-    quadratic in a deep parse."""
-    known = memo(tok.doc, _frame_or_stop)  # token index -> the answer's index, -1 for none
-    path, above, found = [], tok, -1
-    while True:
-        if above.i in known:
-            found = known[above.i]
-            break
-        path.append(above.i)
-        if above.head.i == above.i:
-            break
-        above = above.head
-        if _is_frame(above) or above.dep_ in ("pcomp", "agent"):
-            found = above.i
-            break
-    for i in path:
-        known[i] = found
+    preposition ("pcomp", "agent"), where _framed's walk up stops (shared along the way:
+    walking up from every word of every quote is quadratic in a deep parse)."""
+    found = nearest_above(tok, _frame_or_stop, _frame_or_stop_index)
     return tok.doc[found] if found >= 0 else None
+
+
+def _frame_or_stop_index(above: Token) -> int | None:
+    return above.i if _is_frame(above) or above.dep_ in ("pcomp", "agent") else None
