@@ -46,6 +46,7 @@ def run(
     arguments, unreachable input/lake or a lake another run is still writing after
     --lock-wait seconds, 3 the run failed
     (an error no article can be blamed for; nothing published)."""
+    from flows.access import check_paths
     from flows.news_etl import ValidationBlocked, news_etl
     from tasks.ingest import InputError, list_inputs
     from tasks.lake import Lake, LakeError
@@ -55,10 +56,11 @@ def run(
                            article_timeout=article_timeout, max_held_share=max_held_share,
                            lock_wait=lock_wait)
     try:  # fail fast, before Prefect starts, on what the user can fix
+        check_paths(params.input, params.lake)
         list_inputs(params.input)
         target = Lake(params.lake)
         target.fs.makedirs(target.root, exist_ok=True)
-    except (InputError, LakeError, OSError) as exc:
+    except (InputError, LakeError, OSError) as exc:  # OSError: PathNotAllowed too
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     try:

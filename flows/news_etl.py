@@ -16,6 +16,7 @@ from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.access import check_paths
 from flows.stop import stop_on_signals
 from tasks.check import assert_healthy
 from tasks.clean import clean_task
@@ -88,6 +89,7 @@ class ValidationBlocked(RuntimeError):
       log_prints=True)
 def news_etl(params: RunParameters = DEFAULTS) -> RunSummary:
     """Ingest, clean, deduplicate, extract, cluster, validate and publish one run."""
+    check_paths(params.input, params.lake)  # before anything is read or the lake locked
     started = dt.datetime.now(dt.UTC)
     run_id = f"{started:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     lake = Lake(params.lake)

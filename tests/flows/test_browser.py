@@ -42,15 +42,18 @@ def _field(page: object, label: str) -> object:
 def test_a_run_from_the_ui_form_completes_and_reports(tmp_path: Path) -> None:
     lake = tmp_path / "lake"
     with prefect_server(tmp_path) as (url, env):
-        for args in (["work-pool", "create", "wiredesk", "--type", "process"],
+        for args in (["work-pool", "create", "wiredesk", "--type", "process",  # the README's
+                      "--base-job-template", "flows/work_pool.json"],
                      ["--no-prompt", "deploy", "--all"]):
             done = subprocess.run([*PREFECT, *args], cwd=ROOT, env=env, capture_output=True,
                                   text=True, timeout=300)
             assert done.returncode == 0, done.stdout + done.stderr
         manual = next(d for d in api(url, "/deployments/filter", {}) if d["name"] == "manual")
         worker_log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+        roots = {"WIREDESK_INPUT_ROOTS": str(ROOT / "data" / "raw"),
+                 "WIREDESK_LAKE_ROOTS": str(tmp_path)}
         worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "wiredesk"],
-                                  cwd=ROOT, env=env, stdout=worker_log,
+                                  cwd=ROOT, env=env | roots, stdout=worker_log,
                                   stderr=subprocess.STDOUT, start_new_session=True)
         ui, elsewhere = url.removesuffix("/api"), []
         try:

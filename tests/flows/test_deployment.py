@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,9 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
-    prefect("work-pool", "create", "wiredesk", "--type", "process")
+    # The pool from the README: its runs cannot change the worker's environment.
+    prefect("work-pool", "create", "wiredesk", "--type", "process", "--base-job-template",
+            "flows/work_pool.json")
     prefect("--no-prompt", "deploy", "--all")
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
     assert set(deployments) == {"scheduled", "manual"}
@@ -54,10 +57,23 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
     # A mistyped parameter name (not a field of params) passes the server; the run fails.
     stray = api(url, f"/deployments/{deployments['manual']['id']}/create_flow_run",
                 {"parameters": {"parms": {}}})
+    # Who may do what: the worker only reads under data/raw and writes lakes under tmp_path;
+    # a run cannot widen that through the job's environment (refused when created) ...
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        api(url, f"/deployments/{deployments['manual']['id']}/create_flow_run",
+            {"job_variables": {"env": {"WIREDESK_INPUT_ROOTS": "/"}}})
+    assert refused.value.code == 422
+    assert "Additional properties are not allowed ('env' was unexpected)" in \
+        refused.value.read().decode()
+    # ... and a run asking for another folder fails at once, before reading anything.
+    prying = api(url, f"/deployments/{deployments['manual']['id']}/create_flow_run",
+                 {"parameters": {"params": {"input": "/etc", "lake": str(lake)}}})
 
     worker_log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+    roots = {"WIREDESK_INPUT_ROOTS": str(ROOT / "data" / "raw"),
+             "WIREDESK_LAKE_ROOTS": str(tmp_path)}
     worker = subprocess.Popen([*PREFECT, "worker", "start", "--pool", "wiredesk"], cwd=ROOT,
-                              env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+                              env=env | roots, stdout=worker_log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:
         params = json.dumps({"input": str(ROOT / "data" / "raw"), "lake": str(lake),
@@ -67,9 +83,10 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
         assert "COMPLETED" in out.upper(), out
         # The deployment runs one flow run at a time: the stray run may still be waiting
         # for its slot when the good one ends, so the worker keeps going until it is done.
-        for _ in range(120):
-            stray = api(url, f"/flow_runs/{stray['id']}")
-            if stray["state_type"] in ("FAILED", "CRASHED", "COMPLETED"):
+        for _ in range(240):
+            stray, prying = (api(url, f"/flow_runs/{run['id']}") for run in (stray, prying))
+            if all(run["state_type"] in ("FAILED", "CRASHED", "COMPLETED")
+                   for run in (stray, prying)):
                 break
             time.sleep(1)
     finally:
@@ -78,6 +95,9 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
 
     assert list(lake.glob("articles/ingest_date=*/part-*.parquet"))
     assert stray["state_type"] in ("FAILED", "CRASHED"), stray["state"]
+    assert prying["state_type"] == "FAILED", prying["state"]
+    assert "input '/etc' is outside the folders this worker may use" in \
+        prying["state"]["message"], prying["state"]
     # Prefect says why in the run's logs (shipped in the background: the last lines of a
     # crashing process can be lost, so the worker's own log counts too).
     why = "Function expects parameters ['params'] but was provided with parameters ['parms']"
@@ -90,7 +110,7 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
         assert why in (tmp_path / "worker.log").read_text(), logs
     runs = api(url, "/flow_runs/filter", {})
     manual = [r for r in runs if r["deployment_id"] == deployments["manual"]["id"]
-              and r["id"] != stray["id"]]
+              and r["id"] not in (stray["id"], prying["id"])]
     assert manual and manual[0]["state_type"] == "COMPLETED"
     artifacts = api(url, "/artifacts/filter",
                      {"artifacts": {"flow_run_id": {"any_": [manual[0]["id"]]}}})
