@@ -104,7 +104,8 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
         text = text[header.end():] if published else text
     paragraphs = [p for p in split_paragraphs(text) if not is_junk(p)]
     written, credit = _dateline(paragraphs, latest, need_date=published is None)
-    outlet, outlet_source = _clean_inline(record.get("source_name")), "metadata"
+    outlet = sourcing.outlet_name(_clean_inline(record.get("source_name")))
+    outlet_source = "metadata"
     name = sourcing.file_name(record["source_uri"])
     if outlet is None:  # where the outlet is written, most reliable first
         outlet, outlet_source = next(

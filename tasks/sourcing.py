@@ -36,6 +36,8 @@ _DATELINE = re.compile(
 _FILE_OUTLET = re.compile(
     r"(?P<outlet>[A-Za-z][A-Za-z0-9-]{0,40})[_ ]\d{4}-\d{2}-\d{2}(?:[_. -]|$)")
 _DOMAIN_LIKE = re.compile(r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)+/?", re.I)
+# A desk or section written after an outlet's name: "CNN (Web News)", "Newsmax - Opinion".
+_SECTION = re.compile(r"\s*\([^()]*\)$|\s+[-–—]\s+[^-–—]*$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,23 @@ def outlets() -> dict[str, str]:
             for key in [name, *keys.split()]:
                 names[key.lower()] = name
     return names
+
+
+def outlet_name(written: str | None) -> str | None:
+    """One name per outlet, however a feed writes it: the listed name of a known outlet
+    ("USA TODAY", "New York Times - News" -> "USA Today", "The New York Times"), the outlet
+    of a bare domain, else the name without its desk ("Newsmax - News" -> "Newsmax")."""
+    if not written or not (text := " ".join(written.split())):
+        return None
+    if _DOMAIN_LIKE.fullmatch(text):
+        return outlet_from_url(text)
+    bare = _SECTION.sub("", text) or text
+    for name in (text, bare):
+        key = name.lower()
+        for candidate in (key, key.replace(" ", "-"), key.removeprefix("the ").replace(" ", "-")):
+            if (listed := outlets().get(candidate)) is not None:
+                return listed
+    return bare
 
 
 def is_outlet_name(text: str) -> bool:

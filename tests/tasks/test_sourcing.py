@@ -82,3 +82,26 @@ def test_outlets_data_file_is_well_formed() -> None:
         for key in [name, *rest.split()]:
             assert keys.setdefault(key.lower(), name) == name, f"{key} names two outlets"
     assert sourcing.outlets() == keys
+
+
+@pytest.mark.parametrize("written, outlet", [
+    ("USA TODAY", "USA Today"),
+    ("New York Times - News", "The New York Times"),
+    ("New York Times - Opinion", "The New York Times"),
+    ("CNN (Web News)", "CNN"),
+    ("Fox Online News", "Fox News"),
+    ("Fox News (Online)", "Fox News"),
+    ("Breitbart News", "Breitbart"),
+    ("Washington Times", "The Washington Times"),
+    ("  The   Hill ", "The Hill"),
+    ("www.nytimes.com", "The New York Times"),
+    ("TheBlaze.com", "theblaze.com"),
+    ("Newsmax - News", "Newsmax"),          # not listed: the name without its desk
+    ("Newsmax", "Newsmax"),
+    ("Yahoo! The 360", "Yahoo! The 360"),
+    ("Pew Research Center", "Pew Research Center"),
+    ("", None),
+    (None, None),
+])
+def test_one_name_per_outlet(written: str | None, outlet: str | None) -> None:
+    assert sourcing.outlet_name(written) == outlet
