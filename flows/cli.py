@@ -132,6 +132,20 @@ def eval_entities(
     typer.echo(report(score_conll(path or DEFAULT_PATH)))
 
 
+@evaluate.command("entity-ids")
+def eval_entity_ids(
+    corpus: Annotated[str, typer.Option(help="allsides JSONL(.gz) the gold set points into")
+                      ] = "",
+    split: Annotated[list[str] | None, typer.Option(
+        help="score only this split (dev, test, all; repeatable); default: all three")] = None,
+) -> None:
+    """Lake-wide entity ids against the cross-article identity gold (B-cubed): the 64
+    articles through two real runs into a fresh lake (~2 min)."""
+    from evaluation.entity_ids import DEFAULT_PATH, report, score
+
+    typer.echo(report(score(corpus or DEFAULT_PATH, tuple(split or ("dev", "test", "all")))))
+
+
 @evaluate.command("facts-dates")
 def eval_facts_dates(
     corpus: Annotated[str, typer.Option(help="allsides JSONL(.gz) the gold set points into")
