@@ -217,6 +217,7 @@ with lake.lock("compact-killed"):
 """
 
 
+@pytest.mark.e2e  # a subprocess, killed
 @pytest.mark.parametrize("swapped", [0, 10, 40])
 def test_a_kill_at_any_point_leaves_every_partition_whole(tmp_path: Path, swapped: int) -> None:
     lake = _lake(tmp_path, runs=60, days=12, rows=2)
