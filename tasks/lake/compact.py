@@ -55,6 +55,7 @@ from tasks.lake import lock as _lock
 from tasks.schemas import ADDED_COLUMNS, PARTITIONED, with_metadata
 
 MIN_AGE_DAYS = 1
+GROUP_BYTES = 64 * 2**20  # rows are gathered into row groups of about this size
 _PARTITION = re.compile(r"^ingest_date=(\d{4}-\d{2}-\d{2})$")
 _RENAME_EXCHANGE = 2  # linux/fs.h
 
@@ -152,12 +153,12 @@ def _write_merged(lake: Lake, part: Partition, folder: str, compaction_id: str) 
     """The partition's rows, file by file in reader order, into files of ROWS_PER_FILE rows.
     Files written before a column was added to the table get it null (as wiredesk reads
     them)."""
-    schema = with_metadata(part.table)
+    schema = merged_schema(lake, part)
     written: list[str] = []
     writer: pq.ParquetWriter | None = None
     rows_in_file = 0
     with contextlib.ExitStack() as files:
-        for chunk in _chunks(lake, part):
+        for chunk in _row_groups(lake, part):
             while chunk.num_rows:
                 if writer is None or rows_in_file == ROWS_PER_FILE:
                     if writer is not None:
@@ -182,9 +183,33 @@ def _write_merged(lake: Lake, part: Partition, folder: str, compaction_id: str) 
     return written
 
 
-def _chunks(lake: Lake, part: Partition) -> Iterator[pa.Table]:
-    """Each file's row groups, in the table's current schema (one row group in memory)."""
+def _row_groups(lake: Lake, part: Partition) -> Iterator[pa.Table]:
+    """The partition's rows gathered into tables of about GROUP_BYTES: the merged file has
+    a few large row groups, not one per small file (and memory holds one at a time)."""
+    pending: list[pa.Table] = []
+    for chunk in _chunks(lake, part):
+        pending.append(chunk)
+        if sum(t.nbytes for t in pending) >= GROUP_BYTES:
+            yield pa.concat_tables(pending)
+            pending = []
+    if pending:
+        yield pa.concat_tables(pending)
+
+
+def merged_schema(lake: Lake, part: Partition) -> pa.Schema:
+    """The table's schema; a column added after some of the files were written is nullable
+    in the merged file, since their rows have it null."""
     schema = with_metadata(part.table)
+    for name in ADDED_COLUMNS.get(part.table, {}):
+        if any(name not in pq.read_schema(p, filesystem=lake.fs).names for p in part.files):
+            index = schema.get_field_index(name)
+            schema = schema.set(index, schema.field(name).with_nullable(True))
+    return schema
+
+
+def _chunks(lake: Lake, part: Partition) -> Iterator[pa.Table]:
+    """Each file's row groups, in the merged schema (one row group in memory)."""
+    schema = merged_schema(lake, part)
     for path in part.files:
         try:
             with lake.fs.open(path, "rb") as fh:

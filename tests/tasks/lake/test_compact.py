@@ -17,9 +17,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 
-from tasks.check import check
+from tasks.check import check, parquet_problems
 from tasks.lake import Lake, LakeBusy
 from tasks.lake.compact import closed_partitions, compact, sweep
 from tasks.schemas import PARTITIONED, SNAPSHOTS, TABLES, conform
@@ -104,6 +105,8 @@ def test_thirty_runs_compact_to_one_file_per_closed_partition(tmp_path: Path) ->
     assert not list(tmp_path.rglob("*.tmp"))
     # Closed days only: today's partition, open to more runs, is left alone.
     assert not list((tmp_path / "articles" / today).glob("part-compact-*"))
+    merged = next((tmp_path / "articles" / "ingest_date=2026-12-02").glob("*.parquet"))
+    assert pq.ParquetFile(merged).num_row_groups == 1  # not one per small file
 
     stamps = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.parquet")}
     assert _compact_all(lake) == []  # a second compaction changes nothing
@@ -130,6 +133,25 @@ def test_a_stray_file_in_a_partition_stays(tmp_path: Path) -> None:
     assert [d["atomic"] for d in _compact_all(lake)] == [False]
     assert stray.exists() and _fingerprint(lake) == before
     assert _files_per_partition(tmp_path)["articles/ingest_date=2026-12-04"] == 1
+
+
+def test_files_from_before_a_column_was_added_merge_with_it_null(tmp_path: Path) -> None:
+    lake = _lake(tmp_path, runs=2, days=1, tables=["articles"])
+    folder = tmp_path / "articles" / "ingest_date=2026-12-04"
+    old = _rows("articles", 50, 3).drop_columns(["source_name_source"])  # schema version 1
+    pq.write_table(old, folder / "part-20240101T000000Z-old000-0000.parquet")
+
+    def rows() -> list[tuple]:  # as an analyst reads such a lake (README)
+        return sorted(duckdb.sql(f"SELECT {', '.join(TABLES['articles'].names)} FROM "
+                                 f"read_parquet('{folder}/*.parquet', union_by_name = true)"
+                                 ).fetchall(), key=str)
+    before = rows()
+    assert sum(r[4] is None for r in before) == 3  # source_name_source
+    assert [d["files_before"] for d in _compact_all(lake)] == [3]
+    assert rows() == before
+    merged = next(folder.glob("*.parquet"))
+    assert pq.read_schema(merged).names == TABLES["articles"].names
+    assert parquet_problems(lake, deep=True) == []
 
 
 def test_compaction_needs_the_lock(tmp_path: Path) -> None:
