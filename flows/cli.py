@@ -230,3 +230,35 @@ def check(
     typer.echo(f"{target.url}: {len(problems)} problem{'s' * (len(problems) != 1)}"
                if problems else f"{target.url}: healthy")
     raise typer.Exit(2 if problems else 0)
+
+
+@app.command()
+def compact(
+    lake: Annotated[str, _option("lake")] = _DEFAULTS.lake,
+    min_age_days: Annotated[int, typer.Option(
+        min=0, help="compact partitions whose day (UTC) is at least this many days old; 0 "
+        "also compacts today's")] = 1,
+    lock_wait: Annotated[float, _option("lock_wait", min=0.0)] = _DEFAULTS.lock_wait,
+) -> None:
+    """Run the lake-maintenance flow once: rewrite each closed partition's small files as
+    few, atomically for readers. Exit 0 done (or nothing to compact), 2 unreachable or
+    damaged lake or a run still writing it after --lock-wait seconds, 3 the compaction
+    failed (every partition is left whole, old or new)."""
+    from flows.maintenance import MaintenanceParameters, lake_maintenance
+    from tasks.lake import Lake, LakeError
+
+    try:
+        target = Lake(lake)
+        if not target.fs.exists(target.root):
+            raise LakeError(f"no lake at {lake!r}")
+        summary = lake_maintenance(MaintenanceParameters(
+            lake=lake, min_age_days=min_age_days, lock_wait=lock_wait))
+    except LakeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except Exception as exc:
+        typer.echo(f"error: the compaction failed: {type(exc).__name__}: "
+                   f"{' '.join(str(exc).split())[:500]} (each partition is whole, old or new; "
+                   "the next compaction sweeps what this one left)", err=True)
+        raise typer.Exit(3) from None
+    typer.echo("\n".join(["", "── wiredesk compaction summary ──", *summary.lines()]))

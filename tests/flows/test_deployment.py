@@ -40,8 +40,9 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
             "flows/work_pool.json")
     prefect("--no-prompt", "deploy", "--all")
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
-    assert set(deployments) == {"scheduled", "manual"}
+    assert {"scheduled", "manual", "maintenance"} <= set(deployments)
     assert deployments["scheduled"]["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
+    assert deployments["maintenance"]["schedules"][0]["schedule"]["cron"] == "0 3 * * 0"
     # The run form: every field shown and filled with its default, unknown keys refused.
     form = deployments["manual"]["parameter_openapi_schema"]
     fields = form["definitions"]["RunParameters"]
