@@ -9,14 +9,16 @@ import pytest
 from tasks.extract import lexicon
 
 USES = {"speech_verbs": {"cue", "frame", "naming", "attribution", "phrasal"},
-        "people_nouns": {"count", "speaker", "description", "occupation", "group", "body"}}
+        "people_nouns": {"count", "speaker", "description", "occupation", "group", "body"},
+        "fact_hedges": {"adverb", "intent"}}
 KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}
 
 
 def test_every_file_is_a_known_notion_read_by_the_loader():
     names = {p.name.removesuffix(".tsv")
              for p in files("tasks.extract").joinpath("lexicons").iterdir()}
-    assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds"}
+    assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds",
+                     "fact_hedges"}
     assert all(lexicon.rows(name) for name in names)
 
 
