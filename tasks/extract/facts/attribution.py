@@ -48,11 +48,13 @@ def _whole(head: Token) -> tuple[int, int]:
     """The source's whole noun phrase: its left modifiers, the "of"/"from" phrases after it
     ("figures from Nielsen Media Research", "the Department of Public Safety") and the
     sources coordinated with it ("Kurdish activists and a Syria war monitor"); never a
-    clause or a comma's aside."""
+    clause or a comma's aside, nor a phrase after a person's name (the parser hangs the
+    sentence's "of the attack" on "prosecutor Frederic Van Leeuw")."""
     lo, hi = phrase(head)
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ in _OF_SOURCE or child.dep_ in ("conj", "cc") \
-                and (child.dep_ == "cc" or child.pos_ in ("NOUN", "PROPN")):
+        if (child.dep_ == "prep" and child.lower_ in _OF_SOURCE and head.ent_type_ != "PERSON"
+                or child.dep_ == "cc"
+                or child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN")):
             inner = _whole(child) if child.dep_ == "conj" else (child.i, child.right_edge.i + 1)
             if any(t.text in _ASIDE or t.pos_ in ("VERB", "AUX") for t in head.doc[hi:inner[1]]):
                 break  # "police, who said", a list with a clause in it

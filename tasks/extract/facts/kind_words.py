@@ -38,7 +38,8 @@ def _verb_kinds(verb: Token) -> list[str]:
 def _unreal(verb: Token) -> bool:
     """The kind verb says what did not happen to them: hedged ("two were nearly killed"),
     attempted or threatened ("tried to kill three", "a plot to kidnap two")."""
-    return any(c.dep_ == "advmod" and c.lower_ in _HEDGES for c in children(verb)) or (
+    return any(c.dep_ == "advmod" and c.lower_ in _HEDGES and _next_to(c, verb)
+               for c in children(verb)) or (
         verb.dep_ in ("xcomp", "acl") and verb.head.lemma_.lower() in _INTENTS
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in children(verb)))
 
@@ -113,6 +114,13 @@ def _phrase_kind(verb: Token) -> str | None:
     if lemma == "set" and "free" in words:
         return "RELEASE"
     return None
+
+
+def _next_to(adverb: Token, verb: Token) -> bool:
+    """ "were nearly killed": the adverb right before the verb group, not a figure's
+    qualifier the parser hung on the verb ("Nearly 300 killed")."""
+    return adverb.i < verb.i and all(t.dep_ in ("aux", "auxpass", "neg")
+                                     for t in verb.doc[adverb.i + 1:verb.i])
 
 
 def nominal_kind(noun: Token) -> str | None:

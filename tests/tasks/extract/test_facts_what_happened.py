@@ -68,3 +68,9 @@ def test_sources_are_whole_phrases(nlp):
     assert rows["At least seven civilians"]["attribution"] == (
         "Kurdish activists and a Syria war monitor")
     assert rows["six"]["attribution"] == "South Carolina's Department of Public Safety"
+
+
+def test_a_phrase_the_parser_hung_on_a_persons_name_is_no_part_of_the_source(nlp):
+    rows = facts("Two explosions hit the airport, said Belgian federal prosecutor Frederic Van "
+                 "Leeuw of the attack on the airport.", nlp)
+    assert rows["Two explosions"]["attribution"] == "Belgian federal prosecutor Frederic Van Leeuw"
