@@ -133,8 +133,9 @@ def resolve(text: str, pub: date | None, future: bool = False) -> tuple[date | N
 
 def _resolve(text: str, pub: date | None, future: bool) -> tuple[date | None, str]:
     t = _PREFIX.sub("", " ".join(text.lower().split()))
-    if (m := _DECADE.fullmatch(t)) and (decade := _decade(m, pub)) is not None:
-        return date(decade, 1, 1), "decade"  # before _SUFFIX: "1990's" is no year 1990
+    if (m := _DECADE.fullmatch(t)) and (m[1] or re.match(r"the |['‘’]", text.lower())):
+        # a two-digit decade is "the '90s", "the 60s": "his early 30s" is an age
+        return date(_decade(m, pub), 1, 1), "decade"  # before _SUFFIX: "1990's" is no 1990
     t = _SUFFIX.sub("", t)
     if (m := _SPAN.fullmatch(t)) and (first := _span_start(m)) is not None:
         return date(first, 1, 1), "span"
@@ -175,7 +176,7 @@ def _resolve(text: str, pub: date | None, future: bool) -> tuple[date | None, st
     return resolved.replace(month=1, day=1) if granularity == "year" else resolved, granularity
 
 
-def _decade(m: re.Match, pub: date | None) -> int | None:
+def _decade(m: re.Match, pub: date | None) -> int:
     """The decade's first year; a two-digit decade ("the '90s") is the latest not after the
     publication year."""
     if m.group(1):

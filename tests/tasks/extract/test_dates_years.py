@@ -32,6 +32,7 @@ def dates(text: str, nlp, published: date | None = date(2016, 5, 1)) -> dict[str
     ("between 2010 and 2015", None, (date(2010, 1, 1), "span")),
     ("2010-11", None, (date(2010, 1, 1), "span")),
     ("1990", None, (date(1990, 1, 1), "year")),
+    ("early 30s", date(2016, 5, 1), (None, "unknown")),  # "in his early 30s": an age
 ])
 def test_decades_and_spans_have_their_own_granularity(text, pub, expected):
     assert resolve(text, pub) == expected
