@@ -2,8 +2,10 @@
 
 Run: python -m evaluation.facts_dates [allsides.jsonl.gz] [--split=dev] [--errors]; figures
 per split: `dev` (rules were developed on it), `test` (held out), `test2` (facts only: a
-second, fresh held-out set) and `all`; `--split` (repeatable, or comma-separated) scores only
-those splits, and `all` is then their union. The real path: each record goes through
+second, fresh held-out set) and `all`; `dev` is further cut by article into `train` (about
+three quarters: the rules are developed on its errors) and `val` (a quarter, looked at as
+figures only, to see whether a rule generalises); `--split` (repeatable, or comma-separated)
+scores only those splits, and `all` is then their union. The real path: each record goes through
 clean_record, then extract_articles; gold items are located in the cleaned body by paragraph
 index + exact surface string + occurrence (see evaluation/gold/README.md). Predictions count only
 when they start inside an annotated paragraph, so precision is measurable.
@@ -23,6 +25,7 @@ import json
 import re
 import sys
 import time
+import zlib
 from collections.abc import Iterable
 from importlib.resources import files
 
@@ -30,10 +33,25 @@ from tasks.clean import clean_record
 
 DEFAULT_PATH = "../shared/datasets/allsides/allsides-dev-10k.jsonl.gz"  # from a checkout
 GOLD = files("evaluation").joinpath("gold")  # package data: works from an installed wheel
-SPLITS = ("dev", "test", "test2", "all")
+SPLITS = ("train", "val", "dev", "test", "test2", "all")
+_PARTS = {"train": "dev", "val": "dev"}  # parts of dev, cut by article (`dev_part`)
 TIMED = 60  # articles timed (spaCy alone vs the fact and date post-processing)
 _IRREGULAR = {"people": "person", "men": "man", "women": "woman", "children": "child",
               "police": "police", "dead": "dead", "wounded": "wounded", "injured": "injured"}
+
+
+def dev_part(article_id: str) -> str:
+    """`val` for a fixed quarter of the articles (by a checksum of the id), else `train`."""
+    return "val" if zlib.crc32(article_id.encode()) % 4 == 0 else "train"
+
+
+def in_split(row: dict, split: str) -> bool:
+    """Whether a gold row belongs to a split (`all`: every row)."""
+    if split == "all":
+        return True
+    if split in _PARTS:
+        return row["split"] == _PARTS[split] and dev_part(row["article_id"]) == split
+    return row["split"] == split
 
 
 def load_gold(name: str) -> list[dict]:
@@ -114,7 +132,7 @@ def score_facts(gold: list[dict], articles: dict[str, dict],
     """Full (value+kind+object) and value-only precision/recall, plus per-item errors."""
     items, preds = _scoped(gold, articles, predictions)
     used: set[int] = set()
-    right = value_right = 0
+    right = value_right = attributed = attribution_right = 0
     errors = []
     for g in items:
         match = next((i for i, p in enumerate(preds) if i not in used
@@ -129,6 +147,9 @@ def score_facts(gold: list[dict], articles: dict[str, dict],
         ok = (p["value"] == g["value"] and p["kind"] == g["kind"]
               and head_lemma(p["object"]) == head_lemma(g["object"]))
         right += ok
+        if g.get("attribution"):  # optional in the gold: scored where it is given
+            attributed += 1
+            attribution_right += p["attribution"] == g["attribution"]
         if not ok:
             errors.append(("wrong", g["article"], g["text"], g, p))
     errors += [("spurious", p["article"], p["text"], None, p)
@@ -136,7 +157,9 @@ def score_facts(gold: list[dict], articles: dict[str, dict],
     return {"gold": len(items), "predicted": len(preds),
             "precision": _ratio(right, len(preds)), "recall": _ratio(right, len(items)),
             "value_precision": _ratio(value_right, len(preds)),
-            "value_recall": _ratio(value_right, len(items)), "errors": errors}
+            "value_recall": _ratio(value_right, len(items)),
+            "attributed": attributed, "attribution_accuracy": _ratio(attribution_right, attributed),
+            "errors": errors}
 
 
 def score_dates(gold: list[dict], articles: dict[str, dict],
@@ -210,7 +233,8 @@ def report(path: str = DEFAULT_PATH, show_errors: bool = False,
     chosen = set(splits) - {"all"}
     if unknown := chosen - set(SPLITS):
         raise ValueError(f"unknown split(s): {sorted(unknown)}")
-    gold = {name: [r for r in load_gold(name) if not chosen or r["split"] in chosen]
+    gold = {name: [r for r in load_gold(name) if not chosen
+                   or any(in_split(r, split) for split in chosen)]
             for name in ("facts", "dates")}
     ids = {row["article_id"] for rows in gold.values() for row in rows}
     articles = load_articles(path, ids)
@@ -219,8 +243,7 @@ def report(path: str = DEFAULT_PATH, show_errors: bool = False,
     result = {}
     shown_splits = [s for s in SPLITS if s in chosen] + ["all"] if chosen else SPLITS
     for split in shown_splits:
-        pick = {name: [r for r in rows if split == "all" or r["split"] == split]
-                for name, rows in gold.items()}
+        pick = {name: [r for r in rows if in_split(r, split)] for name, rows in gold.items()}
         result[split] = {"facts": score_facts(pick["facts"], articles, facts),
                          "dates": score_dates(pick["dates"], articles, dates)}
         f, d = result[split]["facts"], result[split]["dates"]
@@ -230,8 +253,9 @@ def report(path: str = DEFAULT_PATH, show_errors: bool = False,
                  f"granularity-acc={d['granularity_accuracy']:.3f}") if d["gold"] else "no dates"
         print(f"{split:>5}  facts gold={f['gold']} pred={f['predicted']} "
               f"P={f['precision']:.3f} R={f['recall']:.3f} value-only "
-              f"P={f['value_precision']:.3f} R={f['value_recall']:.3f} | {shown}")
-    if show_errors:
+              f"P={f['value_precision']:.3f} R={f['value_recall']:.3f} attribution "
+              f"{f['attribution_accuracy']:.3f} of {f['attributed']} | {shown}")
+    if show_errors:  # of the chosen splits only: `--split=train --errors` for development
         for name in ("facts", "dates"):
             for kind, source_id, text, g, p in result["all"][name]["errors"]:
                 fields = ("value", "kind", "object", "resolved_date", "granularity")

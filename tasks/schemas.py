@@ -15,7 +15,7 @@ FACT_KINDS = ["KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER
 QUALIFIERS = ["exact", "about", "more_than", "at_least", "nearly", "over", "up_to"]
 ENTITY_LABELS = ["PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW",
                  "WORK_OF_ART"]
-GRANULARITIES = ["day", "week", "month", "year", "unknown"]
+GRANULARITIES = ["day", "week", "month", "year", "decade", "span", "unknown"]
 # Where an article's publication date and outlet were found, most trusted first: the record's
 # metadata (or the HTML page's), a `date ...` header line, the URL (a /2016/10/12/ path; the
 # domain for the outlet), the file name of a one-article file (`<outlet>_<date>_<slug>.txt`),
@@ -115,7 +115,7 @@ TABLES: dict[str, pa.Schema] = {
     "dates": pa.schema([
         _ARTICLE, _TEXT, _START, _END,
         _f("resolved_date", pa.date32(), "calendar date, when it can be resolved"),
-        _s("granularity", "day, week, month, year or unknown", False),
+        _s("granularity", "day, week, month, year, decade, span (of years) or unknown", False),
         _RUN,
     ]),
     "ingest_log": pa.schema([

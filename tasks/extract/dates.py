@@ -9,6 +9,7 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta, weekday
 from spacy.tokens import Doc, Span, Token
 
+from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.syntax import children
 
@@ -38,6 +39,19 @@ _PREFIX = re.compile(r"^(?:(?:the|on|in|by|since|until|before|after|just|as earl
                      r"|earlier|later|early|late|mid)[- ])+")
 _SUFFIX = re.compile(r"(?:,? or so|'s)$")
 _LAST_MONTH = re.compile(rf"(last|this|next|past|coming) {_MONTH}")
+# A decade: "the 1990s", "the early 1990's", "the '90s", "the mid-80s" (the modifiers are gone
+# by the time it is matched: _PREFIX).
+_DECADE = re.compile(r"(?:(\d\d)|['‘’]?)(\d)0['‘’]?s")
+# A span of years: "2001-2005", "2010–11", "from 2001 to 2005", "between 2010 and 2015".
+_SPAN = re.compile(r"(?:from |between )?(\d{4}) ?(?:-|–|—|to|through|and) ?(\d{4}|\d\d)")
+# Beyond these a bare four-digit number is a year only with a preposition of time before it
+# ("in 1776", "by 2050"); far beyond, never ("Curve 8900").
+_OLDEST, _AHEAD, _NEVER_AHEAD = 1800, 10, 100
+_UNDATED_NOW = 2030  # the article's year, for one without a publication date
+_TIME_PREPOSITIONS = lexicon.words("date_words", "time_preposition")
+_NOT_YEAR_BEFORE = lexicon.words("date_words", "before_no_year")
+_NOT_YEAR_AFTER = lexicon.words("date_words", "after_no_year")
+_COUNTED = lexicon.words("people_nouns", "count")  # "1500 people"
 
 
 def _past(verb: Token) -> bool:
@@ -118,7 +132,13 @@ def resolve(text: str, pub: date | None, future: bool = False) -> tuple[date | N
 
 
 def _resolve(text: str, pub: date | None, future: bool) -> tuple[date | None, str]:
-    t = _SUFFIX.sub("", _PREFIX.sub("", " ".join(text.lower().split())))
+    t = _PREFIX.sub("", " ".join(text.lower().split()))
+    if (m := _DECADE.fullmatch(t)) and (m[1] or re.match(r"the |['‘’]", text.lower())):
+        # a two-digit decade is "the '90s", "the 60s": "his early 30s" is an age
+        return date(_decade(m, pub), 1, 1), "decade"  # before _SUFFIX: "1990's" is no 1990
+    t = _SUFFIX.sub("", t)
+    if (m := _SPAN.fullmatch(t)) and (first := _span_start(m)) is not None:
+        return date(first, 1, 1), "span"
     if t in ("week", "month", "year"):  # "by the end of the year"
         t = "this " + t
     if m := _ABSOLUTE.fullmatch(t):
@@ -156,6 +176,55 @@ def _resolve(text: str, pub: date | None, future: bool) -> tuple[date | None, st
     return resolved.replace(month=1, day=1) if granularity == "year" else resolved, granularity
 
 
+def _decade(m: re.Match, pub: date | None) -> int:
+    """The decade's first year; a two-digit decade ("the '90s") is the latest not after the
+    publication year."""
+    if m.group(1):
+        return int(m.group(1) + m.group(2) + "0")
+    now = pub.year if pub else _UNDATED_NOW
+    year = now // 100 * 100 + int(m.group(2)) * 10
+    return year - 100 if year > now else year
+
+
+def _span_start(m: re.Match) -> int | None:
+    """The first year of "2001-2005" or "2010-11", when the second follows the first."""
+    first, last = int(m.group(1)), m.group(2)
+    end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    return first if first < end <= first + 100 else None
+
+
+def _decade_s(span: Span) -> bool:
+    """ "the (early) 1990's": the "'s" of a decade, no possessive ("2010's budget")."""
+    number = span[-2] if len(span) > 1 else None
+    return (number is not None and span[-1].lower_ == "'s" and not number.whitespace_
+            and re.fullmatch(r"\d{3}0", number.text) is not None and span[0].lower_ == "the")
+
+
+def is_not_a_year(span: Span, published: date | None) -> bool:
+    """A lone four-digit number that is a model number, a price, a count or a year far from
+    the article's time without a preposition of time before it ("Curve 8900", "$1500",
+    "1500 people", "2050 homes"; but "in 1776", "by 2050")."""
+    core = [t for t in span if t.lower_ not in ("the", "year", "early", "late", "mid", "-")]
+    if len(core) != 1 or not re.fullmatch(r"\d{4}", core[0].text):
+        return False
+    tok, doc = core[0], span.doc
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    if before is not None and (before.lower_ in _NOT_YEAR_BEFORE or (
+            before.pos_ == "PROPN" and before.lower_ not in _MONTHS and before.is_title
+            and before.whitespace_ != "" and before.ent_type_ not in ("DATE", "EVENT"))):
+        return True  # "Curve 8900", "$ 1500" (a name right before: a model or a label)
+    if after is not None and after.lower_ in _NOT_YEAR_AFTER:
+        return True
+    if tok.dep_ == "nummod" and tok.head.tag_ in ("NNS", "NNPS") and tok.head.i > tok.i and (
+            tok.head.lemma_.lower() in _COUNTED):
+        return True  # "1500 people"
+    year, now = int(tok.text), published.year if published else _UNDATED_NOW
+    evidence = before is not None and before.lower_ in _TIME_PREPOSITIONS
+    return year > now + _NEVER_AHEAD or (
+        (year < _OLDEST or year > now + _AHEAD) and not evidence)
+
+
 def _split(span: Span) -> list[Span]:
     """spaCy glues lists into one DATE ("Sunday, days"); split at commas not before a year/day."""
     pieces, begin = [], span.start
@@ -179,8 +248,11 @@ def extract_dates(doc: Doc, article_id: str, published: date | None) -> list[dic
     spans += [doc[t.i:t.i + 1] for t in doc if t.lower_ in _WEEKDAYS and not t.ent_type_]
     rows = []
     for span in sorted(spans, key=lambda s: s.start):
-        while len(span) > 1 and (span[-1].is_punct or span[-1].tag_ == "POS"):
+        while len(span) > 1 and (span[-1].is_punct or span[-1].tag_ == "POS") and not (
+                _decade_s(span)):
             span = span[:-1]
+        if is_not_a_year(span, published):
+            continue
         resolved, granularity = resolve(span.text, published, _is_future(span))
         rows.append({"article_id": article_id, "text": span.text, "start": span.start_char,
                      "end": span.end_char, "resolved_date": resolved,

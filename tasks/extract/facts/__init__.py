@@ -26,6 +26,7 @@ from tasks.extract.facts.numbers import (
     is_rate,
     number_spans,
     number_value,
+    range_scale,
     trailing_qualifier,
 )
 
@@ -42,6 +43,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         if is_not_a_count(doc, i, j):
             continue
         value = number_value([t.text for t in doc[i:j]])
+        if value is not None and value < 1000:
+            value *= range_scale(doc, i, j)
         if value is None or value == 0:
             continue  # "zero credibility": none of anything; no value, no count (a toll's
             # figure past int64 went on to "value >= 2" with None)
@@ -49,6 +52,8 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
         while num.dep_ == "conj" and i <= num.head.i < j:  # "two hundred and fifty"
             num = num.head
         noun, obj_range = _counted(doc, num, j)
+        if obj_range:  # whole words: "three of the co-workers", "the anti-war protesters"
+            obj_range = _whole_words(doc, *obj_range)
         if noun is not None and noun.i > num.i and is_rate(doc, noun.i + 1):
             continue
         kind = _kind(noun, num, walked) if value is not None and noun is not None else None
@@ -79,6 +84,18 @@ def extract_facts(doc: Doc, body: str, article_id: str) -> list[dict]:
                      "attribution": _attribution(doc, num),
                      "text": body[start:end], "start": start, "end": end})
     return rows
+
+
+def _whole_words(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    """The range widened to the hyphenated words it cuts ("co" of "co-workers")."""
+    def joined(k: int) -> bool:  # doc[k] is a hyphen glued to both neighbours
+        return (0 < k < len(doc) - 1 and doc[k].text in ("-", "–") and not doc[k - 1].whitespace_
+                and not doc[k].whitespace_ and doc[k - 1].is_alpha and doc[k + 1].is_alpha)
+    while joined(hi):
+        hi += 2
+    while joined(lo - 1):
+        lo -= 2
+    return lo, hi
 
 
 def _fact_rows(article: ParsedArticle) -> list[dict]:

@@ -17,6 +17,8 @@ from tasks.extract.syntax import (
 )
 
 _ATTRIBUTION_VERBS = lexicon.words("speech_verbs", "attribution")
+_ASIDE = {",", ";", ":", "(", ")", '"', "“", "”", "—", "–"}  # no hyphen: "Anti-Violence"
+_OF_SOURCE = {"of", "from", "at", "for", "in"}  # "the Ministry of Health", "data from CBP"
 
 
 def _attribution(doc: Doc, num: Token) -> str | None:
@@ -37,9 +39,29 @@ def _source(doc: Doc, num: Token) -> tuple[int, int] | None:
     if according is None:
         according = last_where(doc, is_according_to, lo, hi - 1)
     if according is not None and (source := according_source(according)) is not None:
-        return phrase(source)
+        return _whole(source)
     subj = _reporter(num)
-    return phrase(subj) if subj is not None else None
+    return _whole(subj) if subj is not None else None
+
+
+def _whole(head: Token) -> tuple[int, int]:
+    """The source's whole noun phrase: its left modifiers, the "of"/"from" phrases after it
+    ("figures from Nielsen Media Research", "the Department of Public Safety") and the
+    sources coordinated with it ("Kurdish activists and a Syria war monitor"); never a
+    clause or a comma's aside, nor a phrase after a person's name (the parser hangs the
+    sentence's "of the attack" on "prosecutor Frederic Van Leeuw")."""
+    lo, hi = phrase(head)
+    for child in head.rights:
+        if (child.dep_ == "prep" and child.lower_ in _OF_SOURCE and head.ent_type_ != "PERSON"
+                or child.dep_ == "cc"
+                or child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN")):
+            inner = _whole(child) if child.dep_ == "conj" else (child.i, child.right_edge.i + 1)
+            if any(t.text in _ASIDE or t.pos_ in ("VERB", "AUX") for t in head.doc[hi:inner[1]]):
+                break  # "police, who said", a list with a clause in it
+            hi = inner[1]
+        elif child.dep_ not in ("compound", "case", "punct") or child.text == ",":
+            break
+    return lo, hi
 
 
 def _reporter(num: Token) -> Token | None:

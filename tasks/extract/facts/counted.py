@@ -76,6 +76,7 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
             # violence related' homicides", "a dozen police conduct complaints" (no people),
         if top.pos_ in ("NOUN", "PROPN") or noun.dep_ == "compound":  # not "three miles away"
             noun = top
+        noun = hyphenated_end(noun)  # "two co-workers": the object is no "co"
         first = max((t.i + 1 for t in doc[j:noun.i] if t.like_num and not is_ordinal_word(t)),
                     default=j)
         first += plus_length(doc, first)  # "20-plus people"
@@ -118,6 +119,17 @@ def _counted(doc: Doc, num: Token, j: int) -> tuple[Token | None, tuple[int, int
     if pobj.like_num and (adjective := nominal_adjective(doc, pobj.i + 1)) is not None:
         return pobj, (adjective.i, adjective.i + 1)  # "23 of the 53 wounded"
     return pobj, phrase(pobj)  # "three of the victims"
+
+
+@once_a_doc
+def hyphenated_end(tok: Token) -> Token:
+    """The last word of a hyphenated word the tokenizer split ("co - workers", "front -
+    runners"): what is counted is the whole word, whose head is its last part."""
+    doc = tok.doc
+    while (tok.i + 2 < len(doc) and doc[tok.i + 1].text in ("-", "–") and not tok.whitespace_
+           and not doc[tok.i + 1].whitespace_ and doc[tok.i + 2].is_alpha):
+        tok = doc[tok.i + 2]
+    return tok
 
 
 @once_a_doc

@@ -60,6 +60,18 @@ def number_value(words: list[str]) -> int | None:
     return round(total + current) if seen and total + current < 2**63 else None
 
 
+def range_scale(doc: Doc, i: int, j: int) -> int:
+    """ "10 or 20 million", "two to three thousand": the low end of a range written with one
+    scale word has the high end's scale (1 when it has its own, or is no such low end)."""
+    if any(t.lower_ in _SCALES for t in doc[i:j]) or j + 2 >= len(doc) or doc[j].lower_ not in (
+            "or", "to", "-", "–"):
+        return 1
+    k = j + 1
+    while k < len(doc) and doc[k].like_num and doc[k].lower_ not in _SCALES:
+        k += 1
+    return _SCALES.get(doc[k].lower_, 1) if k > j + 1 and k < len(doc) else 1
+
+
 def number_spans(doc: Doc) -> list[tuple[int, int]]:
     """Runs of number tokens ("1,200", "two dozen", "a half-dozen") outside dates, money,
     percentages, ..."""

@@ -19,6 +19,7 @@ from tasks.extract.facts.kind_words import (
     _included_by,
     _is_kind_noun,
     _verb_kinds,
+    nominal_kind,
 )
 from tasks.extract.facts.people import is_people
 from tasks.extract.syntax import (
@@ -126,8 +127,9 @@ def _walk_up(noun: Token) -> Generator[Token, str | None, str | None]:
             if prev.dep_ in ("appos", "conj"):  # people are no release: a misparse
                 return None
             return _NOUN_KIND.get(tok.lemma_.lower()) or _NOUN_KIND[tok.lower_]
-        if prev.lower_ == "of" and tok.lemma_.lower() in _OF_KIND:
-            return _OF_KIND[tok.lemma_.lower()]
+        if prev.lower_ == "of" and (kind := _OF_KIND.get(tok.lemma_.lower())
+                                    or nominal_kind(tok)):
+            return kind
         if (tok.dep_ == "pobj" and (verb := _subjectless_verb(tok)) is not None) or (
                 tok.pos_ == "NOUN" and tok.dep_ == "relcl" and (verb := _next_subjectless(tok))):
             tok = verb

@@ -42,7 +42,8 @@ def test_gold_files_are_well_formed_and_hold_no_texts():
         assert item["kind"] in KINDS and item["qualifier"] in QUALIFIERS
         assert isinstance(item["value"], int)
     for item in (i for r in dates for i in r["items"]):
-        assert item["granularity"] in ("day", "week", "month", "year", "unknown")
+        assert item["granularity"] in ("day", "week", "month", "year", "decade", "span",
+                                       "unknown")
         if item["resolved_date"]:
             date.fromisoformat(item["resolved_date"])
 

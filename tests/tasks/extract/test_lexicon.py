@@ -9,14 +9,17 @@ import pytest
 from tasks.extract import lexicon
 
 USES = {"speech_verbs": {"cue", "frame", "naming", "attribution", "phrasal"},
-        "people_nouns": {"count", "speaker", "description", "occupation", "group", "body"}}
+        "people_nouns": {"count", "speaker", "description", "occupation", "group", "body"},
+        "fact_hedges": {"adverb", "intent"},
+        "date_words": {"time_preposition", "before_no_year", "after_no_year"}}
 KINDS = {"KILL", "WOUND", "KIDNAP", "ARREST", "DISPLACE", "RELEASE", "OTHER"}
 
 
 def test_every_file_is_a_known_notion_read_by_the_loader():
     names = {p.name.removesuffix(".tsv")
              for p in files("tasks.extract").joinpath("lexicons").iterdir()}
-    assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds"}
+    assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds",
+                     "fact_hedges", "date_words"}
     assert all(lexicon.rows(name) for name in names)
 
 
