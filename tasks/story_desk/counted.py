@@ -5,9 +5,8 @@ A counted thing is a head noun and the groups its words name: "about 250 hostage
 "kidnapped 251" are the KIDNAP kind's own people (its kind nouns and words like "people" say
 nothing more than the kind does); "1,200 Israelis" is people, of the group "israeli";
 "over 40,000 Palestinian deaths" is people of "palestinian"; "six children" is children;
-"207 of its staff members" is members of "staff". Groups are the capitalised words of the
-phrase (nationalities, organisations: "Israelis", "Hamas combatants") and any modifier before
-a head that is not people in general ("staff members").
+"207 of its staff members" is members. Groups are the capitalised words of the phrase
+(nationalities, organisations: "Israelis", "Hamas combatants").
 """
 
 from __future__ import annotations
@@ -76,20 +75,25 @@ def _is_people(word: str, kind: str) -> bool:
 def counted(obj: str | None, kind: str) -> Counted:
     """The counted thing of a figure: its object noun phrase read for the fact's kind. No
     object (an elided noun: "kidnapped 251") is the kind's people."""
-    words = re.findall(r"[\w’'-]+", obj or "")
+    words = [w if w.count(".") > 1 else w.rstrip(".")  # "U.S." whole, "people." not
+             for w in re.findall(r"[\w’'-]+(?:\.[\w’'-]*)*", obj or "")]
     words = [w for w in words if _lexicon().get(w.lower(), ("",))[0] != "drop"
              and not any(ch.isdigit() for ch in w)]
     if not words:
         return Counted(PEOPLE)
     *mods, last = words
-    if last[0].isupper():  # "Israelis", "Palestinians": people of a group
-        return Counted(PEOPLE, frozenset({_group(last)}))
-    head = PEOPLE if _is_people(last.lower(), kind) else singular(last.lower())
     groups = {_group(w) for w in mods if w[0].isupper()}
-    if head != PEOPLE:  # a kind of people or thing: its lower-case modifiers narrow it
-        groups |= {singular(w.lower()) for w in mods if not w[0].isupper()
-                   and not _is_people(w.lower(), kind)}
+    if last[0].isupper() and _DEMONYM.search(last):  # "Israelis": people of a group
+        return Counted(PEOPLE, frozenset({*groups, _group(last)}))
+    # Lower-case modifiers are left out: "two chief suspects" and "two armed suspects" are
+    # the same suspects, and a story rarely counts two sorts of one noun.
+    head = PEOPLE if _is_people(last.lower(), kind) else singular(last.lower())
     return Counted(head, frozenset(groups))
+
+
+# A capitalised plural naming people by where they are from ("Israelis", "Palestinians",
+# "Americans", "Chinese"), unlike one naming a body ("Marines", "Democrats").
+_DEMONYM = re.compile(r"(?:ans|is|ese|ens)$")
 
 
 def _group(word: str) -> str:

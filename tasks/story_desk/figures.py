@@ -1,51 +1,104 @@
 """Same-fact groups of one story's figures, and how the outlets' values compare.
 
-Two figures of a story report the same fact when they are of the same kind (KILL, KIDNAP
-...), count compatible things (counted.Counted.compatible: "hostages" and an elided "kidnapped
-251" do; "children" and "people", "Israelis" and "Palestinians" never do) and give values
-within VALUE_SPREAD of each other. The values decide whether people in general are the
-people of a group: "about 1,200 people" joins "approximately 1,200 Israelis", but "at least 21
-people" killed in one strike does not join the 1,200 killed in the attack. A group grows by
-complete linkage: a figure joins the group whose every member it fits, the closest by value
-first; figures naming a group or a specific noun are placed before people in general, so the
-general ones join the specific ones rather than seed groups of their own.
+Two figures of a story report the same fact (same_fact) when they
+- are of the same kind (KILL, KIDNAP ...), or one is OTHER (a count of people that says
+  nothing of what happened to them: "the 17 victims") and both give the same value;
+- count compatible things (counted.Counted.compatible: "hostages" and an elided "kidnapped
+  251" do; "Israelis" and "Palestinians" never do), or, with the same kind and value and the
+  same groups, people named two ways ("four Marines" / "four individuals", "two suspects" /
+  "the two brothers": on the development stories a repeated value of one kind was the same
+  people every time);
+- give values within VALUE_SPREAD of each other when they are in different articles (a toll
+  rises from day to day and outlets round it), the same value when they are in one article
+  (an article giving 242 and 254 deaths, or 40 and 30 killed, reports two facts) or when one
+  of them is only "N people" of the OTHER kind (too little to go on).
+So the values decide whether people in general are the people of a group or a kind: "about
+1,200 people" joins "approximately 1,200 Israelis", but "at least 21 people" killed in a strike
+joins neither the 1,200 killed in the attack nor the "six children" among the 21. Groups come
+from complete linkage, so every two figures of a group are the same fact by these rules.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 
-from tasks.story_desk.counted import Counted, counted
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
-# The largest relative gap, (max - min) / max, between values of one fact: 250 and 251
-# hostages are one figure reported two ways, 21 and 1,200 killed are two figures.
-VALUE_SPREAD = 0.25
+from tasks.story_desk.counted import PEOPLE, Counted, counted
+
+# The largest relative gap, (max - min) / max, between two articles' values of one fact:
+# 250 and 251 hostages, or a toll of 3,200 and of 4,000 two days later, are one figure
+# reported two ways; 21 and 1,200 killed are two figures.
+VALUE_SPREAD = 0.5
 # Qualifiers that make the same claim: "over 40,000" is "more than 40,000".
 SAME_CLAIM = {"over": "more_than"}
+OTHER = "OTHER"
+
+
+def same_fact(one: tuple[Counted, dict], other: tuple[Counted, dict]) -> bool:
+    """Could two figures (counted thing, facts row) report the same fact?"""
+    (a, f), (b, g) = one, other
+    equal, apart = f["value"] == g["value"], f["article_id"] != g["article_id"]
+    # Two kinds: "the 17 victims" and "17 students ... dead"; in one article only when the
+    # OTHER one is more than "N people" ("15 survivors", "15 injured survivors").
+    if f["kind"] != g["kind"] and (OTHER not in (f["kind"], g["kind"]) or not equal
+                                   or not (apart or not (_bare(a, f) or _bare(b, g)))):
+        return False
+    if equal and {f["kind"], g["kind"]} != {OTHER} and (_general(a) or _general(b)) \
+            and not (a.groups or b.groups):
+        # "the 17 victims" and "17 students ... dead": people in general, the same value
+        return True
+    if not a.compatible(b):
+        # The same people named two ways ("four Marines", "four individuals"; "two suspects",
+        # "the two brothers"): the same kind and value, and the same groups if any.
+        return equal and f["kind"] == g["kind"] and a.groups == b.groups
+    if not apart or _bare(a, f) or _bare(b, g):
+        return equal
+    return _gap(f["value"], g["value"]) <= VALUE_SPREAD
+
+
+def _general(thing: Counted) -> bool:
+    return thing.head == PEOPLE and not thing.groups
+
+
+def _bare(thing: Counted, fact: dict) -> bool:
+    """Only "N people": no kind, no group."""
+    return fact["kind"] == OTHER and _general(thing)
 
 
 def group_figures(facts: list[dict]) -> list[list[dict]]:
     """Same-fact groups of a story's figures (facts rows: kind, value, object ...), each
-    group in article then offset order, the groups in order of their first figure."""
-    placed: list[tuple[str, list[tuple[Counted, dict]]]] = []
+    group in article then offset order, the groups in order of their first figure.
+
+    Complete-linkage clustering (scipy) over the gaps between values: the closest figures
+    merge first, so "12 killed" in three articles make one group before "17 killed" could
+    take one of them, and no group holds two figures that are not the same fact."""
+    if len(facts) < 2:
+        return [list(facts)]  if facts else []
     things = [(counted(f.get("object"), f["kind"]), f) for f in facts]
-    # Specific things first, then people in general; within each, in reading order.
-    order = sorted(things, key=lambda tf: (not (tf[0].groups or tf[0].head != "people"),
-                                           tf[1]["article_id"], tf[1]["start"]))
-    for thing, fact in order:
-        fits = [(min(_gap(fact["value"], f["value"]) for _, f in members), i)
-                for i, (kind, members) in enumerate(placed)
-                if kind == fact["kind"] and all(
-                    thing.compatible(t) and _gap(fact["value"], f["value"]) <= VALUE_SPREAD
-                    for t, f in members)]
-        if fits:
-            placed[min(fits)[1]][1].append((thing, fact))
-        else:
-            placed.append((fact["kind"], [(thing, fact)]))
-    groups = [sorted((f for _, f in members), key=lambda f: (f["article_id"], f["start"]))
-              for _, members in placed]
+    n = len(things)
+    distance = np.full((n, n), _APART)
+    for i, j in itertools.combinations(range(n), 2):
+        if same_fact(things[i], things[j]):
+            # People in general merge after specific things of the same gap.
+            distance[i, j] = distance[j, i] = _gap(facts[i]["value"], facts[j]["value"]) + \
+                _TIE * (_general(things[i][0]) + _general(things[j][0]))
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="complete")
+    labels = fcluster(tree, t=1.0, criterion="distance")
+    members: dict[int, list[dict]] = defaultdict(list)
+    for label, fact in zip(labels.tolist(), facts, strict=True):
+        members[label].append(fact)
+    groups = [sorted(g, key=lambda f: (f["article_id"], f["start"])) for g in members.values()]
     return sorted(groups, key=lambda g: (g[0]["article_id"], g[0]["start"]))
+
+
+_APART = 2.0   # distance of two figures that are not the same fact: above any gap (<= 1)
+_TIE = 1e-6
 
 
 def _gap(a: int, b: int) -> float:
@@ -73,11 +126,12 @@ def story_fact_rows(story_id: str, facts: list[dict], outlets: dict[str, str | N
             continue
         thing = _label(group)
         values = [f["value"] for f in group]
+        kind = next((f["kind"] for f in group if f["kind"] != OTHER), OTHER)
         rows.append({
             "story_fact_id": f"{story_id}:" + hashlib.sha256(
-                f"{group[0]['kind']}|{thing}|{group[0]['fact_id']}".encode()).hexdigest()[:12],
+                f"{kind}|{thing}|{group[0]['fact_id']}".encode()).hexdigest()[:12],
             "story_id": story_id,
-            "kind": group[0]["kind"],
+            "kind": kind,
             "counted": thing,
             "value_min": min(values),
             "value_max": max(values),
@@ -96,7 +150,7 @@ def story_fact_rows(story_id: str, facts: list[dict], outlets: dict[str, str | N
 def _label(group: list[dict]) -> str:
     """The group's counted thing, as its most specific member names it."""
     things = [counted(f.get("object"), f["kind"]) for f in group]
-    return max(things, key=lambda t: (len(t.groups), t.head != "people", t.label)).label
+    return max(things, key=lambda t: (len(t.groups), t.head != PEOPLE, t.label)).label
 
 
 def source_key(outlet: str | None, article_id: str) -> str:

@@ -24,7 +24,8 @@ def fact(article: str, start: int, kind: str, value: int, obj: str | None,
     ("Palestinian deaths", "KILL", "people (palestinian)"),
     ("deaths", "KILL", "people"),
     ("children", "KILL", "child"),
-    ("its staff members", "KILL", "member (staff)"),
+    ("its staff members", "KILL", "member"),
+    ("U.S. Marines", "KILL", "marine (u.s.)"),
     ("Hamas combatants", "KILL", "combatant (hamas)"),
 ])
 def test_counted_thing(obj: str | None, kind: str, label: str) -> None:
@@ -39,14 +40,31 @@ def test_people_in_general_join_a_group_only_when_the_values_agree() -> None:
     assert [[f["fact_id"] for f in g] for g in groups] == [["a:10", "b:10"], ["c:10"]]
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    (("KILL", 6, "children"), ("KILL", 6, "people")),
-    (("KILL", 207, "its staff members"), ("KILL", 207, "Palestinians")),
-    (("KILL", 1200, "Israelis"), ("KILL", 1200, "Palestinians")),
-    (("KILL", 250, "people"), ("KIDNAP", 250, "hostages")),
+@pytest.mark.parametrize(("one", "other", "article"), [
+    (("KILL", 6, "children"), ("KILL", 21, "people"), "b"),      # the seeds' strike
+    (("KILL", 207, "its staff members"), ("KILL", 40000, "Palestinians"), "b"),
+    (("KILL", 1200, "Israelis"), ("KILL", 1200, "Palestinians"), "b"),
+    (("KILL", 250, "people"), ("KIDNAP", 250, "hostages"), "b"),
+    (("OTHER", 13, "people"), ("KILL", 13, "people"), "a"),     # a bare "N people"
 ])
-def test_different_things_never_share_a_row(one: tuple, other: tuple) -> None:
-    assert len(group_figures([fact("a", 1, *one), fact("b", 1, *other)])) == 2
+def test_different_things_never_share_a_row(one: tuple, other: tuple, article: str) -> None:
+    assert len(group_figures([fact("a", 1, *one), fact(article, 50, *other)])) == 2
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (("KILL", 4, "Marines"), ("KILL", 4, "individuals")),        # two outlets, two names
+    (("OTHER", 2, "suspects"), ("OTHER", 2, "brothers")),
+    (("OTHER", 17, "victims"), ("KILL", 17, "students")),
+    (("WOUND", 15, "injured survivors"), ("OTHER", 15, "survivors")),
+])
+def test_the_same_people_named_two_ways_share_a_row(one: tuple, other: tuple) -> None:
+    assert len(group_figures([fact("a", 1, *one), fact("b", 1, *other)])) == 1
+
+
+def test_one_article_s_two_values_are_two_facts_and_tolls_rise_across_articles() -> None:
+    facts = [fact("a", 1, "KILL", 242, "deaths"), fact("a", 60, "KILL", 254, "deaths"),
+             fact("b", 1, "KILL", 3200, "dead"), fact("c", 1, "KILL", 4000, "deaths")]
+    assert [len(g) for g in group_figures(facts)] == [1, 1, 2]
 
 
 def test_general_figure_does_not_bridge_two_groups() -> None:
