@@ -78,7 +78,7 @@ def group_figures(facts: list[dict]) -> list[list[dict]]:
     merge first, so "12 killed" in three articles make one group before "17 killed" could
     take one of them, and no group holds two figures that are not the same fact."""
     if len(facts) < 2:
-        return [list(facts)]  if facts else []
+        return [list(facts)] if facts else []
     things = [(counted(f.get("object"), f["kind"]), f) for f in facts]
     n = len(things)
     distance = np.full((n, n), _APART)

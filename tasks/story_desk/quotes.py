@@ -30,8 +30,8 @@ def story_quote_rows(story_id: str, quotes: list[dict], names: dict[str, str],
         rows.append({
             "story_id": story_id,
             "speaker_entity_id": entity_id,
-            "speaker": names.get(entity_id) or said[0]["speaker"] if entity_id
-            else said[0]["speaker"],
+            "speaker": (names.get(entity_id) if entity_id else None) or said[0]["speaker"]
+            or entity_id,
             "article_count": len(articles),
             "source_count": len({source_key(outlets.get(a), a) for a in articles}),
             "sources": sorted({outlets[a] for a in articles if outlets.get(a)}),
