@@ -177,9 +177,15 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
             failed |= more
         summary.stories = story_changes(params.lake, staging, staged["stories"], run_id)
         logger.info(story_line(summary.stories, rows(staging, staged["stories"])))
+        from tasks.story_desk import story_desk_task, with_disputes
+
+        with clock("story desk"):  # each outlet's figures and quotes side by side, per story
+            staged |= story_desk_task(params.lake, staging, staged, run_id, started.date())
+        summary.stories = with_disputes(summary.stories, staging, staged["story_facts"])
     with clock("validate"):
         checked = checked.merge(validate_task(run_id, staging, staged,
-                                              ["ingest_log", "stories", "story_members"],
+                                              ["ingest_log", "stories", "story_members",
+                                               "story_facts", "story_quotes"],
                                               EXPECTATIONS, plain=idle))
         checked.docs_index = docs_task(run_id, lake.uri("_docs"))
     summary.validation = checked.to_dict()

@@ -1,7 +1,8 @@
 """What a run tells the operator: a log line per stage with its counts, and the Prefect
 artifacts (a markdown report and a table of counts) that say what happened without opening
-a file: the outcome, what was held back and why, the stories the run created or grew, each
-validation warning with its observed value, the data docs, and the time per stage.
+a file: the outcome, what was held back and why, the stories the run created or grew and the
+figures their outlets disagree on, each validation warning with its observed value, the data
+docs, and the time per stage.
 
 Counts come from the staged files' Parquet footers or one column of them: cheap beside the
 stages they count.
@@ -111,6 +112,7 @@ def markdown(summary: RunSummary) -> str:
                            f"run record)")
         else:
             out.append("None.")
+        out += _disputes(summary.stories)
     out += ["", "## Validation", "", summary.validation.get("message", "validation not run")]
     noted = [o for o in summary.validation.get("outcomes", [])
              if not o["success"] and not o["skipped"]]
@@ -131,6 +133,20 @@ def markdown(summary: RunSummary) -> str:
     out += ["", f"Lake: `{summary.lake}`; run record: "
                 f"`{lake.uri('_runs', summary.run_id + '.json')}`"]
     return "\n".join(out)
+
+
+def _disputes(stories: list[dict]) -> list[str]:
+    """The figures outlets disagree on in the stories the run created or grew (story_facts
+    rows other than agree: tasks.story_desk.with_disputes)."""
+    found = [(s, d) for s in stories[:SHOWN_STORIES] for d in s.get("disputed", [])]
+    if not found:
+        return []
+    out = ["", "## Figures outlets disagree on", "", "| story | counted | how | figures |",
+           "|---|---|---|---|"]
+    out += [f"| {_cell(s['title'] or s['story_id'])} | {d['kind']} {_cell(d['counted'])} | "
+            f"{d['agreement'].replace('_', ' ')} | {_cell('; '.join(d['figures']))} |"
+            for s, d in found]
+    return out
 
 
 def _headline(summary: RunSummary) -> str:

@@ -2,7 +2,8 @@
 
 Partitioned tables are stored without `ingest_date` in the file: it is the hive partition
 (`ingest_date=YYYY-MM-DD/`) and readers (DuckDB, pandas, Spark) add it back as a column.
-Snapshot tables (stories, story_members) carry it as an ordinary column.
+Snapshot tables (stories, story_members, story_facts, story_quotes) carry it as an ordinary
+column.
 """
 
 from __future__ import annotations
@@ -51,6 +52,21 @@ _ARTICLE = _s("article_id", "the article (articles.article_id)", nullable=False)
 _INGEST_DATE = _f("ingest_date", pa.date32(), "day of the run that wrote the row (partition)",
                   nullable=False)
 _STR_LIST = pa.list_(pa.string())
+AGREEMENTS = ["agree", "qualifier_differs", "values_differ"]
+# One article's figure or quote inside a story desk row; start/end are offsets into that
+# article's articles.body, and body[start:end] == text.
+_STORY_FIGURE = pa.struct([
+    pa.field("fact_id", pa.string(), False), pa.field("article_id", pa.string(), False),
+    pa.field("source_name", pa.string()), pa.field("value", pa.int64(), False),
+    pa.field("qualifier", pa.string(), False), pa.field("object", pa.string()),
+    pa.field("attribution", pa.string()), pa.field("text", pa.string(), False),
+    pa.field("start", pa.int32(), False), pa.field("end", pa.int32(), False)])
+_STORY_QUOTE = pa.struct([
+    pa.field("quote_id", pa.string(), False), pa.field("article_id", pa.string(), False),
+    pa.field("source_name", pa.string()), pa.field("speaker", pa.string()),
+    pa.field("text", pa.string(), False), pa.field("start", pa.int32(), False),
+    pa.field("end", pa.int32(), False), pa.field("cue", pa.string()),
+    pa.field("kind", pa.string(), False)])
 
 TABLES: dict[str, pa.Schema] = {
     "articles": pa.schema([
@@ -146,6 +162,39 @@ TABLES: dict[str, pa.Schema] = {
         _s("run_id", "id of the run that put the article in this story", nullable=False),
         _f("ingest_date", pa.date32(), "day the article joined this story", nullable=False),
     ]),
+    # The story desk (tasks/story_desk): each outlet's account of a story side by side.
+    "story_facts": pa.schema([
+        _s("story_fact_id", "<story_id>:<12 hex digits>, stable while the figures stay", False),
+        _s("story_id", "the story (stories.story_id)", False),
+        _s("kind", "the figures' fact kind (facts.kind)", False),
+        _s("counted", "what is counted: a head noun, with the groups it is of: people "
+           "(israeli)", False),
+        _f("value_min", pa.int64(), "smallest value given", False),
+        _f("value_max", pa.int64(), "largest value given", False),
+        _f("article_count", pa.int32(), "articles giving the figure (two or more)", False),
+        _f("source_count", pa.int32(), "distinct outlets giving it; an article of unknown "
+           "outlet counts as one", False),
+        _s("agreement", f"{_or(AGREEMENTS)}: same value and qualifier (over = more_than), "
+           "same value only, or different values", False),
+        _f("figures", pa.list_(_STORY_FIGURE), "each figure as its article gives it (a facts "
+           "row with the outlet), in article and offset order", False),
+        _s("run_id", "id of the run that last changed the row", nullable=False),
+        _f("ingest_date", pa.date32(), "day the row was first drawn", nullable=False),
+    ]),
+    "story_quotes": pa.schema([
+        _s("story_id", "the story (stories.story_id)", False),
+        _s("speaker_entity_id", "the speaker's entity_id; null: an unresolved speaker, a row "
+           "per article"),
+        _s("speaker", "the entity's name, or the speaker as written when unresolved", False),
+        _f("article_count", pa.int32(), "articles quoting the speaker", False),
+        _f("source_count", pa.int32(), "distinct outlets quoting the speaker; an article of "
+           "unknown outlet counts as one", False),
+        _f("sources", _STR_LIST, "the known outlets quoting the speaker", False),
+        _f("quotes", pa.list_(_STORY_QUOTE), "each quote (a quotes row with the outlet), in "
+           "article and offset order", False),
+        _s("run_id", "id of the run that last changed the row", nullable=False),
+        _f("ingest_date", pa.date32(), "day the row was first drawn", nullable=False),
+    ]),
 }
 
 # Columns added after a table was first published, with the schema version that added them:
@@ -153,7 +202,7 @@ TABLES: dict[str, pa.Schema] = {
 ADDED_COLUMNS: dict[str, dict[str, str]] = {"articles": {"source_name_source": "2"}}
 
 PARTITIONED = ["articles", "entities", "mentions", "quotes", "facts", "dates", "ingest_log"]
-SNAPSHOTS = ["stories", "story_members"]
+SNAPSHOTS = ["stories", "story_members", "story_facts", "story_quotes"]
 
 # Closed vocabularies, checked by the validation suites and the contract tests.
 VOCABULARIES: dict[tuple[str, str], list[str]] = {
@@ -165,6 +214,8 @@ VOCABULARIES: dict[tuple[str, str], list[str]] = {
     ("facts", "qualifier"): QUALIFIERS,
     ("dates", "granularity"): GRANULARITIES,
     ("ingest_log", "status"): INGEST_STATUSES,
+    ("story_facts", "kind"): FACT_KINDS,
+    ("story_facts", "agreement"): AGREEMENTS,
 }
 
 # Tables whose rows carry start/end offsets into articles.body.

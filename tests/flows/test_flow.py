@@ -270,8 +270,9 @@ def test_task_runs_grow_with_batches_not_documents(tmp_path: Path, seed_texts) -
 
     # 12 documents: per-batch stages run once per batch of 4, whole-run stages once.
     # Whole-run steps: holding back failed and quarantined articles (3), validating the
-    # article tables and then the ledger and stories (2), the share of held-back articles.
+    # article tables and then the ledger and stories (2), the share of held-back articles,
+    # the story desk drawn after the stories.
     whole_run = {"dedup": 1, "hold_back": 3, "validate": 2, "docs": 1, "cluster": 1,
-                 "share": 1, "publish": 1}
+                 "story_desk": 1, "share": 1, "publish": 1}
     assert task_runs(4) == {"ingest": 1, "clean": 3, "extract": 3, "link": 1, **whole_run}
     assert task_runs(12) == {"ingest": 1, "clean": 1, "extract": 1, **whole_run}

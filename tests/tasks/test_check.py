@@ -30,7 +30,14 @@ _VALUES = {pa.string(): "x", pa.int32(): 1, pa.int64(): 1, pa.float64(): 0.5,
 
 
 def _row(schema: pa.Schema) -> dict:
-    return {f.name: _VALUES[f.type] for f in schema}
+    return {f.name: _value(f.type) for f in schema}
+
+
+def _value(type_: pa.DataType) -> object:
+    """A value of the type; a list of structs (the story desk's figures) holds one."""
+    if pa.types.is_list(type_) and pa.types.is_struct(type_.value_type):
+        return [{f.name: _value(f.type) for f in type_.value_type}]
+    return _VALUES[type_]
 
 
 def _publish(lake: Lake, run_id: str) -> None:

@@ -99,3 +99,18 @@ def test_story_changes_are_the_run_s_rows_against_the_lake_s_snapshot(tmp_path: 
          "articles_before": None}]
     assert story_line(changes, 3) == ("cluster: 3 stories over the lake; this run created 1, "
                                       "grew 1, changed 0 otherwise")
+
+
+def test_the_figures_outlets_disagree_on_are_listed_for_created_or_grown_stories() -> None:
+    disputed = [{"kind": "KIDNAP", "counted": "people", "agreement": "values_differ",
+                 "figures": ["about 250 hostages (AP)", "251 (Reuters)"]}]
+    text = markdown(_summary("published", stories=[
+        {"story_id": "st-1", "title": "Blinken in Tel Aviv", "articles": 5, "outlets": 4,
+         "articles_before": 3, "disputed": disputed}]))
+    assert "## Figures outlets disagree on" in text
+    assert ("| Blinken in Tel Aviv | KIDNAP people | values differ | about 250 hostages (AP); "
+            "251 (Reuters) |") in text
+    quiet = markdown(_summary("published", stories=[
+        {"story_id": "st-1", "title": "T", "articles": 2, "outlets": 2, "articles_before": None,
+         "disputed": []}]))
+    assert "disagree" not in quiet

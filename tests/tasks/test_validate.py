@@ -61,6 +61,21 @@ ROWS: dict[str, list[dict]] = {
                  "last_published": DAY, "top_entities": ["person/antony-blinken"],
                  "ingest_date": DAY}],
     "story_members": [{"story_id": "st-0123456789ab", "article_id": AID, "ingest_date": DAY}],
+    "story_facts": [{"story_fact_id": "st-0123456789ab:0123456789ab",
+                     "story_id": "st-0123456789ab", "kind": "KILL",
+                     "counted": "people (palestinian)", "value_min": 27, "value_max": 27,
+                     "article_count": 2, "source_count": 2, "agreement": "agree",
+                     "figures": [{"fact_id": f"{a}:{_span('27')['start']}", "article_id": a,
+                                  "value": 27, "qualifier": "exact", **_span("27 Palestinians")}
+                                 for a in (AID, "fedcba9876543210")],
+                     "ingest_date": DAY}],
+    "story_quotes": [{"story_id": "st-0123456789ab", "speaker_entity_id": "person/antony-blinken",
+                      "speaker": "Antony Blinken", "article_count": 1, "source_count": 1,
+                      "sources": [], "quotes": [{"quote_id": f"{AID}:{_span('We want')['start']}",
+                                                 "article_id": AID, "speaker": "Blinken",
+                                                 "kind": "direct",
+                                                 **_span("We want a ceasefire now,")}],
+                      "ingest_date": DAY}],
 }
 
 

@@ -53,10 +53,11 @@ def test_missing_snapshots_only_count_when_the_lake_has_articles(tmp_path: Path)
     part = tmp_path / "articles" / "ingest_date=2024-08-20" / "part-r1-0000.parquet"
     part.parent.mkdir(parents=True)
     pq.write_table(pa.table({"article_id": ["a"]}), part)
-    assert lake.missing_snapshots() == ["stories", "story_members"]
+    assert lake.missing_snapshots() == ["stories", "story_members", "story_facts",
+                                        "story_quotes"]
     (tmp_path / "stories").mkdir()
     pq.write_table(pa.table({"story_id": ["s"]}), tmp_path / "stories" / "stories.parquet")
-    assert lake.missing_snapshots() == ["story_members"]
+    assert lake.missing_snapshots() == ["story_members", "story_facts", "story_quotes"]
 
 
 def test_seen_hashes_skip_rejected(tmp_path: Path) -> None:
