@@ -61,13 +61,14 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
     return verb.lemma_.lower(), subj
 
 
-def _next_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
-                   quoted: set[int]) -> tuple[str | None, Token | None]:
+def _next_sentence(doc: Doc, body: str, starts: list[int], part: _Part,
+                   line: tuple[int, int], quoted: set[int]) -> tuple[str | None, Token | None]:
     """'"...." That was how Baker put it.' and '"...." So said Baker.': a quote with nothing
     before it to say whose it is, ending its sentence, is given by the speech verb of the
     sentence after it in the paragraph, when that verb has a person for its subject."""
     i = bisect_left(starts, part.close_at)
-    if i >= len(doc) or doc.text[part.end - 1] not in _END_PUNCT and not doc[i].is_sent_start:
+    # (`body` is doc.text, which spaCy would rebuild on every call)
+    if i >= len(doc) or body[part.end - 1] not in _END_PUNCT and not doc[i].is_sent_start:
         return None, None
     tokens = []
     for tok in doc[i:i + _WINDOW]:

@@ -1,6 +1,8 @@
-"""How a quote's speaker is chosen: STRATEGIES, an ordered list of named rules over one
-QuoteContext. The first rule that decides gives either a head token (resolved to a name and
-an entity by speakers.Speakers) or an earlier quote whose speaker this one shares."""
+"""Who may have said a quote: STRATEGIES, an ordered list of named rules over one
+QuoteContext. Each rule that decides proposes either a head token (resolved to a name and an
+entity by speakers.Speakers) or an earlier quote whose speaker this one shares; every
+proposal is a candidate of the ranker (candidates.py, ranker.py), and the first rule's is its
+strongest feature (without a model, the speaker)."""
 
 from __future__ import annotations
 
@@ -81,7 +83,7 @@ def introducing_paragraph(c: QuoteContext) -> Choice | None:
 
 def next_sentence(c: QuoteContext) -> Choice | None:
     """'"...." That was how Baker put it.': the speech verb of the sentence after it."""
-    return _choice(_next_sentence(c.doc, c.starts, c.part, c.line, c.quoted))
+    return _choice(_next_sentence(c.doc, c.body, c.starts, c.part, c.line, c.quoted))
 
 
 def reporting_paragraph(c: QuoteContext) -> Choice | None:
@@ -117,7 +119,7 @@ def said_before(c: QuoteContext) -> Choice | None:
     return Choice(head=who) if who is not None else None
 
 
-# The order in which the rules are tried; the first that decides gives the speaker.
+# The order of the rules: the first that decides is the rules' own pick.
 STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
     own_attribution,
     earlier_in_paragraph,
@@ -129,15 +131,6 @@ STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
     sentence_subject,
     said_before,
 ]
-
-
-def choose(c: QuoteContext) -> tuple[str, Choice] | None:
-    """(the deciding strategy's name, its choice), or None when no strategy finds a
-    speaker."""
-    for strategy in STRATEGIES:
-        if (choice := strategy(c)) is not None:
-            return strategy.__name__, choice
-    return None
 
 
 def _choice(found: tuple[str | None, Token | None]) -> Choice | None:
