@@ -23,11 +23,14 @@ from tasks.extract.quotes.candidates import Candidate, candidates, proposals
 from tasks.extract.quotes.context import QuoteContext
 from tasks.extract.quotes.framed import _MIN_WORDS, _framed
 from tasks.extract.quotes.marks import _outside_quotes, _parts
+from tasks.extract.quotes.strategies import STRATEGIES
 from tasks.extract.quotes.unmarked import _unmarked
 from tasks.extract.quotes.window import _cue, _windows
 from tasks.extract.speakers import Speakers
 
 __all__ = ["explain_quotes", "extract_quotes"]
+
+_RULES = {strategy.__name__ for strategy in STRATEGIES}
 
 
 def extract_quotes(doc: Doc, body: str, article_id: str, ents: Entities) -> list[dict]:
@@ -96,11 +99,14 @@ def explain_quotes(doc: Doc, body: str, article_id: str, ents: Entities,
         chains.setdefault(part.chain, []).append(row)
         last_in_paragraph[part.paragraph] = row
         rows.append(row)
-    # A quotation running over several paragraphs has one speaker, wherever the cue stands.
+    # A quotation running over several paragraphs has one speaker, wherever the cue stands:
+    # a part with a rule's pick gives it to parts with none, or with only a name nearby.
     for chain in chains.values():
-        source = next((row for row in chain if row["speaker"] is not None), None)
+        ruled = [row for row in chain if (why[id(row)] or "").split(":")[0] in _RULES]
+        source = next((row for row in ruled or chain if row["speaker"] is not None), None)
         for row in chain:
-            if source is not None and row["speaker"] is None:
+            if source is not None and (row["speaker"] is None or ruled and all(
+                    row is not r for r in ruled)):
                 _copy_speaker(source, row)
                 why[id(row)] = None
     explained = [(row, why[id(row)]) for row in rows]

@@ -19,8 +19,6 @@ from tasks.extract.quotes.nearby import (
     _next_sentence,
     _previous_sentence,
     _reported_before,
-    _said_before,
-    _sentence_person,
 )
 from tasks.extract.quotes.subjects import _by, _owner
 from tasks.extract.quotes.window import _reported_by
@@ -105,20 +103,6 @@ def same_voice(c: QuoteContext) -> Choice | None:
     return None
 
 
-def sentence_subject(c: QuoteContext) -> Choice | None:
-    """'Trump defended eminent domain, calling it an "absolute necessity"' when the parse
-    finds no verb for the quote: the person who is the subject of its sentence."""
-    who = _sentence_person(c.doc, c.starts, c.part, c.quoted)
-    return Choice(head=who) if who is not None else None
-
-
-def said_before(c: QuoteContext) -> Choice | None:
-    """'Jahangir said she was angered. Doing so "appeared to be ..."': the one who said
-    something in the sentence before, in the paragraph."""
-    who = _said_before(c.doc, c.starts, c.part, c.line)
-    return Choice(head=who) if who is not None else None
-
-
 # The order of the rules: the first that decides is the rules' own pick.
 STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
     own_attribution,
@@ -128,8 +112,6 @@ STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
     next_sentence,
     reporting_paragraph,
     same_voice,
-    sentence_subject,
-    said_before,
 ]
 
 
