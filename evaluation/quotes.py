@@ -46,6 +46,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import tasks.extract as extract
+from evaluation import splits
 from tasks.clean import clean_record
 from tasks.extract.extractor import Extractor
 
@@ -87,13 +88,18 @@ def read_ann(path: Path) -> list[dict]:
 
 
 def load_split(root: str, split: str) -> list[tuple[str, str, list[dict]]]:
-    """(name, raw text, gold contents) per article, first annotator by file name."""
-    base = Path(root) / split
+    """(name, raw text, gold contents) per article, first annotator by file name; `split` is
+    a folder ("train", "dev") or a part of one ("train:fit", "train:validation", see
+    evaluation.splits)."""
+    folder, part = splits.parse(split)
+    base = Path(root) / folder
     anns: dict[str, Path] = {}
     for path in sorted((base / "attributions").glob("*.ann")):
         anns.setdefault(path.stem.rsplit("_", 1)[0], path)
     out = []
     for path in sorted((base / "text").glob("*.txt")):
+        if not splits.keeps(part, path.stem):
+            continue
         gold = read_ann(anns[path.stem]) if path.stem in anns else []
         out.append((path.stem, path.read_text(encoding="utf-8"), gold))
     return out
@@ -104,7 +110,8 @@ def load_referents(split: str, path: Traversable = REFERENTS) -> dict[tuple[str,
     if not path.is_file():
         return {}
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return {(r["article"], r["start"], r["end"]): r for r in rows if r["split"] == split}
+    folder = splits.parse(split)[0]
+    return {(r["article"], r["start"], r["end"]): r for r in rows if r["split"] == folder}
 
 
 # --- raw -> body alignment ---------------------------------------------------------------------
@@ -274,9 +281,10 @@ def _parse(bodies: list[str], cache: str | None):
 
     nlp = extract.load_nlp()
     if cache and os.path.exists(cache):
-        docs = list(DocBin().from_bytes(Path(cache).read_bytes()).get_docs(nlp.vocab))
-        if [d.text for d in docs] == bodies:
-            return _CachedNLP(dict(zip(bodies, docs, strict=True))), 0.0
+        docs = {d.text: d for d in DocBin().from_bytes(Path(cache).read_bytes()).get_docs(
+            nlp.vocab)}
+        if all(body in docs for body in bodies):  # (a part of a split: the split's cache)
+            return _CachedNLP(docs), 0.0
     if not cache:
         return nlp, None
     t0 = time.perf_counter()
@@ -292,9 +300,9 @@ def _prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> dict:
             "predicted": n_pred, "gold": n_gold}
 
 
-def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | None = None,
-                  details: bool = False) -> dict:
-    """Scores as described in the module docstring; `cache` is a DocBin path for reruns."""
+def prepare(root: str, split: str) -> tuple[list[dict], list[list[dict]], int, int]:
+    """Each article cleaned as the pipeline cleans it, with its gold quotes mapped onto the
+    body; and the counts of gold direct quotes before cleaning and lost by it."""
     now = dt.datetime.now(dt.UTC)
     data, articles, n_lost, n_gold_all = load_split(root, split), [], 0, 0
     referents = load_referents(split)
@@ -320,6 +328,46 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
                          "annotated": annotated, "direct": g["direct"]})
         articles.append(article)
         golds.append(kept)
+    return articles, golds, n_gold_all, n_lost
+
+
+def by_article(out: dict) -> dict[str, dict[str, list[dict]]]:
+    """extract_articles' tables, grouped by article: {article_id: {table: rows}}."""
+    grouped: dict[str, dict[str, list[dict]]] = {}
+    for table, rows in out.items():
+        for row in rows:
+            grouped.setdefault(row["article_id"], {}).setdefault(table, []).append(row)
+    return grouped
+
+
+def people_of(tables: dict[str, list[dict]]) -> tuple[list[dict], list[Person]]:
+    """An article's mentions and its PERSON mentions, from its tables (by_article)."""
+    labels = {r["entity_id"]: r["label"] for r in tables.get("entities", [])}
+    mentions = tables.get("mentions", [])
+    return mentions, [(m["start"], m["end"], m["entity_id"], m["text"]) for m in mentions
+                      if labels.get(m["entity_id"]) == "PERSON"]
+
+
+def direct_gold(gold: list[dict], mentions: list[dict], people: list[Person]) -> list[dict]:
+    """The article's gold direct quotes, each with the mentions inside its Source and, for a
+    pronoun Source with no hand-annotated referent, the entity taken to be its referent."""
+    named: list[Person] = []
+    for g in sorted(gold, key=lambda g: g["source"][0] if g["source"] else (0, 0)):
+        g["mentions"] = [m for m in mentions if g["source"] and overlap(
+            [(m["start"], m["end"])], g["source"])]
+        g["named_before"] = list(named)
+        named += [p for p in people if g["source"] and not g["pronoun"]
+                  and overlap([p[:2]], g["source"])][:1]  # the Source's own name
+    for g in gold:
+        g["referent"] = referent(g, people) if g["pronoun"] and not g["annotated"] else None
+    return [g for g in gold if g["direct"]]  # the others only served to resolve pronouns
+
+
+def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | None = None,
+                  details: bool = False) -> dict:
+    """Scores as described in the module docstring; `cache` is a DocBin path for reruns (of
+    the split, or of the whole folder when `split` is a part of it)."""
+    articles, golds, n_gold_all, n_lost = prepare(root, split)
 
     # every registered extractor timed (the entities' work is timed once, by the first
     # extractor that asks for it)
@@ -336,34 +384,24 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
     spacy_s = parse_s if parse_s is not None else total - sum(
         t.seconds for t in timers.values())
 
-    labels = {(r["article_id"], r["entity_id"]): r["label"] for r in out["entities"]}
     counts = {k: 0 for k in ("pred", "tp_pred", "gold", "tp_gold", "base_pred", "base_tp_pred",
                              "base_tp_gold", "spk_n", "spk_ok", "pro_n", "pro_ok",
                              "base_spk_ok", "pro_hand")}
     errors = []
+    grouped = by_article(out)
     for article, gold in zip(articles, golds, strict=True):
         aid, body = article["article_id"], article["body"]
-        mentions = [m for m in out["mentions"] if m["article_id"] == aid]
-        people = [(m["start"], m["end"], m["entity_id"], m["text"]) for m in mentions
-                  if labels.get((aid, m["entity_id"])) == "PERSON"]
-        named: list[Person] = []
-        for g in sorted(gold, key=lambda g: g["source"][0] if g["source"] else (0, 0)):
-            g["mentions"] = [m for m in mentions if g["source"] and overlap(
-                [(m["start"], m["end"])], g["source"])]
-            g["named_before"] = list(named)
-            named += [p for p in people if g["source"] and not g["pronoun"]
-                      and overlap([p[:2]], g["source"])][:1]  # the Source's own name
-        for g in gold:
-            g["referent"] = referent(g, people) if g["pronoun"] and not g["annotated"] else None
-        gold = [g for g in gold if g["direct"]]  # the others only served to resolve pronouns
-        rows = [r for r in out["quotes"] if r["article_id"] == aid and r["kind"] == "direct"]
+        tables = grouped.get(aid, {})
+        mentions, people = people_of(tables)
+        gold = direct_gold(gold, mentions, people)
+        rows = [r for r in tables.get("quotes", []) if r["kind"] == "direct"]
         counts["pred"] += len(rows)
         counts["gold"] += len(gold)
         hit_gold: set[int] = set()
         for row in rows:
             scored = [(matches((row["start"], row["end"]), g["spans"]), i)
                       for i, g in enumerate(gold)]
-            best, i = max(scored, default=(0, -1))
+            best, i = max(scored, default=(0, -1))  # (the most-overlapping gold quote)
             if not best:
                 errors.append(("FP", aid, row["text"][:80]))
                 continue

@@ -111,6 +111,12 @@ class Speakers:
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         """The latest earlier person, of the pronoun's gender when known, who spoke or was the
         subject of a main clause; else one who was any subject; else the latest named."""
+        found = self.antecedents(pronoun, before, 1)
+        return found[0] if found else None
+
+    def antecedents(self, pronoun: str, before: int, k: int) -> list[Mention]:
+        """The `k` likeliest people a pronoun stands for, in antecedent()'s order (one per
+        entity), for the quote ranker to weigh."""
         if self.genders is None:
             self.genders = _genders(self.doc, self.ents)
         want = {"he": "m", "she": "f"}.get(pronoun, "")  # "" for a description: either
@@ -123,7 +129,14 @@ class Speakers:
         ranks = [(0 if m.tokens[0] in self.said or any(m is s for _, s in spoken)
                   or _is_subject(self.doc[m.tokens[-1]], main=True)
                   else 1 if _is_subject(self.doc[m.tokens[-1]]) else 2) for m in people]
-        return people[ranks.index(min(ranks))] if people else None
+        ordered = sorted(range(len(people)), key=lambda i: ranks[i])  # stable: latest first
+        seen: set[str] = set()
+        out = []
+        for i in ordered:
+            if people[i].entity_id not in seen and len(out) < k:
+                seen.add(people[i].entity_id)
+                out.append(people[i])
+        return out
 
 
     def as_person(self, m: Mention, want: str) -> Mention:

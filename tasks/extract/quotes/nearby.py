@@ -1,5 +1,7 @@
 """Speakers found beyond the quote's own sentence: the sentence before or after it, the
-paragraph that introduces it, one reporting the same person's words, the sentence's subject."""
+paragraph that introduces it, one reporting the same person's words. (The sentence's
+subject, and the one who said something in the sentence before, were rules of their own
+until the ranker's nearby names made them redundant.)"""
 
 from __future__ import annotations
 
@@ -61,13 +63,14 @@ def _introduced(doc: Doc, starts: list[int], line: tuple[int, int], quoted: set[
     return verb.lemma_.lower(), subj
 
 
-def _next_sentence(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int],
-                   quoted: set[int]) -> tuple[str | None, Token | None]:
+def _next_sentence(doc: Doc, body: str, starts: list[int], part: _Part,
+                   line: tuple[int, int], quoted: set[int]) -> tuple[str | None, Token | None]:
     """'"...." That was how Baker put it.' and '"...." So said Baker.': a quote with nothing
     before it to say whose it is, ending its sentence, is given by the speech verb of the
     sentence after it in the paragraph, when that verb has a person for its subject."""
     i = bisect_left(starts, part.close_at)
-    if i >= len(doc) or doc.text[part.end - 1] not in _END_PUNCT and not doc[i].is_sent_start:
+    # (`body` is doc.text, which spaCy would rebuild on every call)
+    if i >= len(doc) or body[part.end - 1] not in _END_PUNCT and not doc[i].is_sent_start:
         return None, None
     tokens = []
     for tok in doc[i:i + _WINDOW]:
@@ -95,28 +98,3 @@ def _reported_before(doc: Doc, body: str, starts: list[int], line: tuple[int, in
         return None, None
     who = _clause_subject(root, quoted)
     return (root.lemma_.lower(), who) if personal(who) else (None, None)
-
-
-def _sentence_person(doc: Doc, starts: list[int], part: _Part, quoted: set[int]
-                     ) -> Token | None:
-    """'Trump defended eminent domain, calling it an "absolute necessity"' when the parse
-    finds no verb for the quote: the person named as the subject of its sentence."""
-    i = bisect_left(starts, part.open_at)
-    if i >= len(doc):
-        return None
-    sent = doc[i].sent
-    return next((t for t in sent if t.i < i and t.i not in quoted and t.dep_ in (
-        "nsubj", "ROOT") and (t.ent_type_ == "PERSON" and t.pos_ in ("PROPN", "NOUN")
-                              or t.lower_ in PRONOUNS)), None)
-
-
-def _said_before(doc: Doc, starts: list[int], part: _Part, line: tuple[int, int]
-                 ) -> Token | None:
-    """'Jahangir said she was angered. Doing so "appeared to be an attempt ..."': the one who
-    said something in the sentence before, in the same paragraph, when it quotes no one."""
-    sent = doc[min(bisect_left(starts, part.open_at), len(doc) - 1)].sent
-    if sent.start == 0 or (prev := doc[sent.start - 1].sent).start_char < line[0] or \
-            _MARK.search(prev.text):
-        return None
-    return next((subj for tok in prev if tok.pos_ == "VERB" and _says(tok)
-                 and personal(subj := subject(tok))), None)

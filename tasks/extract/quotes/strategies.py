@@ -1,6 +1,8 @@
-"""How a quote's speaker is chosen: STRATEGIES, an ordered list of named rules over one
-QuoteContext. The first rule that decides gives either a head token (resolved to a name and
-an entity by speakers.Speakers) or an earlier quote whose speaker this one shares."""
+"""Who may have said a quote: STRATEGIES, an ordered list of named rules over one
+QuoteContext. Each rule that decides proposes either a head token (resolved to a name and an
+entity by speakers.Speakers) or an earlier quote whose speaker this one shares; every
+proposal is a candidate of the ranker (candidates.py, ranker.py), and the first rule's is its
+strongest feature (without a model, the speaker)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,6 @@ from tasks.extract.quotes.nearby import (
     _next_sentence,
     _previous_sentence,
     _reported_before,
-    _said_before,
-    _sentence_person,
 )
 from tasks.extract.quotes.subjects import _by, _owner
 from tasks.extract.quotes.window import _reported_by
@@ -81,7 +81,7 @@ def introducing_paragraph(c: QuoteContext) -> Choice | None:
 
 def next_sentence(c: QuoteContext) -> Choice | None:
     """'"...." That was how Baker put it.': the speech verb of the sentence after it."""
-    return _choice(_next_sentence(c.doc, c.starts, c.part, c.line, c.quoted))
+    return _choice(_next_sentence(c.doc, c.body, c.starts, c.part, c.line, c.quoted))
 
 
 def reporting_paragraph(c: QuoteContext) -> Choice | None:
@@ -103,21 +103,7 @@ def same_voice(c: QuoteContext) -> Choice | None:
     return None
 
 
-def sentence_subject(c: QuoteContext) -> Choice | None:
-    """'Trump defended eminent domain, calling it an "absolute necessity"' when the parse
-    finds no verb for the quote: the person who is the subject of its sentence."""
-    who = _sentence_person(c.doc, c.starts, c.part, c.quoted)
-    return Choice(head=who) if who is not None else None
-
-
-def said_before(c: QuoteContext) -> Choice | None:
-    """'Jahangir said she was angered. Doing so "appeared to be ..."': the one who said
-    something in the sentence before, in the paragraph."""
-    who = _said_before(c.doc, c.starts, c.part, c.line)
-    return Choice(head=who) if who is not None else None
-
-
-# The order in which the rules are tried; the first that decides gives the speaker.
+# The order of the rules: the first that decides is the rules' own pick.
 STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
     own_attribution,
     earlier_in_paragraph,
@@ -126,18 +112,7 @@ STRATEGIES: list[Callable[[QuoteContext], Choice | None]] = [
     next_sentence,
     reporting_paragraph,
     same_voice,
-    sentence_subject,
-    said_before,
 ]
-
-
-def choose(c: QuoteContext) -> tuple[str, Choice] | None:
-    """(the deciding strategy's name, its choice), or None when no strategy finds a
-    speaker."""
-    for strategy in STRATEGIES:
-        if (choice := strategy(c)) is not None:
-            return strategy.__name__, choice
-    return None
 
 
 def _choice(found: tuple[str | None, Token | None]) -> Choice | None:
