@@ -24,10 +24,10 @@ from tasks.lake import Lake
 from tasks.state import State
 from tasks.state.store import BucketedTable
 
-SIGNATURES = BucketedTable("copies/signatures", "article_id", MINHASH_SCHEMA, buckets=64)
+SIGNATURES = BucketedTable("copies/signatures", "article_id", MINHASH_SCHEMA, buckets=16)
 BANDS_TABLE = BucketedTable("copies/bands", "band",
                             pa.schema([("band", pa.uint64()), ("article_id", pa.string())]),
-                            buckets=64)
+                            buckets=16)
 
 
 def desk_for(lake: Lake, rows: list[dict]) -> tuple[CopyDesk, dict[str, tuple[np.ndarray, int]]]:

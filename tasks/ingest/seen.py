@@ -28,7 +28,7 @@ from tasks.state import State
 from tasks.state.store import BucketedTable
 
 SEEN_TABLE = BucketedTable("seen", "content_sha256",
-                           pa.schema([("content_sha256", pa.string())]), buckets=64)
+                           pa.schema([("content_sha256", pa.string())]), buckets=16)
 FILES_TABLE = BucketedTable("input_files", "uri_hash",
                             pa.schema([("uri_hash", pa.string()), ("uri", pa.string()),
                                        ("size", pa.int64()), ("version", pa.string())]),

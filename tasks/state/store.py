@@ -37,7 +37,7 @@ class BucketedTable:
     name: str
     key: str
     schema: pa.Schema
-    buckets: int = 64
+    buckets: int = 16
 
     def bucket_of(self, keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """The bucket of each key: hex strings by their first two digits, integers modulo."""

@@ -171,7 +171,7 @@ def test_repair_moves_damage_aside_and_the_lake_reads_again(lake: Path) -> None:
     assert {m["path"] for m in moved} == {
         str(p.relative_to(lake)) for p in before} | {
         "ingest_log/junk.parquet", "quotes/ingest_date=2024-08-20/part-x.parquet",
-        "_state/copies/signatures/b=043/part-r1.parquet", "_runs/r1.json"}
+        "_state/copies/signatures/b=011/part-r1.parquet", "_runs/r1.json"}
     fixed = Lake(str(lake))
     assert fixed.read("articles").num_rows == 1  # r2's; r1's was cut and moved aside
     assert fixed.read("ingest_log") and fixed.read("mentions").num_rows == 1

@@ -81,7 +81,7 @@ def test_a_lookup_reads_only_the_buckets_its_articles_need(tmp_path: Path) -> No
             for path in table.files(lake, bucket):
                 Path(path).write_bytes(b"garbage: reading it would raise")
                 spoilt += 1
-    assert spoilt > 40
+    assert spoilt >= 10  # the signatures of 38 of the 40 articles, at least
     desk, _ = desk_for(lake, _rows([copy], "new"))
     assert desk.check(article_id(copy), copy, "new0").duplicate_of == article_id(bodies[7])
 
