@@ -93,5 +93,5 @@ def _rebuild(lake: Lake, tag: str) -> None:
     BANDS_TABLE.replace(lake, band_rows(minhash), tag)
 
 
-COPIES = State("copies", 1, _rebuild, {"copies/signatures": SIGNATURES.schema,
+COPIES = State("copies", 2, _rebuild, {"copies/signatures": SIGNATURES.schema,
                                        "copies/bands": BANDS_TABLE.schema})

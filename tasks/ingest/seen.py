@@ -114,5 +114,5 @@ def _rebuild_files(lake: Lake, tag: str) -> None:
     FILES_TABLE.replace(lake, FILES_TABLE.schema.empty_table(), tag)
 
 
-SEEN = State("seen", 1, _rebuild_seen, {"seen": SEEN_TABLE.schema})
-INPUT_FILES = State("input_files", 1, _rebuild_files, {"input_files": FILES_TABLE.schema})
+SEEN = State("seen", 2, _rebuild_seen, {"seen": SEEN_TABLE.schema})
+INPUT_FILES = State("input_files", 2, _rebuild_files, {"input_files": FILES_TABLE.schema})
