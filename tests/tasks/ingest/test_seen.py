@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from tasks.ingest import ingest_task, records_table
 from tasks.ingest.record import Record
@@ -97,3 +98,47 @@ def test_seen_hashes_are_rebuilt_from_the_ledger_without_retried_records(
     rebuild(lake, [SEEN], "t1")
     found = SEEN_TABLE.lookup(lake, ["a" * 64, "b" * 64, "c" * 64, "d" * 64])
     assert sorted(found["content_sha256"].to_pylist()) == ["a" * 64, "c" * 64]
+
+
+def test_a_publish_cut_short_logs_its_files_when_rolled_forward_not_before(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drop, lake = _drop(tmp_path), tmp_path / "lake"
+    out, rows = _ingest(drop, lake)
+    fs = Lake(str(lake)).fs  # fsspec's one local file system: Lake(...) shares it
+    real_mv, renamed = fs.mv, []
+
+    def power_cut(src: str, dst: str, **kw: object) -> None:
+        if "/_state/" in dst and "journal" not in dst and dst.endswith(".parquet"):
+            renamed.append(dst)
+            if len(renamed) == 2:  # the journal is written: the publish is committed
+                raise OSError("power cut")
+        real_mv(src, dst, **kw)
+
+    monkeypatch.setattr(fs, "mv", power_cut)
+    with pytest.raises(OSError, match="power cut"):
+        _publish_read(lake, out, rows)
+    monkeypatch.setattr(fs, "mv", real_mv)
+    assert Lake(str(lake)).recover() == ["r1"]
+    again, rows = _ingest(drop, lake)
+    assert (again.unchanged, rows) == (2, [])
+
+
+def test_a_publish_cut_before_its_journal_leaves_the_files_to_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    drop, lake = _drop(tmp_path), tmp_path / "lake"
+    out, rows = _ingest(drop, lake)
+    fs = Lake(str(lake)).fs
+    real_put = Lake._put_json
+
+    def dies(self: Lake, obj: object, path: str) -> None:
+        if "journal" in path:
+            raise OSError("killed before the journal")
+        real_put(self, obj, path)
+
+    monkeypatch.setattr(Lake, "_put_json", dies)
+    with pytest.raises(OSError, match="before the journal"):
+        _publish_read(lake, out, rows)
+    monkeypatch.undo()
+    assert Lake(str(lake)).recover() == [] and fs.exists(str(lake))
+    again, rows = _ingest(drop, lake)
+    assert (again.unchanged, len(rows)) == (0, 4)
