@@ -279,3 +279,38 @@ def compact(
                    "the next compaction sweeps what this one left)", err=True)
         raise typer.Exit(3) from None
     typer.echo("\n".join(["", "── wiredesk compaction summary ──", *summary.lines()]))
+
+
+@app.command("rebuild-state")
+def rebuild_state(
+    lake: Annotated[str, _option("lake")] = _DEFAULTS.lake,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="rebuild only this state (repeatable); default: every state")] = None,
+) -> None:
+    """Rebuild the lake's `_state/` (seen content hashes, the input file log, the
+    near-duplicate index, ...) from the published tables, holding the lake's lock. A run
+    does this itself for a state that is missing or written by an older version. Exit 0
+    rebuilt, 2 no lake, an unknown state, a damaged lake or one another run is writing."""
+    import datetime as dt
+
+    from tasks.lake import Lake, LakeError
+    from tasks.state import rebuild
+    from tasks.state.registry import STATES
+
+    unknown = set(only or ()) - {state.name for state in STATES}
+    try:
+        target = Lake(lake)
+        if not target.fs.exists(target.root):
+            raise LakeError(f"no lake at {lake!r}")
+        if unknown:
+            raise LakeError(f"unknown state {', '.join(sorted(unknown))}; states: "
+                            f"{', '.join(state.name for state in STATES)}")
+        tag = f"rebuild-state-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}"
+        with target.lock(tag):
+            target.recover()
+            took = rebuild(target, [s for s in STATES if not only or s.name in only], tag)
+    except LakeError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for name, seconds in took.items():
+        typer.echo(f"rebuilt {name} in {seconds:.1f} s")

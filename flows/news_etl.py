@@ -34,6 +34,8 @@ from tasks.publish import (
 )
 from tasks.report import published_rows, report, rows, story_changes, story_line, values
 from tasks.schemas import ARTICLE_TABLES
+from tasks.state import rebuild, stale
+from tasks.state.registry import STATES
 from tasks.validate import ValidationReport, docs_task, forget, validate_task
 
 # The suites ship inside the package, so an installed wiredesk validates like a checkout.
@@ -113,6 +115,9 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
     if rolled := lake.recover():
         logger.warning("finished publishing interrupted runs: %s", ", ".join(rolled))
     assert_healthy(lake)  # never publish on top of a damaged lake: LakeCorrupt, exit 2
+    if took := rebuild(lake, stale(lake, STATES), run_id):  # missing, or an older version
+        logger.warning("rebuilt state from the published tables: %s", ", ".join(
+            f"{name} {seconds:.1f} s" for name, seconds in took.items()))
     staging = lake.uri("_state", "staging", run_id)
     summary = RunSummary(run_id, params.input, lake.url, started.isoformat())
     if waited > 1:
@@ -120,12 +125,13 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
 
     clock = _Clock(summary.seconds)
     with clock("ingest"):
-        record_batches = ingest_task(params.input, params.lake, staging,
-                                     params.max_record_bytes, params.batch_size)
+        ingested = ingest_task(params.input, params.lake, staging,
+                               params.max_record_bytes, params.batch_size)
+    record_batches, summary.unchanged_files = ingested.batches, ingested.unchanged
     read = values(staging, record_batches, "status")  # None: new to the lake
-    logger.info("ingest: %d records read in %d batches: %d new, %d already seen, %d rejected",
-                read.total(), len(record_batches), read[None], read["already_seen"],
-                read["rejected"])
+    logger.info("ingest: %d records read in %d batches: %d new, %d already seen, %d rejected; "
+                "%d unchanged files skipped", read.total(), len(record_batches), read[None],
+                read["already_seen"], read["rejected"], ingested.unchanged)
     with clock("clean"):
         cleaned = [f.result() for f in clean_task.map(record_batches, staging, started)]
     ended = values(staging, [log for _, log in cleaned], "status") - read
@@ -134,6 +140,7 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
                 ended["failed"])
     with clock("dedup"):
         staged = dedup_task(cleaned, params.lake, staging, run_id, params.batch_size)
+    staged["input_files"] = ingested.files  # logged as read when the run publishes
     kept = values(staging, staged["ingest_log"], "status")
     logger.info("dedup: %d new articles (%d near copies of others), %d exact copies; %d "
                 "distinct texts to extract", kept["published"],

@@ -15,7 +15,12 @@ is deleted), with a `moved.json` saying why, finishes interrupted publishes, swe
 dead runs left, and lets a dead run's lock go. A missing snapshot is redrawn by the next
 run that publishes.
 
-`assert_healthy` is the cheap part a run calls before it publishes: footers and journals.
+`assert_healthy` is the part a run calls before it works: every journal, and the footers of
+the files written since the last healthy check (by modification time, from one listing of
+the lake; `_state/checked.json` marks the check). A file's footer is its last bytes, so a
+file cut or replaced after the check has a newer time and is read; what it no longer reads
+is the footers of untouched old files (damage that keeps a file's time, like bit rot
+inside it, is for `wiredesk check`; a run reading such a file stops with LakeCorrupt).
 """
 
 from __future__ import annotations
@@ -37,9 +42,12 @@ from tasks.schemas import ADDED_COLUMNS, TABLES
 
 # What moving a file aside costs, by the folder it was in (the repair says it).
 _LOSS = {"ingest_log": "its records are read again by the next run",
-         "_state/minhash": "its articles are no longer found as originals of near-copies",
+         "_state": "the next run rebuilds that state from the published tables",
          "articles": "its articles leave the table; ingest_log still lists them"}
 _READERS = 16  # footers read at once (an object store answers each in tens of ms)
+CHECKED = "_state/checked.json"  # written by a healthy assert_healthy: older files were read
+# Files this much older than the mark are read again too: a storage's times may be coarse.
+SLACK_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -74,15 +82,34 @@ def check(lake: Lake, deep: bool = False) -> list[Problem]:
 
 
 def assert_healthy(lake: Lake) -> None:
-    """Raise LakeCorrupt (one line: path, problem, repair) unless every published Parquet
-    footer reads with its declared schema and every journal parses. Reads footers only:
-    call it before publishing on top of a lake."""
-    problems = parquet_problems(lake) + journal_problems(lake, writing=True)
+    """Raise LakeCorrupt (one line: path, problem, repair) unless every journal parses and
+    every Parquet file written since the last healthy check reads with its declared schema
+    (footers only). Call it holding the lock, before a run works on the lake."""
+    since = _checked_at(lake)
+    problems = parquet_problems(lake, since=since) + journal_problems(lake, writing=True)
     if problems:
         first = problems[0]
         more = (f" ({len(problems) - 1} more: `wiredesk check --lake {lake.url}` lists them)"
                 if len(problems) > 1 else "")
         raise LakeCorrupt(f"{first.path} {first.problem}; {repair_hint(lake.url)}{more}")
+    if lake.fs.exists(lake.root):
+        lake.write_json({"checked_at": dt.datetime.now(dt.UTC).isoformat()},
+                        lake.path(CHECKED))
+
+
+def _checked_at(lake: Lake) -> float | None:
+    """The time of the last healthy check, on the storage's own clock (the mark's mtime)."""
+    try:
+        return _mtime(lake.fs.info(lake.path(CHECKED)))
+    except FileNotFoundError:
+        return None
+
+
+def _mtime(info: dict) -> float | None:
+    when = info.get("mtime", info.get("LastModified", info.get("last_modified")))
+    if isinstance(when, dt.datetime):
+        return when.timestamp()
+    return float(when) if when is not None else None
 
 
 def repair(lake: Lake, deep: bool = False) -> list[str]:
@@ -102,6 +129,7 @@ def repair(lake: Lake, deep: bool = False) -> list[str]:
             lake.fs.makedirs(posixpath.dirname(target), exist_ok=True)
             lake.fs.mv(lake.path(problem.relative), target)
             moved.append({"path": problem.relative, "problem": problem.problem})
+            _forget_state(lake, problem.relative)
             done.append(f"moved {problem.path} aside to "
                         f"{lake.uri(posixpath.relpath(target, lake.root))}: {problem.problem}")
         if moved:
@@ -111,11 +139,25 @@ def repair(lake: Lake, deep: bool = False) -> list[str]:
     return done
 
 
-def parquet_problems(lake: Lake, deep: bool = False) -> list[Problem]:
-    """Unreadable Parquet files and files whose schema is not their table's."""
-    expected = dict(TABLES) | {"_state/minhash": _minhash_schema()}
-    files = [(name, path) for name in TABLES for path in lake.files(name)]
-    files += [(_state_table(lake, path), path) for path in _state_files(lake)]
+def _forget_state(lake: Lake, relative: str) -> None:
+    """A state missing a file is stale: its version mark goes, so the next run rebuilds it."""
+    from tasks.state.registry import STATES
+
+    for state in STATES:
+        marker = state.marker(lake)
+        if relative.startswith(f"_state/{state.name}/") and lake.fs.exists(marker):
+            lake.fs.rm(marker)
+
+
+def parquet_problems(lake: Lake, deep: bool = False,
+                     since: float | None = None) -> list[Problem]:
+    """Unreadable Parquet files and files whose schema is not their table's; with `since`,
+    only among the files modified after it (less SLACK_SECONDS)."""
+    expected = dict(TABLES) | {f"_state/{folder}": schema
+                               for folder, schema in state_schemas().items()}
+    files = [(name, path) for name in TABLES for path in _listed(lake, lake.path(name), since)]
+    files += [(_state_table(lake, path, expected), path)
+              for path in _state_files(lake, since)]
     with ThreadPoolExecutor(min(_READERS, max(1, len(files)))) as pool:
         found = pool.map(lambda f: _parquet_problem(lake, f[1], expected.get(f[0]), deep, f[0]),
                          files)
@@ -163,7 +205,8 @@ def record_problems(lake: Lake) -> list[Problem]:
 
 def _parquet_problem(lake: Lake, path: str, schema: pa.Schema | None, deep: bool,
                      table: str) -> Problem | None:
-    repair = f"--repair moves it aside ({_LOSS.get(table, 'its rows leave the table')})"
+    loss = _LOSS.get(table.split("/")[0], "its rows leave the table")
+    repair = f"--repair moves it aside ({loss})"
     try:
         with lake.fs.open(path, "rb") as fh:
             parquet = pq.ParquetFile(fh)
@@ -198,22 +241,33 @@ def _schema_difference(found: pa.Schema, declared: pa.Schema,
     return "; ".join(parts)
 
 
-def _state_files(lake: Lake) -> list[str]:
+def _listed(lake: Lake, base: str, since: float | None) -> list[str]:
+    """Published Parquet files below `base` (no temporaries), those modified after `since`."""
+    if not lake.fs.exists(base):
+        return []
+    return sorted(path for path, info in lake.fs.find(base, detail=True).items()
+                  if path.endswith(".parquet") and not posixpath.basename(path).startswith(".")
+                  and (since is None or (_mtime(info) or since) >= since - SLACK_SECONDS))
+
+
+def _state_files(lake: Lake, since: float | None = None) -> list[str]:
     """`_state/`'s own Parquet tables (not a run's staging, nor temporaries)."""
     skip = ("staging", "lock", "journal")
-    return [p for p in _glob(lake, "_state/**/*.parquet")
-            if posixpath.relpath(p, lake.path("_state")).split("/")[0] not in skip
-            and not posixpath.basename(p).startswith(".")]
+    return [p for p in _listed(lake, lake.path("_state"), since)
+            if posixpath.relpath(p, lake.path("_state")).split("/")[0] not in skip]
 
 
-def _state_table(lake: Lake, path: str) -> str:
-    return "_state/" + posixpath.relpath(path, lake.path("_state")).split("/")[0]
+def _state_table(lake: Lake, path: str, expected: Collection[str]) -> str:
+    """The state folder a file belongs to: the registered one holding it, else its first."""
+    relative = posixpath.relpath(path, lake.root)
+    return next((name for name in expected if relative.startswith(name + "/")),
+                "/".join(relative.split("/")[:2]))
 
 
-def _minhash_schema() -> pa.Schema:
-    from tasks.dedup import MINHASH_SCHEMA  # the dedup stage owns its state's schema
+def state_schemas() -> dict[str, pa.Schema]:
+    from tasks.state.registry import schemas  # each stage owns its state's schema
 
-    return MINHASH_SCHEMA
+    return schemas()
 
 
 def _glob(lake: Lake, pattern: str) -> list[str]:

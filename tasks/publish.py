@@ -19,8 +19,11 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.dedup import MINHASH_SCHEMA
+from tasks.dedup.index import BANDS_TABLE, SIGNATURES, state_rows
+from tasks.ingest.seen import FILES_TABLE, SEEN_TABLE, files_done, new_hashes
 from tasks.lake import Lake
 from tasks.schemas import INGEST_STATUSES, SCHEMA_VERSION, TABLES
+from tasks.state.store import compact_written
 
 HELD = ("failed", "quarantined")  # statuses of records held back from a run
 SHOWN_HELD = 10  # held records named in the summary lines (all are in the run record)
@@ -34,6 +37,7 @@ class RunSummary:
     started_at: str
     outcome: str = "running"  # published | nothing new | blocked
     records: dict[str, int] = field(default_factory=dict)
+    unchanged_files: int = 0  # input files skipped unread: unchanged since a run read them
     near_duplicates: int = 0
     other_language: int = 0  # published without extraction: a language the model does not read
     held: list[dict] = field(default_factory=list)  # each failed or quarantined record
@@ -66,7 +70,9 @@ class RunSummary:
             f"records read {self.records_read}: published {r.get('published', 0)} "
             f"(near-duplicates {self.near_duplicates}), duplicates {r.get('duplicate', 0)}, "
             f"rejected {r.get('rejected', 0)}, already seen {r.get('already_seen', 0)}, "
-            f"failed {r.get('failed', 0)}, quarantined {r.get('quarantined', 0)}",
+            f"failed {r.get('failed', 0)}, quarantined {r.get('quarantined', 0)}"
+            + (f"; {self.unchanged_files} unchanged input files skipped"
+               if self.unchanged_files else ""),
         ]
         if self.other_language:
             lines.append(f"not extracted (language the model does not read): "
@@ -116,6 +122,8 @@ def share_task(lake_url: str, staging_url: str, ingest_log: list[str],
                max_share: float) -> str | None:
     """too_many_held for the run's staged ingest_log, against the lake's earlier runs."""
     log = read_staged(ingest_log, Lake(staging_url).fs, TABLES["ingest_log"])
+    if too_many_held(log, set(), max_share) is None:
+        return None  # earlier runs' holds can only lower the count: the ledger is not read
     return too_many_held(log, earlier_held(Lake(lake_url)), max_share)
 
 
@@ -177,7 +185,14 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
     summary.outcome = ("published" if tables["articles"].num_rows
                        else "nothing published" if summary.held else "nothing new")
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
-    state = {"minhash": read_staged(staged["minhash"], Lake(staging_url).fs, MINHASH_SCHEMA)}
-    summary.files = Lake(lake_url).publish(summary.run_id, summary.started_at[:10], tables,
-                                           state, summary.to_dict())
+    fs, lake, log = Lake(staging_url).fs, Lake(lake_url), tables["ingest_log"]
+    # What later runs need, bucketed, in the same journaled publish as the tables.
+    state = (state_rows(read_staged(staged["minhash"], fs, MINHASH_SCHEMA))
+             | SEEN_TABLE.split(new_hashes(log))
+             | FILES_TABLE.split(files_done(read_staged(staged.get("input_files", []), fs,
+                                                        FILES_TABLE.schema), log)))
+    summary.files = lake.publish(summary.run_id, summary.started_at[:10], tables, state,
+                                 summary.to_dict())
+    compact_written(lake, (SIGNATURES, BANDS_TABLE, SEEN_TABLE, FILES_TABLE), state,
+                    summary.run_id)
     return summary

@@ -159,7 +159,8 @@ def _headline(summary: RunSummary) -> str:
     if summary.outcome == "published":
         return f"**Published** {r.get('published', 0)} articles; {held}."
     if summary.outcome == "nothing new":
-        return (f"**Nothing new**: {r.get('already_seen', 0)} records already seen, "
+        return (f"**Nothing new**: {summary.unchanged_files} unchanged input files skipped, "
+                f"{r.get('already_seen', 0)} records already seen, "
                 f"{r.get('rejected', 0)} rejected.")
     return f"**{summary.outcome.capitalize()}**: no article published; {held}."
 

@@ -137,24 +137,16 @@ class Lake:
         """The one-line message for a corrupt file: where, what, and what to do."""
         return f"{self.uri(posixpath.relpath(path, self.root))} {problem}; {repair_hint(self.url)}"
 
-    def seen_hashes(self) -> set[str]:
-        """Content hashes of records earlier runs read (rejected, failed and quarantined ones
-        are retried: a fixed file, bug or expectation takes effect)."""
-        log = self.read("ingest_log", ["content_sha256", "status"])
-        if log is None:
-            return set()
-        return {h for h, s in zip(log["content_sha256"].to_pylist(), log["status"].to_pylist(),
-                                  strict=True) if s not in RETRIED}
-
     # ---- writing ---------------------------------------------------------------------------
 
-    def write_parquet(self, table: pa.Table, path: str) -> None:
-        """Write under a temporary name, then rename: readers see all of the file or nothing."""
+    def write_parquet(self, table: pa.Table, path: str, **options: object) -> None:
+        """Write under a temporary name, then rename: readers see all of the file or nothing.
+        `options` go to pyarrow's write_table (e.g. row_group_size)."""
         with self._writing(path):
             self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
             tmp = _temporary(path)
             with self._tidy(tmp):
-                pq.write_table(table, tmp, filesystem=self.fs, compression="zstd")
+                pq.write_table(table, tmp, filesystem=self.fs, compression="zstd", **options)
             self.fs.mv(tmp, path)
 
     def write_json(self, obj: object, path: str) -> None:

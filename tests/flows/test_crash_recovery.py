@@ -56,7 +56,7 @@ CRASH_POINTS: list[tuple[str, str, int]] = [
     ("publish: first rename", "articles/*/part-*.parquet", 1),
     ("publish: mid renames", "dates/*/part-*.parquet", 1),
     ("publish: ledger renamed", "ingest_log/*/part-*.parquet", 1),
-    ("publish: state renamed", "_state/minhash/part-*.parquet", 1),
+    ("publish: state renamed", "_state/seen/*/part-*.parquet", 1),
     ("publish: run record", "_runs/*.json", 1),
 ]
 

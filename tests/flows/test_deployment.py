@@ -139,7 +139,8 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
     assert {"what": "records published", "count": 5} in json.loads(counts)
     logs = [log["message"] for log in api(url, "/logs/filter", {
         "logs": {"flow_run_id": {"any_": [manual[0]["id"]]}}})]
-    for line in ("ingest: 5 records read in 1 batches: 5 new, 0 already seen, 0 rejected",
+    for line in ("ingest: 5 records read in 1 batches: 5 new, 0 already seen, 0 rejected; "
+                 "0 unchanged files skipped",
                  "clean: 5 read, 5 kept, 0 rejected, 0 failed",
                  "dedup: 5 new articles (0 near copies of others), 0 exact copies; 5 distinct "
                  "texts to extract",

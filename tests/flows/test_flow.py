@@ -84,8 +84,10 @@ def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
               if "ingest_log" not in p.parts}
     summary = _run(Path(__file__).resolve().parents[2] / "data" / "raw", lake)
     assert summary.outcome == "nothing new"
+    # The five files are unchanged since the first run read them: skipped, not read.
     assert summary.records == {"published": 0, "duplicate": 0, "rejected": 0,
-                               "already_seen": 5, "failed": 0, "quarantined": 0}
+                               "already_seen": 0, "failed": 0, "quarantined": 0}
+    assert summary.unchanged_files == 5
     # Nothing to extract, cluster or validate with Great Expectations: the ledger rows are
     # checked against their suite directly, and the data docs stay as the last run left them.
     assert "cluster" not in summary.seconds and summary.validation["docs_index"] is None
@@ -94,7 +96,32 @@ def test_second_run_publishes_nothing(seeded, tmp_path: Path) -> None:
     after = {p: p.read_bytes() for p in lake.rglob("*.parquet") if "ingest_log" not in p.parts}
     assert after == before  # no published row changed, no file added
     statuses = [r["status"] for r in _table(lake, "ingest_log")]
-    assert sorted(statuses) == ["already_seen"] * 5 + ["published"] * 5
+    assert sorted(statuses) == ["published"] * 5  # no row a record for skipped files
+
+
+def test_a_changed_file_is_read_again(seeded, tmp_path: Path) -> None:
+    """A file whose modification time (or size) changed is read again; a record in it whose
+    bytes were read before is `already_seen`, the new one in it is published."""
+    lake = tmp_path / "lake"
+    shutil.copytree(seeded[0], lake)
+    drop = tmp_path / "drop"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "data" / "raw", drop)
+    touched, *_ = sorted(drop.iterdir())
+    os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 60))
+    (drop / "new.jsonl").write_text(json.dumps({"text": "A new article about the harbour "
+                                                "reopening, told in enough words to keep."})
+                                    + "\n")
+    first = _run(drop, lake)
+    assert (first.unchanged_files, first.records["already_seen"]) == (0, 5)  # another folder
+    second = _run(drop, lake)
+    assert (second.unchanged_files, second.records_read) == (6, 0)
+    os.utime(touched, (touched.stat().st_atime, touched.stat().st_mtime + 60))
+    with (drop / "new.jsonl").open("a") as fh:  # one more line: another size
+        fh.write(json.dumps({"text": "Another new article, about the ferry timetable "
+                                    "changing next week on every route."}) + "\n")
+    third = _run(drop, lake)
+    assert third.unchanged_files == 4
+    assert (third.records["already_seen"], third.records["published"]) == (2, 1)
 
 
 def test_copies_across_runs(seeded, tmp_path: Path, seeds: Path) -> None:

@@ -128,7 +128,9 @@ def test_each_bad_article_is_held_back_alone_and_retried(tmp_path: Path, seeds: 
     # The next run reads the held-back records again; failing again, they block nothing,
     # even allowed no share at all: they are known bad articles, not a new fault.
     second = _run(drop, lake, max_held_share=0.0)
-    assert (second.outcome, second.records["already_seen"]) == ("nothing published", 8)
+    # Only their files are read again: the others' records were all accounted for.
+    assert (second.outcome, second.records["already_seen"]) == ("nothing published", 0)
+    assert second.unchanged_files == 6  # the five seeds and dates.jsonl
     assert (second.records["failed"], second.records["quarantined"]) == (3, 1)
 
     # Once the bugs are fixed, they publish.
@@ -148,8 +150,12 @@ def test_a_systemic_share_of_failures_blocks_the_publish(tmp_path: Path, seeds: 
     assert not list(lake.glob("articles/**/*.parquet"))
     [held] = (lake / "_quarantine").iterdir()  # everything, the quarantined article too
     assert pq.read_table(held / "articles.parquet").num_rows == 9
-    with pytest.raises(ValidationBlocked):
+    # A blocked run adds nothing to the state: its files are not logged as read.
+    assert not list(lake.glob("_state/*/b=*/part-*.parquet"))
+    with pytest.raises(ValidationBlocked) as again:
         _run(drop, lake)
+    assert again.value.summary.unchanged_files == 0
+    assert again.value.summary.records_read == 12
 
 
 def test_a_fault_of_the_whole_run_is_exit_3_and_publishes_nothing(

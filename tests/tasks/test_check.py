@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -41,11 +42,13 @@ def _value(type_: pa.DataType) -> object:
 
 
 def _publish(lake: Lake, run_id: str) -> None:
-    from tasks.dedup import MINHASH_SCHEMA
+    from tasks.dedup import MINHASH_SCHEMA, NUM_PERM
+    from tasks.dedup.index import state_rows
 
     tables = {name: conform(name, [_row(TABLES[name])], run_id=run_id)
               for name in [*PARTITIONED, *SNAPSHOTS]}
-    state = {"minhash": pa.Table.from_pylist([_row(MINHASH_SCHEMA)], MINHASH_SCHEMA)}
+    minhash = {**_row(MINHASH_SCHEMA), "article_id": "ab" * 8, "signature": [1] * NUM_PERM}
+    state = state_rows(pa.Table.from_pylist([minhash], MINHASH_SCHEMA))
     lake.publish(run_id, DAY, tables, state, {"run_id": run_id})
 
 
@@ -115,9 +118,9 @@ DAMAGES: dict[str, tuple[Callable[[Path], None], str, str, str]] = {
                                            "part-x.parquet"), "quotes/ingest_date=2024-08-20/"
                      "part-x.parquet", "has not the declared schema of quotes (missing quote_id",
                      "--repair moves it aside"),
-    "cut minhash": (lambda r: _cut(next((r / "_state" / "minhash").glob("*.parquet"))),
-                    "_state/minhash/part-r1.parquet", "cannot be read as Parquet",
-                    "no longer found as originals of near-copies"),
+    "cut signatures": (lambda r: _cut(next((r / "_state/copies/signatures").glob("*/*.parquet"))),
+                       "_state/copies/signatures/b=", "cannot be read as Parquet",
+                       "the next run rebuilds that state from the published tables"),
     "garbage journal": (lambda r: _garbage(r / "_state" / "journal" / "r7.json"),
                         "_state/journal/r7.json", "is not a readable publish journal",
                         "the publish it describes is dropped"),
@@ -175,10 +178,10 @@ def test_repair_moves_damage_aside_and_the_lake_reads_again(lake: Path) -> None:
     assert {m["path"] for m in moved} == {
         str(p.relative_to(lake)) for p in before} | {
         "ingest_log/junk.parquet", "quotes/ingest_date=2024-08-20/part-x.parquet",
-        "_state/minhash/part-r1.parquet", "_runs/r1.json"}
+        "_state/copies/signatures/b=011/part-r1.parquet", "_runs/r1.json"}
     fixed = Lake(str(lake))
     assert fixed.read("articles").num_rows == 1  # r2's; r1's was cut and moved aside
-    assert fixed.seen_hashes() and fixed.read("mentions").num_rows == 1
+    assert fixed.read("ingest_log") and fixed.read("mentions").num_rows == 1
     assert not list(lake.rglob("*.tmp")) and not list(lake.glob("_state/journal/*"))
     lock = json.loads(max((lake / "_state" / "lock").glob("*.json")).read_text())
     assert lock["run_id"].startswith("check-repair-") and lock["released"]
@@ -307,3 +310,35 @@ def test_a_file_from_before_a_column_was_added_is_healthy_and_reads_it_null(lake
     # a file that lacks a column not added later is still damaged
     pq.write_table(old.drop_columns(["title"]), path)
     assert "missing title" in check(Lake(str(lake)))[0].problem
+
+
+def _age(root: Path, seconds: float) -> None:
+    for path in root.rglob("*"):
+        stamp = path.stat()
+        os.utime(path, (stamp.st_atime - seconds, stamp.st_mtime - seconds))
+
+
+def test_a_run_checks_only_what_was_written_since_the_last_check(
+        lake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tasks.check as check_module
+
+    _age(lake, 600)  # r1 was published ten minutes ago
+    assert_healthy(Lake(str(lake)))  # no mark yet: every footer, then the mark
+    opened: list[str] = []
+    real = check_module._parquet_problem
+    monkeypatch.setattr(check_module, "_parquet_problem",
+                        lambda lk, path, *rest: opened.append(path) or real(lk, path, *rest))
+    assert_healthy(Lake(str(lake)))
+    assert opened == []  # nothing written since
+    _publish(Lake(str(lake)), "r2")
+    assert_healthy(Lake(str(lake)))
+    written = json.loads((lake / "_runs" / "r2.json").read_text())["files"]
+    assert sorted(opened) == sorted(written)  # r2's files (and the snapshots it replaced)
+    cut = _part(lake, "mentions")
+    _cut(cut)  # a file cut: its time is new, so it is read
+    with pytest.raises(LakeCorrupt, match="mentions"):
+        assert_healthy(Lake(str(lake)))
+    cut.unlink()
+    _garbage(lake / "_state" / "journal" / "r9.json")  # journals: every one, every time
+    with pytest.raises(LakeCorrupt, match="r9.json"):
+        assert_healthy(Lake(str(lake)))

@@ -54,7 +54,8 @@ def test_nothing_new_and_blocked_runs_say_so() -> None:
     idle = markdown(_summary("nothing new", validation={
         "message": "validation passed: 10 expectations run", "docs_index": None,
         "outcomes": []}))
-    assert "**Nothing new**: 3 records already seen, 1 rejected." in idle
+    assert ("**Nothing new**: 0 unchanged input files skipped, 3 records already seen, "
+            "1 rejected.") in idle
     assert "## Stories this run created or grew\n\nNone." in idle
     assert "Data docs: not rebuilt by this run" in idle and "`/lake/_docs/index.html`" in idle
     blocked = markdown(_summary("blocked", validation={

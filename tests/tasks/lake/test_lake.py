@@ -60,12 +60,6 @@ def test_missing_snapshots_only_count_when_the_lake_has_articles(tmp_path: Path)
     assert lake.missing_snapshots() == ["story_members", "story_facts", "story_quotes"]
 
 
-def test_seen_hashes_skip_rejected(tmp_path: Path) -> None:
-    lake = Lake(str(tmp_path))
-    _publish(lake)
-    assert lake.seen_hashes() == {"h1"}
-
-
 def test_interrupted_publish_is_rolled_forward(tmp_path: Path) -> None:
     lake = Lake(str(tmp_path))
     real_mv = lake.fs.mv
@@ -291,7 +285,7 @@ def test_an_unreadable_file_is_lake_corrupt_naming_it_and_the_repair(tmp_path: P
     part = next(tmp_path.glob("ingest_log/*/*.parquet"))
     part.write_bytes(part.read_bytes()[:-100])  # a copy cut short
     with pytest.raises(LakeCorrupt) as cut:
-        lake.seen_hashes()
+        lake.read("ingest_log", ["content_sha256", "status"])
     message = str(cut.value)
     assert message.startswith(f"{part} cannot be read as Parquet (no Parquet footer")
     assert f"run `wiredesk check --repair --lake {tmp_path}` to move it aside" in message

@@ -228,7 +228,7 @@ def test_templated_text_is_decided_in_bounded_time(crowded) -> None:
 
 def test_templated_text_confirms_a_bounded_number_of_candidates(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import tasks.dedup as dedup
+    import tasks.dedup.desk as dedup
 
     confirmed: list[int] = []
     real = dedup.similarities
@@ -250,7 +250,7 @@ def test_a_copy_is_found_among_crowded_buckets(crowded,
     """A new story in a template that fills every bucket is left out of the full ones, and
     still found through its other bands; among many candidates, it shares the most bands
     with its copy, so it is confirmed first."""
-    import tasks.dedup as dedup
+    import tasks.dedup.desk as dedup
 
     desk = crowded[0]
     story = TEMPLATES[1].format(company="Quillfeather Holdings", pct="23.4", price="512.07",

@@ -1,55 +1,21 @@
-"""Dedup: exact copies collapse, near-copies are marked, against this run and the whole lake.
+"""The copy desk: each new article checked against what the lake and the run published.
 
-Exact copies share an article_id (the hash of the normalized body): the second one is a
-`duplicate` in ingest_log and gets no row. Near-copies are found by MinHash LSH over word
-3-gram shingles taken inside paragraphs (signatures by rensa, our own banding), and confirmed
-by the estimated containment of the smaller text in the larger: a copy cut short, wrapped in
-page furniture, lightly edited, reordered, or glued to another article is still a copy. The
-earlier article is canonical; the copy is published with `duplicate_of` set and is not sent
-to extraction. Signatures persist in the lake's `_state/minhash/`.
-
-Settings (tuned on evaluation/copies.py, allsides perturbations; see its report):
-- 3-word shingles: 5% of words edited still leaves ~85% of 3-grams intact (~75% of 5-grams),
-  while other outlets' stories on the same event share well under 70% of them.
-- shingles never cross a paragraph break, so reordered paragraphs keep their shingle set.
-- words are NFKC-casefolded runs of letters and digits: quote, dash and punctuation styles
-  do not matter.
-- MIN_CONTAINMENT 0.75 sits between copies (>= 0.82 exact for 5% edits) and the most similar
-  non-copies found in allsides (0.66); 42 bands of 3 rows make any pair with Jaccard >= 0.45
-  (a concatenation of two equal halves: 0.5) a candidate with probability >= 0.98.
-Work per article is bounded by BUCKET_CAP and MAX_CANDIDATES (see CopyDesk): templated text,
-where every article shares buckets with every other, stays linear.
-Stored signatures depend on these settings, blake2b word hashes and rensa's MinHash algorithm
-(RMinHash.ALGORITHM_VERSION): change any of them and old state must be re-signed.
+Near-copies are confirmed by the estimated containment of the smaller text in the larger
+(see the package's settings); work per article is bounded by BUCKET_CAP and MAX_CANDIDATES.
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import re
-import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
-import rensa
-from prefect import get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 
-from tasks.clean import LOG_SCHEMA
-from tasks.lake import Lake, LakeError
-from tasks.schemas import conform, empty
+from tasks.dedup.signatures import NUM_PERM, band_keys, signature_of
+from tasks.lake import LakeError
 
-SEED = 1
-SHINGLE_WORDS = 3
-BANDS, ROWS = 42, 3
-# 126, not the 128 of the first scheme (5-gram strings): a stored signature of another length
-# was made by an older scheme and is recomputed from the article body (see dedup_task).
-NUM_PERM = BANDS * ROWS
 MIN_CONTAINMENT = 0.75
 MIN_SHINGLES_FOR_CONTAINMENT = 20  # a few shared sentences do not make a short text a copy
 # Bounded work on any input (see CopyDesk): an LSH bucket stops growing at BUCKET_CAP
@@ -61,8 +27,6 @@ MINHASH_SCHEMA = pa.schema([("article_id", pa.string()),
                             ("signature", pa.list_(pa.uint32())),
                             ("shingles", pa.int32()),
                             ("canonical_id", pa.string())])
-
-_WORD = re.compile(r"\w+|\n\n")  # words, and paragraph breaks as tokens of their own
 
 
 @dataclass
@@ -131,7 +95,7 @@ class CopyDesk:
                     signatures.reshape(-1, NUM_PERM), minhash["article_id"].to_pylist(),
                     minhash["shingles"].to_pylist(), minhash["canonical_id"].to_pylist(),
                     strict=True):
-                keys = _band_keys(signature)
+                keys = band_keys(signature)
                 desk._remember(aid, signature, shingles, canonical, keys, desk._buckets(keys))
         return desk
 
@@ -144,7 +108,7 @@ class CopyDesk:
             return Verdict("duplicate", article_id, reason=f"exact copy of text read from {first}")
         self.known_ids[article_id] = source_uri
         signature, shingles = signed or signature_of(body)
-        keys = _band_keys(signature)
+        keys = band_keys(signature)
         buckets = self._buckets(keys)
         best = self._nearest(signature, shingles, buckets)
         canonical = best[0] if best else article_id
@@ -246,15 +210,6 @@ def _grown(array: np.ndarray, rows: int) -> np.ndarray:
     return out
 
 
-def _band_keys(signature: np.ndarray) -> list[int]:
-    """One 64-bit key a band: its number and ROWS values combined (a rare clash only adds a
-    candidate, which the similarity check then rejects)."""
-    rows = signature[:BANDS * ROWS].reshape(BANDS, ROWS).astype(np.uint64)
-    key = np.arange(BANDS, dtype=np.uint64)
-    for i in range(ROWS):
-        key = key * np.uint64(0x9E3779B97F4A7C15) + rows[:, i]
-    return key.tolist()
-
 
 def _state_table(rows: list[dict]) -> pa.Table:
     """State rows to MINHASH_SCHEMA, the signatures passed to Arrow as one numpy block."""
@@ -294,154 +249,3 @@ def similarities(signature: np.ndarray, size: int, others: np.ndarray,
                          & (smaller >= MIN_SHINGLES_FOR_CONTAINMENT))
     return np.where(copy, containment, np.nan), by_jaccard
 
-
-def _words(body: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", body).casefold())
-
-
-def shingles_of(body: str) -> set[str]:
-    """The shingles as text (for reading and tests; signatures hash the same 3-grams)."""
-    out, para = set(), []
-    for word in [*_words(body), "\n\n"]:
-        if word != "\n\n":
-            para.append(word)
-            continue
-        out |= {" ".join(para[i:i + SHINGLE_WORDS])
-                for i in range(len(para) - SHINGLE_WORDS + 1)}
-        para = []
-    return out or {" ".join(w for w in _words(body) if w != "\n\n")}
-
-
-def signature_of(body: str) -> tuple[np.ndarray, int]:
-    signatures, sizes = signatures_of([body])
-    return signatures[0], int(sizes[0])
-
-
-def signatures_of(bodies: list[str], chunk: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures (n x NUM_PERM, uint32) and distinct shingle counts of many bodies,
-    `chunk` at a time to bound memory."""
-    parts = [_signatures(bodies[i:i + chunk]) for i in range(0, len(bodies), chunk)]
-    if not parts:
-        return np.empty((0, NUM_PERM), dtype=np.uint32), np.empty(0, dtype=np.int64)
-    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def _signatures(bodies: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """One batch. Python only splits words and hashes each distinct word once; the 3-grams,
-    their count and the MinHash itself are vectorised (numpy, rensa's flat-hash batch)."""
-    docs = [_words(body) for body in bodies]
-    vocab: defaultdict[str, int] = defaultdict()
-    vocab.default_factory = vocab.__len__  # a new word gets the next id, all in C
-    vocab["\n\n"]  # id 0: the paragraph break
-    flat = np.fromiter(itertools.chain.from_iterable(map(vocab.__getitem__, words)
-                                                     for words in docs),
-                       np.int64, sum(map(len, docs)))
-    word_hash = np.array([_hash64(w) for w in vocab], dtype=np.uint64)
-    doc = np.repeat(np.arange(len(docs)), [len(words) for words in docs])
-    k = SHINGLE_WORDS
-    n_grams = max(len(flat) - k + 1, 0)
-    # A 3-gram is valid when its words are in one document and one paragraph (no break token).
-    valid = doc[:n_grams] == doc[k - 1:k - 1 + n_grams]
-    gram = np.zeros(n_grams, dtype=np.uint64)
-    for i in range(k):
-        ids = flat[i:i + n_grams]
-        valid &= ids != 0
-        gram = gram * np.uint64(0x100000001B3) + word_hash[ids]  # order-sensitive combination
-    gram, gram_doc = _mix(gram[valid]), doc[:n_grams][valid]
-    # A text with no 3-gram at all (only very short paragraphs) is one shingle: its words.
-    if (empty := np.setdiff1d(np.arange(len(docs)), gram_doc)).size:
-        extra = np.array([_hash64(" ".join(docs[d])) for d in empty], dtype=np.uint64)
-        order = np.argsort(np.concatenate([gram_doc, empty]), kind="stable")
-        gram = np.concatenate([gram, extra])[order]
-        gram_doc = np.concatenate([gram_doc, empty])[order]
-    # Distinct 3-grams a document: sort (document, top 44 bits of the hash) keys; a clash
-    # inside one text is a ~1e-8 event. MinHash itself ignores repeats, so it gets them all.
-    key = (gram_doc.astype(np.uint64) << np.uint64(44)) | (gram >> np.uint64(20))
-    key.sort()
-    first = np.ones(len(key), dtype=bool)
-    first[1:] = key[1:] != key[:-1]
-    sizes = np.bincount((key[first] >> np.uint64(44)).astype(np.int64), minlength=len(docs))
-    offsets = np.concatenate([[0], np.cumsum(np.bincount(gram_doc, minlength=len(docs)))])
-    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-        gram, offsets.astype(np.uint64), NUM_PERM, SEED)
-    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(docs), NUM_PERM), sizes
-
-
-def _hash64(text: str) -> int:
-    # blake2b, not hash(): signatures persist in the lake, so they must not vary by process.
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser, so that 3-grams sharing words get unrelated hashes."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
-def dedup_batches(batches: list[pa.Table], desk: CopyDesk,
-                  chunk: int = 1000) -> tuple[pa.Table, list[dict]]:
-    """Cleaned article batches (in input order) to (articles to publish, their ledger rows).
-    Signatures are computed in batches of `chunk`, then each article decided in order; an
-    exact copy (its article_id already known) is never signed."""
-    rows = [row for batch in batches for row in batch.to_pylist()]
-    articles, log = [], []
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        fresh: dict[str, str] = {}
-        for row in part:
-            if row["article_id"] not in desk.known_ids:
-                fresh.setdefault(row["article_id"], row["body"])
-        signatures, sizes = signatures_of(list(fresh.values()))
-        signed = {aid: (sig, int(size))
-                  for aid, sig, size in zip(fresh, signatures, sizes, strict=True)}
-        for row in part:
-            verdict = desk.check(row["article_id"], row["body"], row["source_uri"],
-                                 signed.get(row["article_id"]))
-            log.append({"source_uri": row["source_uri"], "source_id": row["source_id"],
-                        "content_sha256": row["content_sha256"], "bytes": row["bytes"],
-                        "status": verdict.status,
-                        "reason": "; ".join(r for r in (verdict.reason, row.get("note")) if r)
-                        or None,
-                        "article_id": verdict.article_id})
-            if verdict.status == "published":
-                articles.append({**row, "duplicate_of": verdict.duplicate_of,
-                                 "duplicate_similarity": verdict.similarity})
-    return pa.Table.from_pylist(articles), log
-
-
-@task(name="dedup", cache_policy=NO_CACHE)
-def dedup_task(cleaned: list[tuple[str, str]], lake_url: str, staging_url: str, run_id: str,
-               batch_size: int) -> dict[str, list[str]]:
-    """Decide every cleaned article against the lake and the run, in one pass (order matters:
-    the earlier copy is canonical). Stages the run's articles, ingest_log and minhash state,
-    and the canonical articles in batches for extraction."""
-    lake, staging = Lake(lake_url), Lake(staging_url)
-    desk = CopyDesk.from_lake(lake.read("articles", ["article_id"]),
-                              lake.read("_state/minhash"))
-    read = [pq.read_table(p, filesystem=staging.fs) for pair in cleaned for p in pair]
-    articles, log = dedup_batches(read[0::2], desk)
-    if desk.saturated or desk.unconfirmed:
-        get_run_logger().warning(
-            "dedup: crowded LSH buckets (templated text?): %d band entries left out of full "
-            "buckets, %d candidates not confirmed; some near copies may be missed",
-            desk.saturated, desk.unconfirmed)
-    log_rows = pa.concat_tables([*read[1::2], pa.Table.from_pylist(log, schema=LOG_SCHEMA)])
-    staged = {"articles": conform("articles", articles, run_id=run_id) if articles.num_rows
-              else empty("articles"),
-              "ingest_log": conform("ingest_log", log_rows, run_id=run_id),
-              "minhash": desk.state_table()}
-    paths: dict[str, list[str]] = {}
-    for name, table in staged.items():  # an empty table stages no file
-        paths[name] = [staging.path(f"{name}.parquet")] if table.num_rows else []
-        for path in paths[name]:
-            staging.write_parquet(table, path)
-    canonical = staged["articles"].filter(pc.is_null(staged["articles"]["duplicate_of"]))
-    canonical = canonical.select(["article_id", "body", "published_date", "title", "language"])
-    paths["canonical"] = []
-    for i in range(0, canonical.num_rows, batch_size):
-        paths["canonical"].append(staging.path(f"canonical-{i // batch_size:05d}.parquet"))
-        staging.write_parquet(canonical.slice(i, batch_size), paths["canonical"][-1])
-    return paths
