@@ -32,11 +32,18 @@ _VALUES = {pa.string(): "x", pa.int32(): 1, pa.int64(): 1, pa.float64(): 0.5,
            dt.datetime(2024, 8, 20, tzinfo=dt.UTC), pa.list_(pa.string()): ["x"]}
 
 
+def _value(type_: pa.DataType) -> object:
+    """A value of the type; a list of structs (the story desk's figures) holds one."""
+    if pa.types.is_list(type_) and pa.types.is_struct(type_.value_type):
+        return [{f.name: _value(f.type) for f in type_.value_type}]
+    return _VALUES[type_]
+
+
 def _rows(table: str, run: int, n: int) -> pa.Table:
     """n rows of a table for run `run`; every string distinct, ids unique across runs."""
     rows = []
     for i in range(n):
-        row = {f.name: _VALUES[f.type] for f in TABLES[table]}
+        row = {f.name: _value(f.type) for f in TABLES[table]}
         row |= {f.name: f"{f.name}-{run}-{i}" for f in TABLES[table] if f.type == pa.string()}
         row |= {"article_id": hashlib.sha256(f"{run}-{i}".encode()).hexdigest()[:16]}
         if table == "ingest_log":
