@@ -37,8 +37,12 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
     prefect("work-pool", "create", "wiredesk", "--type", "process")
     prefect("--no-prompt", "deploy", "--all")
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
-    assert set(deployments) == {"scheduled", "manual"}
+    assert set(deployments) == {"scheduled", "manual", "cluster"}
     assert deployments["scheduled"]["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
+    # The cluster variant: its parameters name a Dask scheduler; off until one exists.
+    cluster = deployments["cluster"]
+    assert RunParameters(**cluster["parameters"]["params"]).dask_address.startswith("tcp://")
+    assert cluster["schedules"][0]["active"] is False
     # The run form: every field shown and filled with its default, unknown keys refused.
     form = deployments["manual"]["parameter_openapi_schema"]
     fields = form["definitions"]["RunParameters"]
