@@ -116,6 +116,18 @@ def test_an_article_that_kills_or_outlasts_its_process_fails_alone_on_a_worker(
                        "B", "timeout after 0.5 s", "C"]
 
 
+def test_a_worker_that_may_not_fork_says_how_to_start_it() -> None:
+    from distributed import Client, LocalCluster
+
+    from tasks.extract.workers import DaemonWorker
+
+    # LocalCluster's workers run under a nanny as daemonic processes, Dask's default.
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as local, \
+            Client(local) as client, \
+            pytest.raises(DaemonWorker, match="DASK_DISTRIBUTED__WORKER__DAEMON=False"):
+        client.submit(_faulty_chunks, pure=False).result(timeout=120)
+
+
 def _faulty_chunks() -> list[str]:
     """On a worker: chunks in forked processes, one item killing its process, one running
     past its time limit (the alarm works in the fork, though the task runs in a thread)."""
