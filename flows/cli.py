@@ -40,6 +40,7 @@ def run(
     max_held_share: Annotated[float, _option("max_held_share", min=0.0, max=1.0)
                               ] = _DEFAULTS.max_held_share,
     lock_wait: Annotated[float, _option("lock_wait", min=0.0)] = _DEFAULTS.lock_wait,
+    dask_address: Annotated[str, _option("dask_address")] = _DEFAULTS.dask_address,
 ) -> None:
     """Run the news-etl flow once: exit 0 published (or nothing new), 1 the publish was
     blocked (a table-level expectation failed, or too many articles were held back), 2 bad
@@ -54,7 +55,7 @@ def run(
     params = RunParameters(input=input, lake=lake, batch_size=batch_size,
                            max_record_bytes=max_record_bytes, model=model, processes=processes,
                            article_timeout=article_timeout, max_held_share=max_held_share,
-                           lock_wait=lock_wait)
+                           lock_wait=lock_wait, dask_address=dask_address)
     try:  # fail fast, before Prefect starts, on what the user can fix
         check_paths(params.input, params.lake)
         list_inputs(params.input)

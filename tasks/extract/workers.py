@@ -12,7 +12,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -115,8 +119,29 @@ def _alone(work: Work, item: Any, initializer: Callable[..., None], initargs: tu
         _kill(pool)
 
 
+def cores() -> int:
+    """Cores a batch may use: the machine's, shared among the tasks that a Dask worker runs
+    at once (its threads) when the batch runs on one."""
+    threads = 1
+    if "distributed" in sys.modules:  # imported by Dask workers (and a flow that uses them)
+        from distributed import get_worker
+
+        with contextlib.suppress(ValueError):  # not in a worker
+            threads = get_worker().state.nthreads
+    return max(1, (os.cpu_count() or 1) // threads)
+
+
+class DaemonWorker(RuntimeError):
+    """Extraction met a process that may not fork: a Dask worker under a nanny by default."""
+
+
 def _pool(processes: int, initializer: Callable[..., None], initargs: tuple
           ) -> ProcessPoolExecutor:
+    if multiprocessing.current_process().daemon:
+        raise DaemonWorker(
+            "extraction forks a process per chunk of articles (so one article cannot take "
+            "the batch down), which a daemonic process may not: start the Dask workers with "
+            "DASK_DISTRIBUTED__WORKER__DAEMON=False in their environment (or --no-nanny)")
     # fork: the workers inherit the loaded model and the lake's aliases; nothing is sent.
     return ProcessPoolExecutor(processes, get_context("fork"), initializer=initializer,
                                initargs=initargs)

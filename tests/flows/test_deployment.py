@@ -40,9 +40,13 @@ def test_manual_deployment_runs_through_a_worker(server, tmp_path: Path) -> None
             "flows/work_pool.json")
     prefect("--no-prompt", "deploy", "--all")
     deployments = {d["name"]: d for d in api(url, "/deployments/filter", {})}
-    assert {"scheduled", "manual", "maintenance"} <= set(deployments)
+    assert set(deployments) == {"scheduled", "manual", "cluster", "maintenance"}
     assert deployments["scheduled"]["schedules"][0]["schedule"]["cron"] == "0 6 * * *"
     assert deployments["maintenance"]["schedules"][0]["schedule"]["cron"] == "0 3 * * 0"
+    # The cluster variant: its parameters name a Dask scheduler; off until one exists.
+    cluster = deployments["cluster"]
+    assert RunParameters(**cluster["parameters"]["params"]).dask_address.startswith("tcp://")
+    assert cluster["schedules"][0]["active"] is False
     # The run form: every field shown and filled with its default, unknown keys refused.
     form = deployments["manual"]["parameter_openapi_schema"]
     fields = form["definitions"]["RunParameters"]
