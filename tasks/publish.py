@@ -19,7 +19,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.dedup import MINHASH_SCHEMA
-from tasks.lake import Lake
+from tasks.lake import Lake, store
 from tasks.schemas import INGEST_STATUSES, SCHEMA_VERSION, TABLES
 
 HELD = ("failed", "quarantined")  # statuses of records held back from a run
@@ -124,7 +124,11 @@ def staged_schema(name: str) -> pa.Schema:
 
 
 def read_staged(paths: list[str], fs: AbstractFileSystem, schema: pa.Schema) -> pa.Table:
-    parts = [pq.read_table(p, filesystem=fs) for p in paths]
+    if store.in_place(fs) and len(paths) > 1:  # an object store: all GETs at once, not a
+        blobs = fs.cat(list(paths))  # few ranged requests per file one after another
+        parts = [pq.read_table(pa.BufferReader(blobs[fs._strip_protocol(p)])) for p in paths]
+    else:
+        parts = [pq.read_table(p, filesystem=fs) for p in paths]
     return pa.concat_tables(parts).cast(schema) if parts else schema.empty_table()
 
 
