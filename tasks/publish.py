@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.dedup import MINHASH_SCHEMA
 from tasks.dedup.index import BANDS_TABLE, SIGNATURES, state_rows
 from tasks.ingest.seen import FILES_TABLE, SEEN_TABLE, files_done, new_hashes
-from tasks.lake import Lake
+from tasks.lake import Lake, store
 from tasks.schemas import INGEST_STATUSES, SCHEMA_VERSION, TABLES
 from tasks.state.store import compact_written
 
@@ -132,7 +132,11 @@ def staged_schema(name: str) -> pa.Schema:
 
 
 def read_staged(paths: list[str], fs: AbstractFileSystem, schema: pa.Schema) -> pa.Table:
-    parts = [pq.read_table(p, filesystem=fs) for p in paths]
+    if store.in_place(fs) and len(paths) > 1:  # an object store: all GETs at once, not a
+        blobs = fs.cat(list(paths))  # few ranged requests per file one after another
+        parts = [pq.read_table(pa.BufferReader(blobs[fs._strip_protocol(p)])) for p in paths]
+    else:
+        parts = [pq.read_table(p, filesystem=fs) for p in paths]
     return pa.concat_tables(parts).cast(schema) if parts else schema.empty_table()
 
 

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from servers import s3_bucket, s3_env  # noqa: F401 - SeaweedFS S3 on loopback, for any test
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "raw"

@@ -7,7 +7,8 @@ Publishing is all-or-nothing for readers: every file is first written under a hi
 temporary name (`.name.tmp`, which DuckDB globs, pandas and Spark all skip), then a journal
 lists the renames, then the renames happen, then the journal goes. A run that dies before
 the journal leaves only temporaries (swept away); one that dies after it is rolled forward
-by the next run, so no reader ever sees half a run.
+by the next run, so no reader ever sees half a run. On an object store a single file is
+written in place and a publish's renames are one batch of copies (`store.py`).
 
 Readers never wait; writers take turns. A run holds the lake's lock (`_state/lock/`, see
 `lock.py`) from its first read of the lake's state (copies, entities, stories) to its
@@ -25,7 +26,6 @@ import errno
 import json
 import os
 import posixpath
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
@@ -34,9 +34,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.lake import lock as _lock
-from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, LakeFull, repair_hint
+from tasks.lake import store
+from tasks.lake.errors import LakeBusy, LakeCorrupt, LakeError, LakeFull, repair_hint, unreadable
+from tasks.lake.errors import line as _line
 from tasks.lake.gate import GATE, LakeClosed, RunInterrupted
 from tasks.lake.lock import LOCK_HEARTBEAT_SECONDS, LOCK_STALE_SECONDS
+from tasks.lake.store import temporary as _temporary
 from tasks.schemas import ADDED_COLUMNS, PARTITIONED, SNAPSHOTS, TABLES, with_metadata
 
 __all__ = ["LOCK_HEARTBEAT_SECONDS", "LOCK_STALE_SECONDS", "RETRIED", "Lake", "LakeBusy",
@@ -61,10 +64,13 @@ class Lake:
     def __init__(self, url: str):
         self.url = url
         try:
-            self.fs, self.root = fsspec.core.url_to_fs(url)
+            # Other processes write the lake (the next run, the lock's holder): a listing
+            # cached by the driver (s3fs keeps them forever) would hide their files.
+            self.fs, self.root = fsspec.core.url_to_fs(url, use_listings_cache=False)
         except (ImportError, ValueError) as exc:
             raise LakeError(f"cannot open lake {url!r}: {exc}") from exc
         self.root = self.root.rstrip("/")
+        self.in_place = store.in_place(self.fs)  # an object store: one file is one atomic PUT
 
     def path(self, *parts: str) -> str:
         return posixpath.join(self.root, *parts)
@@ -140,9 +146,13 @@ class Lake:
     # ---- writing ---------------------------------------------------------------------------
 
     def write_parquet(self, table: pa.Table, path: str, **options: object) -> None:
-        """Write under a temporary name, then rename: readers see all of the file or nothing.
-        `options` go to pyarrow's write_table (e.g. row_group_size)."""
+        """Write under a temporary name, then rename (on an object store, in place): readers
+        see all of the file or nothing. `options` go to pyarrow's write_table (e.g.
+        row_group_size)."""
         with self._writing(path):
+            if self.in_place:
+                pq.write_table(table, path, filesystem=self.fs, compression="zstd", **options)
+                return
             self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
             tmp = _temporary(path)
             with self._tidy(tmp):
@@ -157,6 +167,9 @@ class Lake:
         """Copy a local file into the lake (e.g. data docs), aside then renamed, through the
         gate; a full disk is LakeFull."""
         with self._writing(path):
+            if self.in_place:
+                self.fs.put_file(local, path)
+                return
             self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
             tmp = _temporary(path)
             with self._tidy(tmp):
@@ -164,6 +177,9 @@ class Lake:
             self.fs.mv(tmp, path)
 
     def _put_json(self, obj: object, path: str) -> None:
+        if self.in_place:
+            self.fs.pipe_file(path, json.dumps(obj, indent=2, default=str).encode())
+            return
         self.fs.makedirs(posixpath.dirname(path), exist_ok=True)
         tmp = _temporary(path)
         with self._tidy(tmp), self.fs.open(tmp, "w") as fh:
@@ -216,6 +232,34 @@ class Lake:
         planned += [(self.path("_state", name, f"part-{run_id}.parquet"), table)
                     for name, table in state.items() if table.num_rows]
 
+        renames = self._write_aside(planned)
+        record = {**record, "files": [self.uri(posixpath.relpath(final, self.root))
+                                      for _, final in renames]}
+        journal = self.path("_state", "journal", f"{run_id}.json")
+        with self._writing(journal):  # the commit: journal and renames, never cut in half
+            for held in [h for h in _lock.HELD if h.lake.root == self.root]:
+                if not held.still_held():
+                    raise LakeBusy(held.lost)
+            entry = {"run_id": run_id, "renames": renames, "record": record}
+            self._put_json(entry, journal)
+            self._roll_forward(journal, entry)
+        return record["files"]
+
+    def _write_aside(self, planned: list[tuple[str, pa.Table]]) -> list[list[str]]:
+        """Write each table under a temporary name beside its final one: [[tmp, final]].
+        On an object store, all at once (concurrent PUTs). A failure takes back what was
+        written: nothing is journaled yet, so none of it could ever be published."""
+        if self.in_place:
+            renames = [[_temporary(final), final] for final, _ in planned]
+            try:
+                with self._writing(renames[0][0]) if renames else contextlib.nullcontext():
+                    store.put_all(self.fs, [(tmp, table) for (tmp, _), (_, table)
+                                            in zip(renames, planned, strict=True)])
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    self.fs.rm([tmp for tmp, _ in renames])
+                raise
+            return renames
         renames = []
         for final, table in planned:  # each a write of its own: a signal stops in between
             tmp = _temporary(final)
@@ -229,16 +273,7 @@ class Lake:
                         self.fs.rm(written)
                 raise
             renames.append([tmp, final])
-        record = {**record, "files": [self.uri(posixpath.relpath(final, self.root))
-                                      for _, final in renames]}
-        journal = self.path("_state", "journal", f"{run_id}.json")
-        with self._writing(journal):  # the commit: journal and renames, never cut in half
-            for held in [h for h in _lock.HELD if h.lake.root == self.root]:
-                if not held.still_held():
-                    raise LakeBusy(held.lost)
-            self._put_json({"run_id": run_id, "renames": renames, "record": record}, journal)
-            self._roll_forward(journal)
-        return record["files"]
+        return renames
 
     def recover(self) -> list[str]:
         """Finish publishes that died half-way, and sweep the temporaries and staging of runs
@@ -248,17 +283,24 @@ class Lake:
         for journal in sorted(self._glob("_state/journal/*.json")):
             with GATE.writing(journal):
                 done.append(self._roll_forward(journal))
+        if self.in_place:  # one bulk delete; a store that keeps empty folders (SeaweedFS)
+            # lists each run's emptied staging folder, which holds nothing to sweep
+            if left := [*self._glob("**/.*.tmp"), *self._find("_state/staging")]:
+                self.fs.rm(left)
+            return done
         for tmp in self._glob("**/.*.tmp"):
             self.fs.rm(tmp)
         for staging in self._glob("_state/staging/*"):
             self.fs.rm(staging, recursive=True)
         return done
 
-    def _roll_forward(self, journal: str) -> str:
-        entry = self.read_journal(journal)
-        for tmp, final in entry["renames"]:
-            if self.fs.exists(tmp):
-                self.fs.mv(tmp, final)
+    def _roll_forward(self, journal: str, entry: dict | None = None) -> str:
+        """Finish a journaled publish: its renames (skipping those done, unless `entry` is
+        the one this process just wrote), its run record, then the journal goes."""
+        fresh = entry is not None
+        entry = entry if fresh else self.read_journal(journal)
+        store.rename_all(self.fs, [(tmp, final) for tmp, final in entry["renames"]],
+                         missing_ok=not fresh)
         self._put_json(entry["record"], self.path("_runs", f"{entry['run_id']}.json"))
         self.fs.rm(journal)
         return entry["run_id"]
@@ -282,25 +324,11 @@ class Lake:
     def _glob(self, pattern: str) -> Iterable[str]:
         return self.fs.glob(self.path(pattern)) if self.fs.exists(self.root) else []
 
-
-def unreadable(exc: BaseException) -> str | None:
-    """What is wrong with a Parquet file that raised exc while read, or None when exc comes
-    from the storage (a missing file, a network error: worth a retry, not a repair)."""
-    if isinstance(exc, pa.ArrowException) or (type(exc) is OSError and exc.errno is None):
-        if "magic bytes not found" in str(exc):  # Arrow's own errors: the footer, the pages
-            return "no Parquet footer: cut short, or not Parquet"
-        return _line(exc)
-    return None
-
-
-def _line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:199] + "…"
-
-
-def _temporary(path: str) -> str:
-    head, name = posixpath.split(path)
-    return posixpath.join(head, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
+    def _find(self, folder: str) -> list[str]:
+        """Every file below a folder of the lake (not the folder: SeaweedFS lists an empty
+        one as an entry of its own)."""
+        found = self.fs.find(self.path(folder), detail=True)
+        return [path for path, info in found.items() if info.get("type") == "file"]
 
 
 def _chunks(table: pa.Table) -> Iterable[pa.Table]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 
 class LakeError(RuntimeError):
     """The lake cannot be reached or written."""
@@ -26,3 +28,19 @@ class LakeFull(LakeError):
 
 def repair_hint(url: str) -> str:
     return f"run `wiredesk check --repair --lake {url}` to move it aside"
+
+
+def unreadable(exc: BaseException) -> str | None:
+    """What is wrong with a Parquet file that raised exc while read, or None when exc comes
+    from the storage (a missing file, a network error: worth a retry, not a repair)."""
+    if isinstance(exc, pa.ArrowException) or (type(exc) is OSError and exc.errno is None):
+        if "magic bytes not found" in str(exc):  # Arrow's own errors: the footer, the pages
+            return "no Parquet footer: cut short, or not Parquet"
+        return line(exc)
+    return None
+
+
+def line(exc: BaseException) -> str:
+    """An exception as one line of at most 200 characters."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"

@@ -154,8 +154,12 @@ class LakeLock:
                 continue
 
     def _write(self, holder: dict) -> None:
-        """Rewrite our own generation, aside and renamed: a reader never sees half of it."""
+        """Rewrite our own generation, aside and renamed (in place on an object store): a
+        reader never sees half of it."""
         path = generation_path(self.lake, holder["generation"])
+        if self.lake.in_place:  # one PUT: whole or not at all (no copy, no temporary)
+            self.lake.fs.pipe_file(path, json.dumps(holder).encode())
+            return
         tmp = posixpath.join(posixpath.dirname(path), f".{holder['generation']:010d}."
                              f"{uuid.uuid4().hex[:8]}.tmp")
         try:
@@ -304,8 +308,24 @@ def _create_exclusive(fs: object, path: str, data: bytes) -> None:
                 raise  # FileExistsError among them
         finally:
             os.unlink(tmp)
-    with fs.open(path, "xb") as fh:  # no hard links here (some network and FUSE disks)
-        fh.write(data)
+    try:  # an object store: a PUT with If-None-Match: * (and no hard links on some disks)
+        with fs.open(path, "xb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        if not isinstance(exc, FileExistsError) and _precondition_failed(exc):
+            raise FileExistsError(errno.EEXIST, f"{path} exists") from exc
+        raise
+
+
+def _precondition_failed(exc: BaseException) -> bool:
+    """Whether an object store refused a conditional PUT because the key exists. s3fs
+    says FileExistsError only when the error names its condition, as AWS does; SeaweedFS
+    and others answer a bare 412 PreconditionFailed (an OSError EINVAL)."""
+    cause = exc.__cause__ or exc.__context__
+    error = getattr(cause, "response", None) or {}
+    code = str(error.get("Error", {}).get("Code", ""))
+    status = error.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return code in ("PreconditionFailed", "412") or status == 412
 
 
 def _now() -> str:
