@@ -73,7 +73,9 @@ def list_input_infos(input_url: str) -> tuple[fsspec.AbstractFileSystem, list[di
     with a reason rather than silently missing (fsspec's walk would skip it).
     """
     try:
-        fs, root = fsspec.core.url_to_fs(input_url)
+        # No listings cache: one process running flows one after another (a worker, the
+        # tests) must see the files that landed on an object store since the last run.
+        fs, root = fsspec.core.url_to_fs(input_url, use_listings_cache=False)
         if fs.isfile(root):
             return fs, [fs.info(root)]
         if not fs.isdir(root):
