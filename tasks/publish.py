@@ -8,6 +8,7 @@ one place.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -166,6 +167,18 @@ def block_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
     return summary
 
 
+def staged_state(staging_url: str, paths: list[str]) -> dict[str, pa.Table]:
+    """State a stage staged as `state/<key>/part.parquet` (appended to the `_state/<key>/`
+    folder) or `state/<key>.parquet` (replacing that file), by key."""
+    staging = Lake(staging_url)
+    out = {}
+    for path in paths:
+        key = posixpath.relpath(path, staging.path("state"))
+        out[posixpath.dirname(key) if posixpath.basename(key) == "part.parquet" else key] = (
+            pq.read_table(path, filesystem=staging.fs))
+    return out
+
+
 # No task retries: a full disk or a broken lake does not heal in five seconds, and object
 # stores are retried by their fsspec drivers (s3fs) request by request.
 @task(name="publish", cache_policy=NO_CACHE)
@@ -178,6 +191,7 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
                        else "nothing published" if summary.held else "nothing new")
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     state = {"minhash": read_staged(staged["minhash"], Lake(staging_url).fs, MINHASH_SCHEMA)}
+    state |= staged_state(staging_url, staged.get("state", []))
     summary.files = Lake(lake_url).publish(summary.run_id, summary.started_at[:10], tables,
                                            state, summary.to_dict())
     return summary
