@@ -192,6 +192,9 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     state = {"minhash": read_staged(staged["minhash"], Lake(staging_url).fs, MINHASH_SCHEMA)}
     state |= staged_state(staging_url, staged.get("state", []))
+    from tasks.extract.aliases import state as alias_state  # spaCy's package: imported late
+
+    state |= alias_state(tables["entities"]) if "entities" in tables else {}
     summary.files = Lake(lake_url).publish(summary.run_id, summary.started_at[:10], tables,
                                            state, summary.to_dict())
     return summary
