@@ -117,8 +117,8 @@ def rebuild_state(code: Path, lake: Path, home: str) -> float | None:
               "    if found is not None and hasattr(m := importlib.import_module(module), name):\n"
               "        getattr(m, name)(sys.argv[1])\n"
               "        print(spec)\n")
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", script, str(lake), *REBUILDERS],
+    start = time.perf_counter()  # cwd: `-c` puts it first on sys.path, before `code`
+    done = subprocess.run([sys.executable, "-c", script, str(lake), *REBUILDERS], cwd=home,
                           env=_env(code, home), capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - start
     return seconds if done.stdout.strip() else None
