@@ -86,18 +86,50 @@ def _print_summary(lines: list[str]) -> None:
     typer.echo("\n".join(["", "── wiredesk run summary ──", *lines]))
 
 
-@app.command()
+benchmark = typer.Typer(help="Benchmarks: throughput (no subcommand), incremental runs.")
+app.add_typer(benchmark, name="bench")
+
+
+@benchmark.callback(invoke_without_command=True)
 def bench(
+    ctx: typer.Context,
     corpus: Annotated[str, typer.Option(help="JSONL(.gz) corpus")] = "",
     articles: Annotated[int, typer.Option(min=1, help="first N articles")] = 2000,
     processes: Annotated[int, _option("processes", min=0)] = _DEFAULTS.processes,
     batch_size: Annotated[int, _option("batch_size", min=1)] = _DEFAULTS.batch_size,
 ) -> None:
     """Words/s and peak memory of the pipeline against bare spaCy on the same texts."""
+    if ctx.invoked_subcommand is not None:
+        return
     from benchmarks.throughput import DEFAULT_CORPUS, table
     from benchmarks.throughput import bench as run_bench
 
     typer.echo(table(run_bench(corpus or DEFAULT_CORPUS, articles, processes, batch_size)))
+
+
+
+@benchmark.command("incremental")
+def bench_incremental(
+    corpus: Annotated[str, typer.Option(help="JSONL(.gz) corpus")] = "",
+    sizes: Annotated[str, typer.Option(help="lake sizes, comma-separated")] = "1000,10000",
+    code: Annotated[str, typer.Option(help="checkout whose `wiredesk run` is measured "
+                                           "(default: this one)")] = "",
+    cache: Annotated[str, typer.Option(help="where built lakes are kept")] = "",
+    processes: Annotated[int, _option("processes", min=0)] = 1,
+    json_out: Annotated[str, typer.Option("--json", help="also write the figures here")] = "",
+) -> None:
+    """A run of the corpus's 1% newest articles into lakes of each size: per stage time,
+    files and bytes read from the lake, peak memory."""
+    import json
+    from pathlib import Path
+
+    from benchmarks.incremental import DEFAULT_CORPUS, ROOT, measure, table
+
+    result = measure(corpus or DEFAULT_CORPUS, tuple(int(s) for s in sizes.split(",")),
+                     Path(code) if code else ROOT, Path(cache) if cache else None, processes)
+    if json_out:
+        Path(json_out).write_text(json.dumps(result, indent=2))
+    typer.echo(table(result))
 
 
 evaluate = typer.Typer(help="Quality on gold data (datasets in the formats of ../shared/datasets).")

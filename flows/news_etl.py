@@ -178,9 +178,9 @@ def _run(params: RunParameters, lake: Lake, run_id: str, started: dt.datetime,
             staging, staged, "quarantined",
             held={aid: "quarantined: " + ", ".join(names) for aid, names in checked.held.items()})
     if staged["articles"] or missing:  # some left after holding back, or a lost snapshot
-        from tasks.cluster import cluster_task  # scikit-learn: seconds to import
+        from tasks.cluster.stage import cluster_task  # scikit-learn: seconds to import
 
-        with clock("cluster"):  # the story snapshots are redrawn over the lake
+        with clock("cluster"):  # the stories its articles reach are redrawn
             clustered = cluster_task(params.lake, staging, staged, run_id, started.date())
             unclustered = clustered.pop("failures")
             staged, _, more = hold_back_task(staging, staged | clustered, "failed", unclustered)

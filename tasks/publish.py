@@ -8,6 +8,7 @@ one place.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -178,6 +179,18 @@ def block_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
     return summary
 
 
+def staged_state(staging_url: str, paths: list[str]) -> dict[str, pa.Table]:
+    """State a stage staged as `state/<key>/part.parquet` (appended to the `_state/<key>/`
+    folder) or `state/<key>.parquet` (replacing that file), by key."""
+    staging = Lake(staging_url)
+    out = {}
+    for path in paths:
+        key = posixpath.relpath(path, staging.path("state"))
+        out[posixpath.dirname(key) if posixpath.basename(key) == "part.parquet" else key] = (
+            pq.read_table(path, filesystem=staging.fs))
+    return out
+
+
 # No task retries: a full disk or a broken lake does not heal in five seconds, and object
 # stores are retried by their fsspec drivers (s3fs) request by request.
 @task(name="publish", cache_policy=NO_CACHE)
@@ -190,11 +203,16 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
                        else "nothing published" if summary.held else "nothing new")
     summary.finished_at = dt.datetime.now(dt.UTC).isoformat()
     fs, lake, log = Lake(staging_url).fs, Lake(lake_url), tables["ingest_log"]
-    # What later runs need, bucketed, in the same journaled publish as the tables.
+    # What later runs need, in the same journaled publish as the tables: the input's seen
+    # hashes and file log, the copy index, the stories' features and the entity aliases.
+    from tasks.extract.aliases import state as alias_state  # spaCy's package: imported late
+
     state = (state_rows(read_staged(staged["minhash"], fs, MINHASH_SCHEMA))
              | SEEN_TABLE.split(new_hashes(log))
              | FILES_TABLE.split(files_done(read_staged(staged.get("input_files", []), fs,
-                                                        FILES_TABLE.schema), log)))
+                                                        FILES_TABLE.schema), log))
+             | staged_state(staging_url, staged.get("state", []))
+             | (alias_state(tables["entities"]) if "entities" in tables else {}))
     summary.files = lake.publish(summary.run_id, summary.started_at[:10], tables, state,
                                  summary.to_dict())
     compact_written(lake, (SIGNATURES, BANDS_TABLE, SEEN_TABLE, FILES_TABLE), state,

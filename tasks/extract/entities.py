@@ -230,7 +230,10 @@ def _collect(doc: Doc, body: str) -> list[Mention]:
 
 
 def lake_names(known: dict[str, str]) -> dict[str, str]:
-    """entity_id -> the lake's canonical name: the alias whose slug is the id's."""
+    """entity_id -> the lake's canonical name: the alias whose slug is the id's (of the
+    lake's alias index, aliases.AliasIndex, a view that looks names up as they are asked)."""
+    if hasattr(known, "names"):
+        return known.names  # type: ignore[no-any-return]
     return {eid: alias for alias, eid in known.items()
             if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias}
 

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.extract.aliases import AliasIndex, ready, rebuild
 from tasks.extract.entities import bare_surname_means, surname
 from tasks.extract.linking import apply_links, person_links
 from tasks.lake import Lake
@@ -39,11 +40,14 @@ def known_aliases(entities: pa.Table) -> dict[str, str]:
 
 
 @lru_cache(maxsize=2)
-def lake_aliases(lake_url: str, files: tuple[str, ...]) -> dict[str, str]:
-    """known_aliases of the lake's entities, read once a run rather than once a batch: the
-    key is the list of published files, which only a publish changes."""
-    published = Lake(lake_url).read("entities", ["entity_id", "name", "aliases"])
-    return known_aliases(published) if published is not None else {}
+def lake_aliases(lake_url: str, files: tuple[str, ...]) -> AliasIndex:
+    """known_aliases of the lake's entities, as its alias index (rebuilt first when missing
+    or of an older version), one a run rather than one a batch: the key is the list of
+    published files, which only a publish changes."""
+    lake = Lake(lake_url)
+    if not ready(lake):
+        rebuild(lake)
+    return AliasIndex(lake_url)
 
 
 def link_guarded(entity_rows: list[dict], known: dict[str, str]

@@ -84,8 +84,14 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     """entity_id -> (entity_id, name) it should be, for the PERSON entity rows of a run.
 
     `rows` need article_id, entity_id, name, label and mention_count; `known` is the lake's
-    alias -> entity_id map (known_aliases)."""
-    lake = {eid: name for eid, name in lake_names(known).items() if eid.startswith("person/")}
+    alias -> entity_id map (known_aliases) or index (aliases.AliasIndex, asked only for
+    the people these rows may be)."""
+    rows = list(rows)
+    if hasattr(known, "people"):
+        lake = known.people(r["name"] for r in rows if r["label"] == "PERSON")
+    else:
+        lake = {eid: name for eid, name in lake_names(known).items()
+                if eid.startswith("person/")}
     names, mentions, articles = dict(lake), Counter(), defaultdict(set)
     for row in rows:
         if row["label"] == "PERSON":

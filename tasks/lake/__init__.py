@@ -229,7 +229,9 @@ class Lake:
                 planned.append((self.path(name, f"{name}.parquet"), table))
             else:
                 raise ValueError(f"unknown table {name!r}")
-        planned += [(self.path("_state", name, f"part-{run_id}.parquet"), table)
+        # State appends a part per run to its folder; a key naming a file replaces it.
+        planned += [(self.path("_state", name) if name.endswith(".parquet") else
+                     self.path("_state", name, f"part-{run_id}.parquet"), table)
                     for name, table in state.items() if table.num_rows]
 
         renames = self._write_aside(planned)

@@ -1,4 +1,4 @@
-"""Same-event story clustering over the whole lake.
+"""Same-event story clustering: the similarity of two articles and the clusters it draws.
 
 Two articles report the same event when they use similar words, name the same entities, give the
 same figures and were published close together. Each pair's similarity is the mean of a TF-IDF
@@ -12,31 +12,30 @@ mostly differ there, and a soft factor survives the odd background year. Candida
 from an inverted index over each article's most distinctive terms and entities (bounded per
 article); each article keeps its top-k exact similarities among them, pairs outside both
 articles' few closest at a discount; clusters from average linkage over that sparse graph.
+
+A run re-clusters only the stories its new articles can reach (`stage.py`), from the features
+kept in `_state/` by week (`state.py`).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import heapq
-import itertools
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Container
 
 import numpy as np
-import pyarrow as pa
 import scipy.sparse as sp
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-from tasks.headline import story_headline
-from tasks.lake import Lake
-from tasks.ledger import failures_table, isolate, reason
-from tasks.publish import load_tables
-from tasks.schemas import conform
+from tasks.cluster.ids import assign_ids
+from tasks.cluster.linkage import average_linkage
+from tasks.cluster.rows import source_count, story_row
+
+__all__ = ["assign_ids", "average_linkage", "cluster_labels", "cluster_stories",
+           "entity_vectors", "neighbour_edges", "number_vectors", "source_count", "text_vectors",
+           "year_vectors"]
 
 # Global settings (the same for every topic and run).
 N_FEATURES = 2**20          # hashed vocabulary: collisions are negligible at this size
@@ -52,17 +51,19 @@ TOP_KEY_ENTITIES = 10       # ...and its heaviest entities
 MAX_POSTINGS = 200          # keys shared more widely name no single event: not used as keys
 MAX_CANDIDATES = 200        # candidates per article (2 * TOP_K): bounds the exact scoring
 PAIR_CHUNK = 20_000         # candidate pairs scored at once (bounds memory)
-TOP_ENTITIES = 5
 
 
 def cluster_stories(articles: list[dict], prior_members: dict[str, str],
-                    prior_created: dict[str, datetime.date]) -> tuple[list[dict], list[dict]]:
+                    prior_created: dict[str, datetime.date],
+                    in_use: Container[str] = frozenset()) -> tuple[list[dict], list[dict]]:
     """Cluster every article of the lake into stories, keeping prior story ids stable.
 
     articles: dicts with article_id, title, body, published_date, source_name,
     duplicate_of, entities ({entity_id: mention_count}) and optionally mentioned_dates
     (resolved dates of the article's temporal expressions). prior_members: article_id ->
     story_id of the previous snapshot; prior_created: story_id -> date it was created.
+    in_use: ids of the lake's other stories (a run re-clusters only the stories its articles
+    can reach), never given to a new story.
     Returns (stories rows, story_members rows) without run_id and ingest_date.
     """
     by_id = {a["article_id"]: a for a in articles}
@@ -76,10 +77,10 @@ def cluster_stories(articles: list[dict], prior_members: dict[str, str],
     for aid, r in root.items():
         members_of_root[r].append(aid)
     clusters = sorted(sorted(m for r in g for m in members_of_root[r]) for g in groups.values())
-    ids = assign_ids(clusters, prior_members, prior_created)
+    ids = assign_ids(clusters, prior_members, prior_created, in_use)
     stories, members = [], []
     for story_id, cluster in zip(ids, clusters, strict=True):
-        stories.append(_story_row(story_id, [by_id[aid] for aid in cluster]))
+        stories.append(story_row(story_id, [by_id[aid] for aid in cluster]))
         members.extend({"story_id": story_id, "article_id": aid} for aid in cluster)
     stories.sort(key=lambda row: row["story_id"])
     members.sort(key=lambda row: (row["story_id"], row["article_id"]))
@@ -289,185 +290,3 @@ def _pair_similarity(text: sp.csr_matrix, ents: sp.csr_matrix, years: sp.csr_mat
     return sim
 
 
-def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
-    """Average-linkage agglomeration over a sparse similarity graph (missing pairs are 0).
-
-    Merges the pair of clusters with the highest mean pairwise similarity while it reaches
-    `threshold`. Each cluster keeps the summed similarity to its neighbours, so a merge costs
-    its neighbour count; stale heap entries are skipped. Ties break on cluster ids.
-    """
-    size = [1] * n
-    link: list[dict[int, float]] = [{} for _ in range(n)]
-    for (i, j), s in edges.items():
-        link[i][j] = link[j][i] = s
-    heap = [(-s, i, j) for (i, j), s in edges.items() if s >= threshold]
-    heapq.heapify(heap)
-    parent = list(range(n))
-    alive = [True] * n
-    while heap:
-        neg, i, j = heapq.heappop(heap)
-        if not (alive[i] and alive[j]) or j not in link[i]:
-            continue
-        if abs(link[i][j] / (size[i] * size[j]) + neg) > 1e-12:
-            continue                             # stale: the pair's mean changed since
-        alive[j] = False                         # merge j into i (i < j keeps ids small)
-        parent[j] = i
-        size[i] += size[j]
-        for k, s in link[j].items():
-            if k != i:
-                link[k].pop(j)
-                link[i][k] = link[i].get(k, 0.0) + s
-                link[k][i] = link[i][k]
-        link[i].pop(j)
-        link[j] = {}
-        for k, s in link[i].items():
-            mean = s / (size[i] * size[k])
-            if mean >= threshold:
-                heapq.heappush(heap, (-mean, min(i, k), max(i, k)))
-    return _labels(parent)
-
-
-def _labels(parent: list[int]) -> list[int]:
-    def find(x: int) -> int:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-    first: dict[int, int] = {}
-    return [first.setdefault(find(x), len(first)) for x in range(len(parent))]
-
-
-def assign_ids(clusters: list[list[str]], prior_members: dict[str, str],
-               prior_created: dict[str, datetime.date]) -> list[str]:
-    """A story id per cluster: prior ids survive, the oldest first; new clusters hash.
-
-    Prior stories are visited oldest first (tie: smallest id); each goes to the still
-    unnamed cluster holding most of its former members (tie: smallest article id), so a
-    cluster bridging several prior stories keeps the oldest id and a split story keeps
-    its id on its larger part.
-    """
-    holders: dict[str, Counter] = defaultdict(Counter)
-    for index, cluster in enumerate(clusters):
-        for aid in cluster:
-            if aid in prior_members:
-                holders[prior_members[aid]][index] += 1
-    ids: list[str | None] = [None] * len(clusters)
-    far = datetime.date.max
-    for story_id in sorted(holders, key=lambda s: (prior_created.get(s, far), s)):
-        free = [(-count, clusters[i][0], i) for i, count in holders[story_id].items()
-                if ids[i] is None]
-        if free:
-            ids[min(free)[2]] = story_id
-    taken = set(prior_members.values()) | set(prior_created)
-    for index, cluster in enumerate(clusters):
-        if ids[index] is None:
-            ids[index] = _new_id(cluster, taken)
-            taken.add(ids[index])
-    return [str(story_id) for story_id in ids]
-
-
-def _new_id(cluster: list[str], taken: set[str]) -> str:
-    """`st-` + sha256 of the smallest member, salted if a prior story already uses it."""
-    for salt in itertools.count():
-        key = cluster[0] if salt == 0 else f"{cluster[0]}#{salt}"
-        story_id = "st-" + hashlib.sha256(key.encode()).hexdigest()[:12]
-        if story_id not in taken:
-            return story_id
-    raise AssertionError("unreachable")
-
-
-def _story_row(story_id: str, members: list[dict]) -> dict:
-    dates = [a["published_date"] for a in members if a.get("published_date") is not None]
-    mentions: Counter = Counter()
-    for a in members:
-        mentions.update(a.get("entities") or {})
-    return {
-        "story_id": story_id,
-        "title": story_headline(members),
-        "article_count": len(members),
-        "source_count": source_count(members),
-        "first_published": min(dates, default=None),
-        "last_published": max(dates, default=None),
-        "top_entities": _top(mentions.items()),
-    }
-
-
-def source_count(members: list[dict]) -> int:
-    """Distinct outlets among the members whose outlet is known (from metadata, URL, file
-    name or dateline: articles.source_name_source), spelling case aside."""
-    return len({" ".join(a["source_name"].casefold().split()) for a in members
-                if (a.get("source_name") or "").strip()})
-
-
-def _top(counts: Iterable[tuple[str, int]]) -> list[str]:
-    return [eid for eid, _ in sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:TOP_ENTITIES]]
-
-
-@task(name="cluster", cache_policy=NO_CACHE)
-def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], run_id: str,
-                 today: datetime.date) -> dict[str, list[str]]:
-    """Redraw the story snapshots over the lake plus this run's articles. Rows that do not
-    change keep the run_id and ingest_date they were first written with. Also stages the
-    run's articles that clustering could not handle (`failures`)."""
-    lake, staging = Lake(lake_url), Lake(staging_url)
-    new = load_tables(staging_url, {name: staged[name] for name in _COLUMNS})
-    tables = {name: _concat(lake.read(name, columns), new[name].select(columns))
-              for name, columns in _COLUMNS.items()}
-    mentions: dict[str, dict[str, int]] = defaultdict(dict)
-    for aid, eid, count in zip(*(c.to_pylist() for c in tables["entities"].columns),
-                               strict=True):
-        mentions[aid][eid] = count
-    dated: dict[str, list[datetime.date]] = defaultdict(list)
-    for aid, day in zip(*(c.to_pylist() for c in tables["dates"].columns), strict=True):
-        if day is not None:
-            dated[aid].append(day)
-    articles = tables["articles"].to_pylist()
-    for article in articles:
-        article["entities"] = mentions.get(article["article_id"], {})
-        article["mentioned_dates"] = dated.get(article["article_id"], [])
-    prior_stories = _rows(lake.read("stories"), "story_id")
-    prior_members = _rows(lake.read("story_members"), "article_id")
-    published = len(articles) - new["articles"].num_rows  # the lake's come first
-    # One new article's odd rows fail that article, not the run; the lake's are not blamed.
-    (stories, members), culprits = isolate(
-        lambda some: cluster_stories(
-            some, {aid: row["story_id"] for aid, row in prior_members.items()},
-            {sid: row["ingest_date"] for sid, row in prior_stories.items()}),
-        articles[published:], fixed=articles[:published])
-    fresh = {"run_id": run_id, "ingest_date": today}
-    stories = [_keep_if_same(row, prior_stories.get(row["story_id"]), fresh, keep_date=True)
-               for row in stories]
-    members = [_keep_if_same(row, prior_members.get(row["article_id"]), fresh, keep_date=False)
-               for row in members]
-    out = {}
-    for name, rows in (("stories", stories), ("story_members", members)):
-        out[name] = [staging.path(f"{name}.parquet")]
-        staging.write_parquet(conform(name, rows), out[name][0])
-    out["failures"] = [staging.path("failures-cluster.parquet")]
-    staging.write_parquet(failures_table({a["article_id"]: reason("cluster", exc)
-                                          for a, exc in culprits}), out["failures"][0])
-    return out
-
-
-# What clustering reads of each table, from the lake and from this run's staging.
-_COLUMNS = {"articles": ["article_id", "title", "body", "published_date", "source_name",
-                         "duplicate_of"],
-            "entities": ["article_id", "entity_id", "mention_count"],
-            "dates": ["article_id", "resolved_date"]}
-
-
-def _keep_if_same(row: dict, prior: dict | None, fresh: dict, keep_date: bool) -> dict:
-    """A row as it was when nothing in it changed, else stamped by this run; with keep_date
-    (stories) it keeps the day it was first published either way."""
-    if prior is None:
-        return {**row, **fresh}
-    if all(prior[k] == v for k, v in row.items()):
-        return prior
-    return {**row, **fresh, **({"ingest_date": prior["ingest_date"]} if keep_date else {})}
-
-
-def _rows(table: pa.Table | None, key: str) -> dict[str, dict]:
-    return {row[key]: row for row in table.to_pylist()} if table is not None else {}
-
-
-def _concat(old: pa.Table | None, new: pa.Table) -> pa.Table:
-    return new if old is None else pa.concat_tables([old, new.cast(old.schema)])

@@ -1,0 +1,76 @@
+"""The lake's alias index answers as known_aliases over every published entity row does,
+reading only the buckets of the names asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from tasks.extract import aliases
+from tasks.extract.aliases import AliasIndex
+from tasks.extract.entities import lake_names
+from tasks.extract.link_stage import known_aliases, lake_aliases
+from tasks.extract.linking import person_links
+from tasks.lake import Lake
+from tasks.schemas import conform
+
+
+def entity(article: str, eid: str, name: str, label: str = "PERSON",
+           more: tuple[str, ...] = ()) -> dict:
+    return {"article_id": article, "entity_id": eid, "name": name, "label": label,
+            "aliases": [name, *more], "roles": [], "mention_count": 1}
+
+
+PUBLISHED = [
+    entity("a1", "person/joe-biden", "Joe Biden", more=("Biden",)),
+    entity("a1", "person/hunter-biden", "Hunter Biden"),
+    entity("a2", "person/donald-trump", "Donald Trump", more=("Trump",)),
+    entity("a2", "person/donald-trump-jr", "Donald Trump Jr."),
+    entity("a3", "person/sami-abu-zuhri", "Sami Abu Zuhri"),
+    entity("a3", "org/hamas", "Hamas", "ORG"),
+    entity("a4", "gpe/united-states", "United States", "GPE", ("US", "U.S.")),
+    entity("a4", "org/us-army", "US Army", "ORG", ("US",)),
+]
+
+
+def publish(lake: Lake, rows: list[dict], run_id: str) -> None:
+    table = conform("entities", rows, run_id=run_id)
+    lake.publish(run_id, "2026-01-05", {"entities": table}, aliases.state(table),
+                 {"run_id": run_id})
+
+
+def test_the_index_answers_as_known_aliases(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    publish(lake, PUBLISHED[:4], "r1")
+    publish(lake, PUBLISHED[4:], "r2")
+    known = known_aliases(lake.read("entities"))
+    index = AliasIndex(lake.url)
+    asked = [*known, "Zuhri", "Nobody", "US", "Biden", "Trump", "Hunter"]
+    assert {a: index.get(a) for a in asked} == {a: known.get(a) for a in asked}
+    assert {e: index.names.get(e) for e in lake_names(known)} == lake_names(known)
+    run = [entity("b1", "person/samir-abu-zohri", "Samir Abu Zohri"),
+           entity("b2", "person/trump", "Trump"), entity("b3", "person/biden", "Biden")]
+    assert person_links(run, index) == person_links(run, known)
+    assert person_links(run, index)["person/samir-abu-zohri"][0] == "person/sami-abu-zuhri"
+
+
+def test_a_lookup_reads_only_its_bucket(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    publish(lake, PUBLISHED, "r1")
+    index = AliasIndex(lake.url)
+    assert index.get("Hamas") == "org/hamas"
+    assert index.loaded == {aliases.bucket("Hamas")}
+
+
+def test_a_missing_or_older_index_is_rebuilt_from_the_entities(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    table = conform("entities", PUBLISHED, run_id="r1")
+    lake.publish("r1", "2026-01-05", {"entities": table}, {}, {"run_id": "r1"})
+    lake.fs.makedirs(lake.path("_state", "aliases", "v0"))
+    index = lake_aliases(lake.url, tuple(lake.files("entities")))
+    assert aliases.ready(lake) and not lake.fs.exists(lake.path("_state", "aliases", "v0"))
+    assert index.get("Hamas") == "org/hamas" and index.get("US") is None
+    rows = sum(pq.read_table(p, filesystem=lake.fs).num_rows
+               for p in lake.fs.glob(lake.path("_state", aliases.ROOT, "*", "*.parquet")))
+    assert rows == aliases.index_rows(table).num_rows
