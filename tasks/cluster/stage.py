@@ -88,7 +88,8 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
         state.rebuild(lake)
     new = state.articles(load_tables(staging_url, {n: staged[n] for n in state.COLUMNS}),
                          today)
-    everything = bool(lake.missing_snapshots())
+    # A lost story snapshot is redrawn over the whole lake; the desk's tables are not ours.
+    everything = bool({"stories", "story_members"} & set(lake.missing_snapshots()))
     fixed, touched, created, in_use = redraw(lake, new, everything)
     prior = dict(zip(*(touched[c].to_pylist() for c in ("article_id", "story_id")),
                      strict=True))

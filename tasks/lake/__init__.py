@@ -113,8 +113,10 @@ class Lake:
         return sorted(p for p in self.fs.find(base)
                       if p.endswith(".parquet") and not posixpath.basename(p).startswith("."))
 
-    def read(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
-        """Every published row of a table (only the given columns), or None if it has none.
+    def read(self, table: str, columns: list[str] | None = None,
+             filters: object = None) -> pa.Table | None:
+        """Every published row of a table (only the given columns; only the rows `filters`,
+        a pyarrow expression, keeps), or None if it has none.
         A file that cannot be read raises LakeCorrupt naming it. A file written before a
         column was added to its table reads with that column null."""
         parts = []
@@ -125,7 +127,8 @@ class Lake:
                 if columns is not None and added.keys() & set(columns):
                     have = set(pq.read_schema(path, filesystem=self.fs).names)
                     wanted = [c for c in columns if c in have or c not in added]
-                part = pq.read_table(path, columns=wanted, filesystem=self.fs)
+                part = pq.read_table(path, columns=wanted, filesystem=self.fs,
+                                     filters=filters)
                 parts.append(_with_added(table, part, columns) if added else part)
             except Exception as exc:
                 if (why := unreadable(exc)) is None:

@@ -13,6 +13,7 @@ import datetime
 from collections import defaultdict
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -104,10 +105,23 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     this run's articles. An article whose rows make drawing fail is left out of the desk
     (logged), never the run: its own tables publish as they are."""
     lake, staging = Lake(lake_url), Lake(staging_url)
-    new = load_tables(staging_url, {n: staged.get(n, []) for n in [*COLUMNS, "story_members"]})
-    rows = {name: _concat(lake.read(name, columns), new[name].select(columns)).to_pylist()
+    new = load_tables(staging_url, {n: staged.get(n, []) for n in
+                                    [*COLUMNS, "stories", "story_members"]})
+    # Only the stories this run changed are drawn again (all of them when a desk snapshot
+    # is missing); the others keep their rows. So a run reads the rows of those stories'
+    # members, not the lake's.
+    redraw_all = bool(set(KEYS) & set(lake.missing_snapshots()))
+    stories = set(new["stories"]["story_id"].to_pylist())
+    touched = stories if redraw_all else {
+        s["story_id"] for s in new["stories"].select(["story_id", "run_id"]).to_pylist()
+        if s["run_id"] == run_id}
+    members = [m for m in new["story_members"].to_pylist() if m["story_id"] in touched]
+    wanted = pa.array(sorted({m["article_id"] for m in members}), pa.string())
+    rows = {name: _concat(lake.read(name, ["article_id", *columns] if name == "entities"
+                                    else columns, pc.field("article_id").isin(wanted)),
+                          new[name].select(["article_id", *columns] if name == "entities"
+                                           else columns)).to_pylist()
             for name, columns in COLUMNS.items()}
-    members = new["story_members"].to_pylist()
     fresh = {r["article_id"] for r in new["articles"].to_pylist()}
 
     def step(some: list[dict]) -> dict[str, list[dict]]:
@@ -125,8 +139,11 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     out = {}
     for name, key in KEYS.items():
         prior = lake.read(name)
-        stamped = stamp(drawn[name], prior.to_pylist() if prior is not None else [], key,
-                        run_id, today)
+        prior_rows = prior.to_pylist() if prior is not None else []
+        # Rows of stories not drawn again stay; rows of stories merged away go.
+        kept = [r for r in prior_rows if r["story_id"] in stories - touched]
+        stamped = kept + stamp(drawn[name], [r for r in prior_rows if r["story_id"] in touched],
+                               key, run_id, today)
         out[name] = [staging.path(f"{name}.parquet")]
         staging.write_parquet(conform(name, stamped), out[name][0])
     return out
