@@ -27,7 +27,8 @@ ALLSIDES = DATASETS / "allsides" / "txt-sample-300"
 # The CLIs of the environment the tests run in (the fresh .venv in CI).
 DASK = Path(sys.executable).with_name("dask")
 WORKERS = 2
-BATCH = 100  # four batches of extraction: both workers get some
+# Four batches of extraction, so both workers get some (seeds alone: three).
+BATCH = 100 if ALLSIDES.is_dir() else 2
 # Differ between two runs of the same input by design.
 RUN_COLUMNS = {"run_id", "ingest_date", "ingested_at"}
 
@@ -35,8 +36,7 @@ RUN_COLUMNS = {"run_id", "ingest_date", "ingested_at"}
 
 @pytest.fixture(scope="module")
 def drop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not ALLSIDES.is_dir():
-        pytest.skip(f"no datasets at {ALLSIDES}")
+    # Without the shared datasets (a CI machine), the seeds alone still go through a cluster.
     folder = tmp_path_factory.mktemp("drop")
     for source in [*SEEDS.glob("*.txt"), *ALLSIDES.glob("*.txt")]:
         shutil.copy(source, folder / source.name)
@@ -93,7 +93,9 @@ def test_a_run_on_dask_publishes_what_a_local_run_does(
     summary = news_etl(RunParameters(input=str(drop),
                                      lake=str(tmp_path / "lake"), batch_size=BATCH,
                                      processes=1, dask_address=cluster))
-    assert summary.outcome == "published" and summary.records["published"] >= 300
+    assert summary.outcome == "published"
+    assert summary.records["published"] >= (300 if ALLSIDES.is_dir() else len(list(
+        SEEDS.glob("*.txt"))))
     assert summary.records["failed"] == 0
     for table in [*PARTITIONED, *SNAPSHOTS]:
         local, on_dask = _rows(local_lake, table), _rows(tmp_path / "lake", table)
