@@ -347,3 +347,7 @@ def rebuild_state(
         raise typer.Exit(2) from None
     for name, seconds in took.items():
         typer.echo(f"rebuilt {name} in {seconds:.1f} s")
+
+
+if __name__ == "__main__":  # `python -m flows.cli` as well as the `wiredesk` script
+    app()
