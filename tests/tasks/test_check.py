@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import sample_value
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -24,21 +24,8 @@ from tasks.lake import Lake, LakeBusy, LakeCorrupt, LakeFull
 from tasks.schemas import ADDED_COLUMNS, PARTITIONED, SNAPSHOTS, TABLES, conform
 
 DAY = "2024-08-20"
-_VALUES = {pa.string(): "x", pa.int32(): 1, pa.int64(): 1, pa.float64(): 0.5,
-           pa.date32(): dt.date(2024, 8, 20), pa.timestamp("us", tz="UTC"):
-           dt.datetime(2024, 8, 20, tzinfo=dt.UTC), pa.list_(pa.string()): ["x"],
-           pa.list_(pa.uint32()): [1, 2]}
-
-
 def _row(schema: pa.Schema) -> dict:
-    return {f.name: _value(f.type) for f in schema}
-
-
-def _value(type_: pa.DataType) -> object:
-    """A value of the type; a list of structs (the story desk's figures) holds one."""
-    if pa.types.is_list(type_) and pa.types.is_struct(type_.value_type):
-        return [{f.name: _value(f.type) for f in type_.value_type}]
-    return _VALUES[type_]
+    return {f.name: sample_value(f.type) for f in schema}
 
 
 def _publish(lake: Lake, run_id: str) -> None:

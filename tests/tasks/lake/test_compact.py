@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from conftest import sample_value
 
 from tasks.check import check, parquet_problems
 from tasks.lake import Lake, LakeBusy
@@ -27,23 +28,11 @@ from tasks.schemas import PARTITIONED, SNAPSHOTS, TABLES, conform
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = dt.date(2026, 12, 5)
-_VALUES = {pa.string(): "x", pa.int32(): 1, pa.int64(): 1, pa.float64(): 0.5,
-           pa.date32(): dt.date(2024, 8, 20), pa.timestamp("us", tz="UTC"):
-           dt.datetime(2024, 8, 20, tzinfo=dt.UTC), pa.list_(pa.string()): ["x"]}
-
-
-def _value(type_: pa.DataType) -> object:
-    """A value of the type; a list of structs (the story desk's figures) holds one."""
-    if pa.types.is_list(type_) and pa.types.is_struct(type_.value_type):
-        return [{f.name: _value(f.type) for f in type_.value_type}]
-    return _VALUES[type_]
-
-
 def _rows(table: str, run: int, n: int) -> pa.Table:
     """n rows of a table for run `run`; every string distinct, ids unique across runs."""
     rows = []
     for i in range(n):
-        row = {f.name: _value(f.type) for f in TABLES[table]}
+        row = {f.name: sample_value(f.type) for f in TABLES[table]}
         row |= {f.name: f"{f.name}-{run}-{i}" for f in TABLES[table] if f.type == pa.string()}
         row |= {"article_id": hashlib.sha256(f"{run}-{i}".encode()).hexdigest()[:16]}
         if table == "ingest_log":
