@@ -1,7 +1,8 @@
 """Same-fact grouping of the story desk (tasks/story_desk) scored against
-evaluation/gold/story_facts.jsonl: 30 allsides stories whose figures were labelled by hand.
+evaluation/gold/story_facts.jsonl: 52 allsides stories whose figures were labelled by hand
+(train and dev to develop on, test held out).
 
-Run: wiredesk eval story-facts [--split dev|test] [--errors]. The real path: each member
+Run: wiredesk eval story-facts [--split train|dev|test] [--errors]. The real path: each member
 record goes through clean_record and extract_articles; the story's facts rows go through
 group_figures. A gold figure (its number as written, located by occurrence in the cleaned body)
 is found when an extracted fact's span contains it. Pairwise precision and recall are over the
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 from evaluation.facts_dates import DEFAULT_PATH, GOLD, load_articles
 from tasks.story_desk.figures import group_figures
 
-SPLITS = ("dev", "test")
+SPLITS = ("train", "dev", "test")
 
 
 def load_gold(splits: Iterable[str] = ()) -> list[dict]:
@@ -88,7 +89,7 @@ def totals(results: list[dict], cross_only: bool = False) -> dict:
 
 def report(path: str = DEFAULT_PATH, splits: Iterable[str] = (), show_errors: bool = False
            ) -> dict[str, dict]:
-    """Score each split (default: both) and print one line per split."""
+    """Score each split (default: all) and print one line per split."""
     from tasks.extract import extract_articles, load_nlp
 
     stories = load_gold(splits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.story_facts import align, load_gold, locate, score_story, totals
+from evaluation.story_facts import SPLITS, align, load_gold, locate, score_story, totals
 
 BODY_A = "Hamas killed 1,200 people and took 250 hostages. Later 21 people died in a strike."
 BODY_B = "About 1,200 Israelis were killed and 251 were kidnapped."
@@ -55,9 +55,10 @@ def test_a_wrong_merge_costs_precision_and_a_missed_merge_recall() -> None:
     assert align([gold("a", BODY_A, "21", "x")], facts) == {}
 
 
-def test_shipped_gold_has_two_splits_of_fifteen_stories() -> None:
+def test_shipped_gold_has_train_dev_and_test_stories() -> None:
     stories = load_gold()
-    assert [sum(s["split"] == split for s in stories) for split in ("dev", "test")] == [15, 15]
+    assert [sum(s["split"] == split for s in stories) for split in SPLITS] == [22, 15, 15]
+    assert len({s["story_id"] for s in stories}) == len(stories)
     for story in stories:
         assert all(f["article_id"] in story["articles"] for f in story["figures"])
         assert all(f["group"].startswith(story["story"] + "-") for f in story["figures"])
