@@ -43,6 +43,11 @@ class Counted:
             return False
         return not self.groups or not other.groups or self.groups == other.groups
 
+    def excludes(self, other: Counted) -> bool:
+        """Do the two heads name people no one can be both of ("men" and "children")?"""
+        mine, theirs = _exclusive(self.head), _exclusive(other.head)
+        return self.head != other.head and bool(mine) and mine == theirs
+
 
 @cache
 def _lexicon() -> dict[str, tuple[str, str]]:
@@ -53,6 +58,12 @@ def _lexicon() -> dict[str, tuple[str, str]]:
             word, use, *rest = line.split("\t")
             out[word] = (use, rest[0] if rest else "")
     return out
+
+
+def _exclusive(head: str) -> str:
+    """The lexicon's class of mutually exclusive heads the head is in ("" if none)."""
+    use, name = _lexicon().get(head, ("", ""))
+    return name if use == "class" else ""
 
 
 def singular(word: str) -> str:
@@ -88,7 +99,8 @@ def counted(obj: str | None, kind: str) -> Counted:
     # Lower-case modifiers are left out: "two chief suspects" and "two armed suspects" are
     # the same suspects, and a story rarely counts two sorts of one noun.
     head = PEOPLE if _is_people(last.lower(), kind) else singular(last.lower())
-    return Counted(head, frozenset(groups))
+    use, same = _lexicon().get(head, ("", ""))
+    return Counted(same if use == "same" else head, frozenset(groups))
 
 
 # A capitalised plural naming people by where they are from ("Israelis", "Palestinians",

@@ -4,14 +4,16 @@ Two figures of a story report the same fact (same_fact) when they
 - are of the same kind (KILL, KIDNAP ...), or one is OTHER (a count of people that says
   nothing of what happened to them: "the 17 victims") and both give the same value;
 - count compatible things (counted.Counted.compatible: "hostages" and an elided "kidnapped
-  251" do; "Israelis" and "Palestinians" never do), or, with the same kind and value and the
-  same groups, people named two ways ("four Marines" / "four individuals", "two suspects" /
-  "the two brothers": on the development stories a repeated value of one kind was the same
-  people every time);
-- give values within VALUE_SPREAD of each other when they are in different articles (a toll
-  rises from day to day and outlets round it), the same value when they are in one article
-  (an article giving 242 and 254 deaths, or 40 and 30 killed, reports two facts) or when one
-  of them is only "N people" of the OTHER kind (too little to go on).
+  251" do; "Israelis" and "Palestinians" never do), or, with the same kind and value, claims
+  that meet (claims.py) and the same groups, people named two ways by heads that do not
+  exclude each other ("four Marines" / "four individuals", "two suspects" / "the two
+  brothers", but never "two men" / "two children");
+- give the same value when they are in one article (an article giving 242 and 254 deaths,
+  or 40 and 30 killed, reports two facts); across articles, values whose claims meet
+  ("more than a million" / "an estimated 1.4 million"), and for a toll (any kind but OTHER)
+  also values within VALUE_SPREAD of each other (a toll rises from day to day and outlets
+  round it). People merely described (OTHER: customers, students, women) do not grow
+  between reports: "605,000 customers" are not the "more than 500,000" cut off days before.
 So the values decide whether people in general are the people of a group or a kind: "about
 1,200 people" joins "approximately 1,200 Israelis", but "at least 21 people" killed in a strike
 joins neither the 1,200 killed in the attack nor the "six children" among the 21. Groups come
@@ -28,6 +30,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from tasks.story_desk.claims import consistent
 from tasks.story_desk.counted import PEOPLE, Counted, counted
 
 # The largest relative gap, (max - min) / max, between two articles' values of one fact:
@@ -54,11 +57,16 @@ def same_fact(one: tuple[Counted, dict], other: tuple[Counted, dict]) -> bool:
         return True
     if not a.compatible(b):
         # The same people named two ways ("four Marines", "four individuals"; "two suspects",
-        # "the two brothers"): the same kind and value, and the same groups if any.
-        return equal and f["kind"] == g["kind"] and a.groups == b.groups
-    if not apart or _bare(a, f) or _bare(b, g):
+        # "the two brothers"): the same kind and value, qualifiers that meet ("over 1 million
+        # people" are not "nearly 1 million customers"), the same groups if any, and names
+        # that do not exclude each other ("two men", "two children").
+        return equal and consistent(f, g) and f["kind"] == g["kind"] and \
+            a.groups == b.groups and not a.excludes(b)
+    if not apart:
         return equal
-    return _gap(f["value"], g["value"]) <= VALUE_SPREAD
+    if OTHER in (f["kind"], g["kind"]):
+        return equal or consistent(f, g)   # people described, not a toll: they do not grow
+    return equal or consistent(f, g) or _gap(f["value"], g["value"]) <= VALUE_SPREAD
 
 
 def _general(thing: Counted) -> bool:

@@ -27,6 +27,8 @@ def fact(article: str, start: int, kind: str, value: int, obj: str | None,
     ("its staff members", "KILL", "member"),
     ("U.S. Marines", "KILL", "marine (u.s.)"),
     ("Hamas combatants", "KILL", "combatant (hamas)"),
+    ("three kids", "OTHER", "child"),                # another word for one head
+    ("two policemen", "KILL", "officer"),
 ])
 def test_counted_thing(obj: str | None, kind: str, label: str) -> None:
     assert counted(obj, kind).label == label
@@ -46,6 +48,10 @@ def test_people_in_general_join_a_group_only_when_the_values_agree() -> None:
     (("KILL", 1200, "Israelis"), ("KILL", 1200, "Palestinians"), "b"),
     (("KILL", 250, "people"), ("KIDNAP", 250, "hostages"), "b"),
     (("OTHER", 13, "people"), ("KILL", 13, "people"), "a"),     # a bare "N people"
+    (("OTHER", 2, "men"), ("OTHER", 2, "children"), "b"),      # heads that exclude each other
+    (("KILL", 3, "boys"), ("KILL", 3, "women"), "b"),
+    (("OTHER", 605_000, "customers"), ("OTHER", 500_000, "customers", "more_than"), "b"),
+    (("OTHER", 1_000_000, "people", "over"), ("OTHER", 1_000_000, "customers", "nearly"), "b"),
 ])
 def test_different_things_never_share_a_row(one: tuple, other: tuple, article: str) -> None:
     assert len(group_figures([fact("a", 1, *one), fact(article, 50, *other)])) == 2
@@ -56,6 +62,9 @@ def test_different_things_never_share_a_row(one: tuple, other: tuple, article: s
     (("OTHER", 2, "suspects"), ("OTHER", 2, "brothers")),
     (("OTHER", 17, "victims"), ("KILL", 17, "students")),
     (("WOUND", 15, "injured survivors"), ("OTHER", 15, "survivors")),
+    (("OTHER", 3, "kids"), ("OTHER", 3, "children")),             # one head, another word
+    (("KILL", 2, "policemen"), ("KILL", 2, "police officers")),
+    (("OTHER", 1_000_000, "people", "more_than"), ("OTHER", 1_400_000, "people")),
 ])
 def test_the_same_people_named_two_ways_share_a_row(one: tuple, other: tuple) -> None:
     assert len(group_figures([fact("a", 1, *one), fact("b", 1, *other)])) == 1
@@ -65,6 +74,12 @@ def test_one_article_s_two_values_are_two_facts_and_tolls_rise_across_articles()
     facts = [fact("a", 1, "KILL", 242, "deaths"), fact("a", 60, "KILL", 254, "deaths"),
              fact("b", 1, "KILL", 3200, "dead"), fact("c", 1, "KILL", 4000, "deaths")]
     assert [len(g) for g in group_figures(facts)] == [1, 1, 2]
+
+
+def test_people_described_do_not_grow_between_reports() -> None:
+    # A toll of 3,200 and one of 4,000 are one fact; 3,200 and 4,000 students are not.
+    facts = [fact("a", 1, "OTHER", 3200, "students"), fact("b", 1, "OTHER", 4000, "students")]
+    assert [len(g) for g in group_figures(facts)] == [1, 1]
 
 
 def test_general_figure_does_not_bridge_two_groups() -> None:
