@@ -13,19 +13,13 @@ from spacy.tokens import Doc, Span
 
 from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
+from tasks.extract.person_names import SUFFIXES, article_variants, given_name_means, person_pieces
 from tasks.schemas import ENTITY_LABELS
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
-
-# Very common short forms whose slug differs from the full name (keyed by slug).
-CANONICAL = {"us": "United States", "usa": "United States", "united-states": "United States",
-             "united-states-of-america": "United States", "uk": "United Kingdom",
-             "britain": "United Kingdom", "united-kingdom": "United Kingdom",
-             "un": "United Nations", "united-nations": "United Nations",
-             "eu": "European Union", "european-union": "European Union"}
 
 # A title directly before a name ("US Secretary of State Antony Blinken", "Hamas leader X");
 # a lower-case title may carry one qualifier ("Politburo chief"), dropped when it is an entity.
@@ -64,14 +58,14 @@ _NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "c
                  "county", "city", "island", "lake", "river", "valley", "administration",
                  "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
                  "garden", "gardens", "hills", "heights", "beach", "springs"}
-SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
 _FINITE = {"VBZ", "VBD", "VBP"}
 # Inside a span these end a piece: list commas, line breaks, " - " (CoNLL's "SOCCER - JAPAN"),
 # brackets, "at" ("BOSTON AT SEATTLE") and possessives ("Gaza's Health Ministry" is Gaza plus
-# Health Ministry, as in CoNLL).
-_BREAKS = {",", "(", ")", "[", "]", "'s", "’s", "at", "AT"}
+# Health Ministry, as in CoNLL), and slashes: a photo credit "Mel Evans/AP" is a person and
+# the agency (an organisation, whatever the span's label).
+_BREAKS = {",", "(", ")", "[", "]", "'s", "’s", "at", "AT", "/"}
 _DASHES = {"-", "--", "–", "—"}
 # Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
 # facilities may ("Interstate 95").
@@ -107,6 +101,19 @@ def slug(name: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slugged = re.sub(r"[^a-z0-9]+", "-", re.sub(r"[.'’]", "", ascii_.lower())).strip("-")
     return slugged or "u" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+# Well-known short and full forms of one organisation or country (lexicons/short_names.tsv):
+# slug of a form -> (canonical name, the labels it needs; empty: any).
+SHORT_NAMES = {slug(form): (name, frozenset(labels.split()) - {"*"})
+               for form, name, labels in lexicon.rows("short_names")}
+CANONICAL = {key: name for key, (name, _) in SHORT_NAMES.items()}  # any label: lake_names
+
+
+def canonical_name(text: str, label: str) -> str:
+    """The canonical name of a well-known short or full form ("GOP" -> "Republican Party")."""
+    name, labels = SHORT_NAMES.get(slug(text), (text, frozenset()))
+    return name if not labels or label in labels else text
 
 
 def name_words(name: str) -> list[str]:
@@ -159,15 +166,32 @@ def _is_break(doc: Doc, i: int) -> bool:
         token.text in _DASHES and i > 0 and bool(doc[i - 1].whitespace_))
 
 
-def _pieces(span: Span) -> list[Span]:
-    """Split at list commas, line breaks, dashes, brackets and possessives; trim the edges."""
-    pieces, begin = [], span.start
+def _pieces(span: Span) -> list[tuple[Span, str]]:
+    """Split at list commas, line breaks, dashes, brackets, possessives and slashes; trim the
+    edges. Each piece with its label."""
+    pieces, begin, label = [], span.start, span.label_
     for i in range(span.start, span.end + 1):
         if i == span.end or _is_break(span.doc, i):
-            if (piece := _trim(span.doc, begin, i, span.label_)) is not None:
-                pieces.append(piece)
+            if (piece := _trim(span.doc, begin, i, label)) is not None:
+                pieces += [(p, label) for p in (
+                    person_pieces(piece) if label == "PERSON" else [piece])]
+            if i < span.end and span.doc[i].text == "/" and span.label_ == "PERSON":
+                label = "ORG"  # the credit's agency
             begin = i + 1
-    return pieces
+    return _credits_repeated(pieces) if label != span.label_ else pieces
+
+
+def _credits_repeated(pieces: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A credit written twice ("Mel Evans/AP Mel Evans/AP"): the agency ends where the
+    photographer's name starts again."""
+    first, out = pieces[0][0][0].text, []
+    for piece, label in pieces:
+        k = next((k for k in range(1, len(piece)) if piece[k].text == first), None)
+        if label == "ORG" and k is not None:
+            out += [(piece[:k], "ORG"), (piece[k:], "PERSON")]
+        else:
+            out.append((piece, label))
+    return out
 
 
 _PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "Finance",
@@ -218,12 +242,12 @@ def _collect(doc: Doc, body: str) -> list[Mention]:
     for ent in doc.ents:
         if ent.label_ not in KIND:
             continue
-        for piece in _pieces(ent):
+        for piece, label in _pieces(ent):
             start, end = piece.start_char, piece.end_char
             if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
                     or _is_uncapitalised(piece.text)):
                 continue
-            mentions.append(Mention(start, end, piece.text, _label(piece.text, ent.label_),
+            mentions.append(Mention(start, end, piece.text, _label(piece.text, label),
                                     int(sentence_of[piece.start]),
                                     range(piece.start, piece.end)))
     return mentions
@@ -244,17 +268,24 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     votes: dict[str, Counter] = {}
     for m in mentions:
         votes.setdefault(slug(m.text), Counter())[m.label] += 1
+    # One person written two ways in one article ("Donald J. Trump", "Donald Trump")
+    variant = article_variants(m.text for m in mentions if m.label == "PERSON" and " " in m.text)
+    fulls = sorted(set(variant.values()))
     by_last: dict[str, list[str]] = {}
-    for full in sorted({m.text for m in mentions if m.label == "PERSON" and " " in m.text}):
+    for full in fulls:
         by_last.setdefault(surname(full), []).append(full)
     names: dict[str, str] = {}
     for m in mentions:
         words = m.text.split()
         longer = []
-        if m.label == "PERSON" or len(words) == 1:
+        if m.label == "PERSON" and variant.get(m.text, m.text) != m.text:
+            longer = [variant[m.text]]
+        elif m.label == "PERSON" or len(words) == 1:
             ending = {n: n for n in by_last.get(surname(m.text), [])
                       if words in (n.split()[-len(words):], name_words(n)[-len(words):])}
             longer = sorted(bare_surname_means(ending) - {m.text})
+            if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
+                longer = [meant] if (meant := given_name_means(m.text, fulls)) else []
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
         elif len(words) == 1 and m.text in known:
@@ -266,14 +297,16 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         else:
             # Same words, different labels across the article (Blinken GPE/PERSON): majority wins.
             m.label = votes[slug(m.text)].most_common(1)[0][0]
-            name = CANONICAL.get(slug(m.text), m.text)
+            name = canonical_name(m.text, m.label)
         if m.label == "PERSON":
             name = unjoin(name)
         m.entity_id = entity_id(m.label, name)
         names.setdefault(m.entity_id, name)
-    # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.
+    # "United Nations Relief and Works Agency (UNRWA)": the bracketed initials are an alias;
+    # a dateline's "NEW YORK (Reuters)" is not.
     for a, b in zip(mentions, mentions[1:], strict=False):
-        if body[a.end:b.start] == " (" and body[b.end:b.end + 1] == ")" and " " not in b.text:
+        if (body[a.end:b.start] == " (" and body[b.end:b.end + 1] == ")" and " " not in b.text
+                and b.text.isupper() and b.text[0] == a.text[0].upper()):
             b.entity_id, b.label = a.entity_id, a.label
     return names
 
