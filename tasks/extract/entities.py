@@ -1,4 +1,4 @@
-"""Entities and mentions: spaCy NER spans, cleaned and merged into one entity per referent."""
+"""Entities: mentions (mention_spans) linked into one entity per referent: ids, names, roles."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
-from tasks.extract.person_names import SUFFIXES, article_variants, given_name_means, person_pieces
+from tasks.extract.mention_spans import Mention, collect
+from tasks.extract.person_names import SUFFIXES, article_variants, behind_nickname, given_name_means
 from tasks.schemas import ENTITY_LABELS
-
-MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
@@ -39,50 +37,8 @@ _APPOSITIVE = re.compile(
     r"|secretary|ambassador|envoy|negotiator|advis[eo]r|commander|director|chairman|chairwoman"
     r"|founder|co-founder|representative|mayor|governor|senator)"
     r"(?:\s+(?:of|for|at|to|in|with)\s+[^,.;:()\"“”\n]{2,60}?)?)\s*[,.;]")
-# Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
-_TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
-                 "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
-                 "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
-                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
-                 "state", "of"}
-# Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
-GIVEN_NAMES = (MALE | FEMALE) - {
-    "al", "virginia", "florence", "victoria", "charlotte", "eugene", "chester", "beverly",
-    "amber", "rose", "troy", "warren", "douglas", "franklin", "grace", "joy", "ruby", "pearl",
-    "crystal", "april", "june"}
-_RELABELLED = {"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
-_NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "college",
-                 "school", "hospital", "street", "avenue", "park", "bridge", "airport",
-                 "stadium", "arena", "hall", "library", "museum", "company", "corp", "inc",
-                 "group", "fund", "award", "prize", "act", "church", "tower", "building",
-                 "county", "city", "island", "lake", "river", "valley", "administration",
-                 "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
-                 "garden", "gardens", "hills", "heights", "beach", "springs"}
-_TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
-_TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
-_FINITE = {"VBZ", "VBD", "VBP"}
-# Inside a span these end a piece: list commas, line breaks, " - " (CoNLL's "SOCCER - JAPAN"),
-# brackets, "at" ("BOSTON AT SEATTLE") and possessives ("Gaza's Health Ministry" is Gaza plus
-# Health Ministry, as in CoNLL), and slashes: a photo credit "Mel Evans/AP" is a person and
-# the agency (an organisation, whatever the span's label).
-_BREAKS = {",", "(", ")", "[", "]", "'s", "’s", "at", "AT", "/"}
-_DASHES = {"-", "--", "–", "—"}
-# Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
-# facilities may ("Interstate 95").
-_NAME_KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP"}
 # Two words run together by a lost space ("SamirAbu"), but not McDonald or MacArthur.
 _JOINED = re.compile(r"\b(?!(?:Mac|Van|Von|Fitz|Della|Del|Des)[A-Z])([A-Z][a-z]{2,})(?=[A-Z][a-z])")
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    text: str
-    label: str
-    sentence_index: int
-    tokens: range
-    entity_id: str = ""
 
 
 @dataclass
@@ -139,120 +95,6 @@ def entity_id(label: str, name: str) -> str:
     return f"{KIND[label]}/{slug(name)}"
 
 
-def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
-    if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
-        last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
-        while last > lo and doc[last].text.strip(".,").lower() in SUFFIXES:
-            last -= 1
-        lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
-    while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
-        lo += 1
-    # Finite verbs end headline fragments ("Blinken Arrives In" tagged ORG).
-    while hi - lo > 1 and (doc[hi - 1].pos_ in _TRIM_RIGHT or doc[hi - 1].tag_ in _FINITE or (
-            label in _NAME_KINDS and (_is_figure(doc[hi - 1].text) or (
-                label != "PERSON" and doc[hi - 1].is_lower and doc[hi - 1].pos_ == "NOUN")))):
-        hi -= 1
-    span = doc[lo:hi]
-    return span if hi > lo and any(c.isalpha() for c in span.text) else None
-
-
-def _is_figure(text: str) -> bool:
-    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in text)
-
-
-def _is_break(doc: Doc, i: int) -> bool:
-    token = doc[i]
-    return token.is_space or token.text in _BREAKS or (
-        token.text in _DASHES and i > 0 and bool(doc[i - 1].whitespace_))
-
-
-def _pieces(span: Span) -> list[tuple[Span, str]]:
-    """Split at list commas, line breaks, dashes, brackets, possessives and slashes; trim the
-    edges. Each piece with its label."""
-    pieces, begin, label = [], span.start, span.label_
-    for i in range(span.start, span.end + 1):
-        if i == span.end or _is_break(span.doc, i):
-            if (piece := _trim(span.doc, begin, i, label)) is not None:
-                pieces += [(p, label) for p in (
-                    person_pieces(piece) if label == "PERSON" else [piece])]
-            if i < span.end and span.doc[i].text == "/" and span.label_ == "PERSON":
-                label = "ORG"  # the credit's agency
-            begin = i + 1
-    return _credits_repeated(pieces) if label != span.label_ else pieces
-
-
-def _credits_repeated(pieces: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
-    """A credit written twice ("Mel Evans/AP Mel Evans/AP"): the agency ends where the
-    photographer's name starts again."""
-    first, out = pieces[0][0][0].text, []
-    for piece, label in pieces:
-        k = next((k for k in range(1, len(piece)) if piece[k].text == first), None)
-        if label == "ORG" and k is not None:
-            out += [(piece[:k], "ORG"), (piece[k:], "PERSON")]
-        else:
-            out.append((piece, label))
-    return out
-
-
-_PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "Finance",
-               "Treasury", "Education", "Energy", "Justice", "Commerce", "Labor", "Labour",
-               "Transportation", "Agriculture", "Housing", "Homeland Security"}
-
-
-def _is_title_fragment(body: str, start: int, text: str) -> bool:
-    # "State" in "Secretary of State", "Health" in "Health Secretary" are tagged ORG; they
-    # belong to the role, not to an entity.
-    return text in _PORTFOLIOS and (body.endswith("Secretary of ", 0, start) or
-                                    body.startswith((" Secretary", " Minister"), start + len(text)))
-
-
-def _label(text: str, label: str) -> str:
-    """PERSON for a two- or three-word name that starts with a given name the small model
-    tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
-    ("Ronald Reagan Airport", "Bill Gates Foundation")."""
-    words = text.split()
-    if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
-            and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
-        return "PERSON"
-    return label
-
-
-def _is_uncapitalised(text: str) -> bool:
-    # Names are written with a capital; the small model also tags "marijuana", "state", "n't",
-    # "16th", "@handles" and "x.y@wsj.com" (0.5% of its mentions on allsides, nearly all junk).
-    return not any(c.isupper() for c in text)
-
-
-def _is_heading_word(body: str, piece: Span) -> bool:
-    """The capital of a sentence-case subhead ("Readiness to end the conflict") seen only there."""
-    start, doc = piece.start_char, piece.doc
-    if len(piece) > 1 or (start and body[start - 1] != "\n") or piece.end == len(doc):
-        return False
-    line_end = body.find("\n", start)
-    line = body[start:line_end if line_end >= 0 else len(body)].rstrip()
-    after = doc[piece.end]  # lower-case words follow, but not a list ("France at Japan")
-    return (not line.endswith((".", "!", "?", ":", '"', "”", ")")) and after.is_lower
-            and after.is_alpha and after.pos_ not in ("ADP", "CCONJ")
-            and body.count(piece.text) == 1)
-
-
-def _collect(doc: Doc, body: str) -> list[Mention]:
-    sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
-    mentions = []
-    for ent in doc.ents:
-        if ent.label_ not in KIND:
-            continue
-        for piece, label in _pieces(ent):
-            start, end = piece.start_char, piece.end_char
-            if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
-                    or _is_uncapitalised(piece.text)):
-                continue
-            mentions.append(Mention(start, end, piece.text, _label(piece.text, label),
-                                    int(sentence_of[piece.start]),
-                                    range(piece.start, piece.end)))
-    return mentions
-
-
 def lake_names(known: dict[str, str]) -> dict[str, str]:
     """entity_id -> the lake's canonical name: the alias whose slug is the id's (of the
     lake's alias index, aliases.AliasIndex, a view that looks names up as they are asked)."""
@@ -270,6 +112,8 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         votes.setdefault(slug(m.text), Counter())[m.label] += 1
     # One person written two ways in one article ("Donald J. Trump", "Donald Trump")
     variant = article_variants(m.text for m in mentions if m.label == "PERSON" and " " in m.text)
+    for name, form in variant.items():  # "Crooked Hillary Clinton" beside "Hillary Clinton"
+        variant[name] = behind_nickname(form, variant.values()) or form
     fulls = sorted(set(variant.values()))
     by_last: dict[str, list[str]] = {}
     for full in fulls:
@@ -343,7 +187,7 @@ def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
     `body` is doc.text, passed in because Doc.text re-joins every token on each access.
     `known`: lake aliases -> entity_id; `known_names`: lake_names(known), built once a batch.
     """
-    mentions = _collect(doc, body)
+    mentions = collect(doc, body)
     names = _link(body, mentions, known,
                   lake_names(known) if known_names is None else known_names)
     groups: dict[str, list[Mention]] = {}

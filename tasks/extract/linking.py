@@ -20,8 +20,8 @@ import jellyfish
 
 from tasks.extract import lexicon
 from tasks.extract.entities import LABEL_OF_KIND, bare_surname_means, lake_names, surname
+from tasks.extract.person_names import behind_nickname, one_person
 from tasks.extract.person_names import core as _core
-from tasks.extract.person_names import one_person
 from tasks.extract.person_names import words as _words
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
@@ -138,8 +138,10 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     given = {key for key, n in firsts.items() if n > 1}
     by_last, by_key = defaultdict(set), defaultdict(set)
     keys = {eid: key for eid, name in full.items() if (key := _name_key(name)) is not None}
+    by_name: dict[str, set[str]] = defaultdict(set)
     for eid, name in full.items():
         by_last[surname(name)].add(eid)
+        by_name[name].add(eid)
     for eid, key in keys.items():
         by_key[key].add(eid)
 
@@ -171,6 +173,9 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
             meant = bare_surname_means({other: full[other] for other in by_last[names[eid]]})
             if meant and (target := means(meant)) is not None:
                 remap[eid] = target
+            continue
+        if (real := behind_nickname(full[eid], by_name)) and len(by_name[real]) == 1:
+            remap[eid] = next(iter(by_name[real]))  # "Crooked Hillary Clinton"
             continue
         others = spellings(eid)
         if len(others) == 1:

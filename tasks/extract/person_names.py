@@ -1,6 +1,7 @@
 """Forms of one person's name: the words that make a name comparable, the variants one
 article writes ("Donald J. Trump", "Donald Trump"), a given name alone ("Paul" for the
-article's Paul Ryan), and spans the model ran over several names or a nickname."""
+article's Paul Ryan), a name behind a nickname ("Crooked Hillary Clinton"), and spans the
+model ran over several names."""
 
 from __future__ import annotations
 
@@ -79,16 +80,24 @@ def given_name_means(word: str, full_names: Iterable[str]) -> str | None:
     return next(iter(meant)) if len(meant) == 1 else None
 
 
+def behind_nickname(name: str, known: Iterable[str]) -> str | None:
+    """The one known full name a longer name ends with when what comes before it is no given
+    name: a nickname or a headline's word ("Crooked Hillary Clinton" -> "Hillary Clinton")."""
+    first, _, rest = name.partition(" ")
+    if first.lower() in GIVEN or " " not in rest:
+        return None
+    return rest if rest in set(known) else None
+
+
 def person_pieces(span: Span) -> list[Span]:
     """A PERSON span split where the model ran names together: a given name starting over
     ("Paul Ryan Paul Davis Ryan Retirees", a web page's linked name and headline, is "Paul
-    Ryan" and "Paul Davis Ryan", the rest cut after the repeated surname); a word before a
-    given name that is no name itself is a nickname or a headline's word ("Crooked Hillary
-    Clinton" -> "Hillary Clinton")."""
+    Ryan" and "Paul Davis Ryan", the rest cut after the repeated surname). Only a common
+    given name counts: "al-Gama'a al-Islamiya" is one name."""
     doc, lo, hi = span.doc, span.start, span.end
-    if hi - lo >= 3 and doc[lo].lower_ not in GIVEN and doc[lo + 1].lower_ in GIVEN:
-        lo += 1
     first = doc[lo].text
+    if len(first) < 3 or first.lower() not in GIVEN:
+        return [span]
     restart = next((i for i in range(lo + 2, hi) if doc[i].text == first), None)
     if restart is None:
         return [doc[lo:hi]]

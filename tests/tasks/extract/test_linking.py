@@ -186,3 +186,11 @@ def test_a_given_name_alone_is_no_surname() -> None:
     assert person_links(rows, {}) == {}  # article b's "Paul" is one of its two Pauls
     assert person_links(rows[:1] + rows[-1:], {}) == {
         "person/paul": ("person/rand-paul", "Rand Paul")}
+
+
+def test_a_nickname_before_a_known_name_is_that_person() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=3),
+            person("b", "person/crooked-hillary-clinton", "Crooked Hillary Clinton")]
+    assert person_links(rows, {}) == {
+        "person/crooked-hillary-clinton": ("person/hillary-clinton", "Hillary Clinton")}
+    assert person_links(rows[1:], {}) == {}  # nobody known behind it

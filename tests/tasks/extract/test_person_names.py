@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from tasks.extract.entities import canonical_name, extract_entities
 from tasks.extract.person_names import (
     article_variants,
+    behind_nickname,
     given_name_means,
     middles_agree,
     one_person,
@@ -67,16 +68,23 @@ def test_a_given_name_alone_is_the_one_person_of_the_article_with_it() -> None:
     assert given_name_means("Jeb", ["Marco Rubio"]) is None
 
 
-def test_person_pieces_split_names_run_together_and_drop_a_nickname(vocab) -> None:
+def test_person_pieces_split_names_run_together(vocab) -> None:
     text = "Speaker Paul Ryan Paul Davis Ryan Retirees should say no"
     doc = _doc(vocab, text, "Paul Ryan Paul Davis Ryan Retirees", {"should": "AUX"})
     span = next(iter(doc.ents))
     assert [p.text for p in person_pieces(span)] == ["Paul Ryan", "Paul Davis Ryan"]
-    doc = _doc(vocab, "Crooked Hillary Clinton spoke", "Crooked Hillary Clinton",
-               {"Crooked": "ADJ", "spoke": "VERB"})
-    assert [p.text for p in person_pieces(next(iter(doc.ents)))] == ["Hillary Clinton"]
-    doc = _doc(vocab, "Mary Kate Olsen spoke", "Mary Kate Olsen", {"spoke": "VERB"})
-    assert [p.text for p in person_pieces(next(iter(doc.ents)))] == ["Mary Kate Olsen"]
+    doc = _doc(vocab, "al - Gama'a al - Islamiya said", "al - Gama'a al - Islamiya",
+               {"said": "VERB"})
+    assert [p.text for p in person_pieces(next(iter(doc.ents)))] == [
+        "al - Gama'a al - Islamiya"]
+
+
+def test_a_name_behind_a_nickname() -> None:
+    known = ["Hillary Clinton", "Jean Smith"]
+    assert behind_nickname("Crooked Hillary Clinton", known) == "Hillary Clinton"
+    assert behind_nickname("Billie Jean King", known) is None  # no known "Jean King"
+    assert behind_nickname("Mary Jean Smith", known) is None  # Mary is a given name
+    assert behind_nickname("Hillary Clinton", known) is None
 
 
 def test_one_article_names_one_person_by_every_form(vocab) -> None:
@@ -102,18 +110,22 @@ def test_one_article_names_one_person_by_every_form(vocab) -> None:
 
 def test_well_known_short_names_and_credits_and_datelines(vocab) -> None:
     text = ("GOP and House leaders met ; NEW YORK ( Reuters ) said ; "
-            "Mel Evans / AP Mel Evans / AP took it")
+            "Mel Evans / AP Mel Evans / AP took it ; Matt Rourke and Rourke / AP")
     words = text.split(" ")
     tags = ["O"] * len(words)
     for first, n, label in [(0, 1, "ORG"), (2, 1, "ORG"), (6, 2, "GPE"), (9, 1, "ORG"),
-                            (13, 8, "PERSON")]:
+                            (13, 8, "PERSON"), (24, 2, "PERSON"),
+                            (27, 3, "ORG")]:
         tags[first:first + n] = [f"B-{label}"] + [f"I-{label}"] * (n - 1)
-    doc = Doc(vocab, words=words, ents=tags,
+    spaces = [w != "/" and nxt != "/" for w, nxt in zip(words, [*words[1:], ""], strict=True)]
+    doc = Doc(vocab, words=words, spaces=spaces, ents=tags,
               pos=[{"and": "CCONJ", "the": "DET", "it": "PRON"}.get(w, "VERB") if w.islower()
                    else "PROPN" if w.isalnum() else "PUNCT" for w in words])
     _, mentions = extract_entities(doc, doc.text, "x", {})
     assert [(m["text"], m["entity_id"]) for m in mentions] == [
         ("GOP", "org/republican-party"), ("House", "org/house-of-representatives"),
         ("NEW YORK", "gpe/new-york"), ("Reuters", "org/reuters"),  # no alias of New York
-        *[("Mel Evans", "person/mel-evans"), ("AP", "org/associated-press")] * 2]  # agency
+        *[("Mel Evans", "person/mel-evans"), ("AP", "org/associated-press")] * 2,  # agency
+        ("Matt Rourke", "person/matt-rourke"), ("Rourke", "person/matt-rourke"),
+        ("AP", "org/associated-press")]  # "Rourke/AP" tagged ORG: the credit of Matt Rourke
     assert canonical_name("House", "WORK_OF_ART") == "House"  # a show is no House of Reps.
