@@ -13,7 +13,15 @@ from spacy.tokens import Doc
 from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.mention_spans import Mention, collect
-from tasks.extract.person_names import SUFFIXES, article_variants, behind_nickname, given_name_means
+from tasks.extract.person_names import (
+    SUFFIXES,
+    article_variants,
+    behind_nickname,
+    courtesy_gender,
+    courtesy_title,
+    given_name_means,
+    of_gender,
+)
 from tasks.schemas import ENTITY_LABELS
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
@@ -128,10 +136,19 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             ending = {n: n for n in by_last.get(surname(m.text), [])
                       if words in (n.split()[-len(words):], name_words(n)[-len(words):])}
             longer = sorted(bare_surname_means(ending) - {m.text})
+            if len(longer) > 1 and (gender := courtesy_gender(body, m.start)):
+                longer = of_gender(longer, gender)  # "Mr. Clinton" beside Hillary and Bill
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
                 longer = [meant] if (meant := given_name_means(m.text, fulls)) else []
+        lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
+        elif lake_fit is not None and lake_fit[0]:  # "Mrs. Obama": the lake's one woman Obama
+            m.entity_id, m.label = lake_fit[0], "PERSON"
+            names.setdefault(m.entity_id, lake_fit[1])
+            continue
+        elif lake_fit is not None:  # the lake knows only men Obama: "Mrs. Obama" stays apart
+            m.label, name = "PERSON", lake_fit[1]
         elif len(words) == 1 and m.text in known:
             m.entity_id = known[m.text]
             m.label = LABEL_OF_KIND.get(m.entity_id.split("/", 1)[0], m.label)
@@ -153,6 +170,25 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                 and b.text.isupper() and b.text[0] == a.text[0].upper()):
             b.entity_id, b.label = a.entity_id, a.label
     return names
+
+
+def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: dict[str, str]
+                    ) -> tuple[str, str] | None:
+    """For a lone surname after a courtesy title, the lake's one person of that surname and
+    gender (id, name), or ("", the title and surname) when the lake knows that surname only
+    for others; None without a title or a lake person of that surname."""
+    title, gender = courtesy_title(body, m.start), courtesy_gender(body, m.start)
+    if " " in m.text or title is None or gender is None:
+        return None
+    if hasattr(known, "people"):
+        people = known.people([m.text])
+    else:
+        people = {eid: n for eid, n in known_names.items()
+                  if eid.startswith("person/") and " " in n and surname(n) == m.text}
+    if not people:
+        return None
+    fit = {eid: people[eid] for eid in people if of_gender([people[eid]], gender)}
+    return next(iter(fit.items())) if len(fit) == 1 else ("", f"{title} {m.text}")
 
 
 def unjoin(name: str) -> str:

@@ -5,6 +5,7 @@ model ran over several names."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -13,7 +14,10 @@ from spacy.tokens import Span
 from tasks.extract import lexicon
 
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
-GIVEN = lexicon.given_names("m") | lexicon.given_names("f")
+GENDER = {"m": lexicon.given_names("m"), "f": lexicon.given_names("f")}
+GIVEN = GENDER["m"] | GENDER["f"]
+# A courtesy title right before a name says the person's gender ("Mrs. Clinton").
+_COURTESY = re.compile(r"\b(?:(Mr)|Mrs|Ms|Miss)\.?\s+$")
 
 
 def words(name: str) -> list[str]:
@@ -87,6 +91,23 @@ def behind_nickname(name: str, known: Iterable[str]) -> str | None:
     if first.lower() in GIVEN or " " not in rest:
         return None
     return rest if rest in set(known) else None
+
+
+def courtesy_title(body: str, start: int) -> str | None:
+    """The courtesy title right before body[start:], as written ("Mrs.")."""
+    found = _COURTESY.search(body, max(0, start - 6), start)
+    return None if found is None else found.group(0).strip()
+
+
+def courtesy_gender(body: str, start: int) -> str | None:
+    """"m" or "f" when a courtesy title stands right before body[start:]."""
+    found = _COURTESY.search(body, max(0, start - 6), start)
+    return None if found is None else "m" if found.group(1) else "f"
+
+
+def of_gender(names: Iterable[str], gender: str) -> list[str]:
+    """The full names whose given name is nearly always given to that gender."""
+    return [n for n in names if words(n)[0] in GENDER[gender]]
 
 
 def person_pieces(span: Span) -> list[Span]:

@@ -11,8 +11,10 @@ from tasks.extract.entities import canonical_name, extract_entities
 from tasks.extract.person_names import (
     article_variants,
     behind_nickname,
+    courtesy_gender,
     given_name_means,
     middles_agree,
+    of_gender,
     one_person,
     person_pieces,
 )
@@ -129,3 +131,35 @@ def test_well_known_short_names_and_credits_and_datelines(vocab) -> None:
         ("Matt Rourke", "person/matt-rourke"), ("Rourke", "person/matt-rourke"),
         ("AP", "org/associated-press")]  # "Rourke/AP" tagged ORG: the credit of Matt Rourke
     assert canonical_name("House", "WORK_OF_ART") == "House"  # a show is no House of Reps.
+
+
+def test_a_courtesy_title_tells_which_of_two_people_a_surname_is(vocab) -> None:
+    assert courtesy_gender("said Mrs. Clinton", 10) == "f"
+    assert courtesy_gender("said Mr Clinton", 8) == "m" and courtesy_gender("Clinton", 0) is None
+    assert of_gender(["Hillary Clinton", "Bill Clinton", "Chelsea Clinton"], "m") == [
+        "Bill Clinton"]
+    text = ("Bill Clinton and Hillary Clinton met . Mrs. Clinton spoke , Mr. Clinton left , "
+            "Clinton .")
+    words = text.split(" ")
+    tags = ["O"] * len(words)
+    for first, n in [(0, 2), (3, 2), (8, 1), (12, 1), (15, 1)]:
+        tags[first:first + n] = ["B-PERSON"] + ["I-PERSON"] * (n - 1)
+    doc = Doc(vocab, words=words, ents=tags,
+              pos=["PROPN" if w[0].isupper() else "PUNCT" if not w.isalnum() else "VERB"
+                   for w in words])
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [m["entity_id"] for m in mentions] == [
+        "person/bill-clinton", "person/hillary-clinton", "person/hillary-clinton",
+        "person/bill-clinton", "person/clinton"]  # no title: either of them, so neither
+
+
+def test_a_titled_surname_takes_the_lake_person_of_its_gender(vocab) -> None:
+    words = "Mrs. Obama spoke , Mr. Obama left".split(" ")
+    doc = Doc(vocab, words=words, ents=["O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"],
+              pos=["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB"])
+    both = {"Barack Obama": "person/barack-obama", "Michelle Obama": "person/michelle-obama"}
+    _, mentions = extract_entities(doc, doc.text, "x", both)
+    assert [m["entity_id"] for m in mentions] == ["person/michelle-obama", "person/barack-obama"]
+    _, mentions = extract_entities(doc, doc.text, "x", {"Barack Obama": "person/barack-obama",
+                                                        "Obama": "person/barack-obama"})
+    assert [m["entity_id"] for m in mentions] == ["person/mrs-obama", "person/barack-obama"]
