@@ -82,7 +82,7 @@ def dominant(weights: dict[str, int]) -> str | None:
     return ranked[0][0]
 
 
-def label_votes(rows: list[dict], lake_counts: dict[str, int]) -> set[str]:
+def label_votes(rows: list[dict], lake_counts: dict[tuple[str, str], int]) -> set[str]:
     """One-word names the model labelled VOTED in some articles that the run and the lake
     use as people more often: a person's surname or a person named by it alone outweighs
     the VOTED uses ("Romney" tagged ORG once, a person in every other article)."""
@@ -91,19 +91,18 @@ def label_votes(rows: list[dict], lake_counts: dict[str, int]) -> set[str]:
         word = row["name"] if " " not in row["name"] else surname(row["name"])
         if row["label"] in ("PERSON", VOTED):
             votes[word][row["label"] == "PERSON"] += row["mention_count"]
-    for eid, count in lake_counts.items():
-        votes[eid.split("\t", 1)[1]][eid.startswith("person/")] += count
-    return {word for word, vote in votes.items()
-            if any(r["label"] == VOTED and r["name"] == word for r in rows)
-            and vote[True] > vote[False]}
+    for (eid, word), count in lake_counts.items():
+        votes[word][eid.startswith("person/")] += count
+    voted = {r["name"] for r in rows if r["label"] == VOTED}
+    return {word for word in voted if votes[word][True] > votes[word][False]}
 
 
-def _lake_counts(known: dict[str, str], words: Iterable[str]) -> dict[str, int]:
-    """"entity_id<TAB>word" -> mentions the lake has of the entity under that word (its
+def _lake_counts(known: dict[str, str], words: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(entity_id, word) -> mentions the lake has of the entity under that word (its
     surname, or its one-word name); nothing from a plain alias map."""
     if not hasattr(known, "counts"):
         return {}
-    return {f"{eid}\t{word}": n for word in set(words) for eid, n in known.counts(word).items()}
+    return {(eid, word): n for word in set(words) for eid, n in known.counts(word).items()}
 
 
 def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple[str, str]]:
@@ -125,8 +124,8 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
         lake = {eid: name for eid, name in lake_names(known).items()
                 if eid.startswith("person/")}
     names, mentions, articles = dict(lake), Counter(), defaultdict(set)
-    for key, count in lake_counts.items():
-        mentions[key.split("\t", 1)[0]] += count
+    for (eid, _), count in lake_counts.items():
+        mentions[eid] += count
     for row in rows:
         names.setdefault(row["entity_id"], row["name"])
         mentions[row["entity_id"]] += row["mention_count"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from spacy.tokens import Span
 
@@ -84,13 +84,13 @@ def given_name_means(word: str, full_names: Iterable[str]) -> str | None:
     return next(iter(meant)) if len(meant) == 1 else None
 
 
-def behind_nickname(name: str, known: Iterable[str]) -> str | None:
+def behind_nickname(name: str, known: Collection[str]) -> str | None:
     """The one known full name a longer name ends with when what comes before it is no given
     name: a nickname or a headline's word ("Crooked Hillary Clinton" -> "Hillary Clinton")."""
     first, _, rest = name.partition(" ")
     if first.lower() in GIVEN or " " not in rest:
         return None
-    return rest if rest in set(known) else None
+    return rest if rest in known else None
 
 
 def courtesy_title(body: str, start: int) -> str | None:

@@ -154,7 +154,7 @@ def test_a_courtesy_title_tells_which_of_two_people_a_surname_is(vocab) -> None:
 
 
 def test_a_titled_surname_takes_the_lake_person_of_its_gender(vocab) -> None:
-    words = "Mrs. Obama spoke , Mr. Obama left".split(" ")
+    words = ["Mrs.", "Obama", "spoke", ",", "Mr.", "Obama", "left"]
     doc = Doc(vocab, words=words, ents=["O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"],
               pos=["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB"])
     both = {"Barack Obama": "person/barack-obama", "Michelle Obama": "person/michelle-obama"}
