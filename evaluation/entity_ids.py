@@ -1,9 +1,9 @@
 """Lake-wide entity ids scored against a cross-article gold: does one real-world person or
 organisation carry one id across the lake, and does one id carry only one of them?
 
-Run: python -m evaluation.entity_ids [allsides.jsonl.gz] [--split=dev|test|all]. The gold
+Run: python -m evaluation.entity_ids [allsides.jsonl.gz] [--split=train|dev|test|all]. The gold
 (evaluation/gold/entities.jsonl, see its README) gives every person and organisation named in
-the first three paragraphs of 64 allsides-dev articles its real-world identity. The articles
+the first three paragraphs of 76 allsides-dev articles its real-world identity. The articles
 go through the real flow into a fresh lake, in two runs (odd and even articles), so links made
 across runs count as much as links within one. Each gold mention is matched to the lake
 mention overlapping it most; that mention's entity_id is the predicted cluster (a gold mention
@@ -24,6 +24,7 @@ from pathlib import Path
 from evaluation.facts_dates import DEFAULT_PATH, load_articles, load_gold, locate
 
 PROMINENT = 3  # gold mentions an identity needs to count as prominent
+SPLITS = ("train", "dev", "test", "all")
 
 
 def build_lake(path: str, ids: list[str], work: Path) -> Path:
@@ -110,7 +111,7 @@ def prominent(items: list[dict]) -> dict:
                        if len(names) > 1}}
 
 
-def score(path: str = DEFAULT_PATH, splits: tuple[str, ...] = ("dev", "test", "all")) -> dict:
+def score(path: str = DEFAULT_PATH, splits: tuple[str, ...] = SPLITS) -> dict:
     gold = load_gold("entities")
     ids = list(dict.fromkeys(row["article_id"] for row in gold))
     bodies = {aid: article["body"] for aid, article in load_articles(path, set(ids)).items()}
@@ -138,4 +139,4 @@ def report(result: dict) -> str:
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     chosen = tuple(a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--split="))
-    print(report(score(args[0] if args else DEFAULT_PATH, chosen or ("dev", "test", "all"))))
+    print(report(score(args[0] if args else DEFAULT_PATH, chosen or SPLITS)))

@@ -8,7 +8,10 @@ sha1) of the word asked:
 - `surname`: a person's surname -> the person (full name): the bare surname's meaning and
   the people a lone surname in a run may be;
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
-- `name`: an entity id -> the names its canonical name is chosen from (lake_names).
+- `name`: an entity id -> the names its canonical name is chosen from (lake_names);
+- `count`: a person's surname, or an entity's one-word name -> the entity, and (in `name`)
+  its mentions in the rows published with it: the bare surname's dominant person and the
+  lake-wide label vote add up these rows (every publish adds its own; none is deduplicated).
 A lookup loads its bucket once (of 256), so a run reads the buckets of the words it meets,
 not the lake's entities. Publish appends the run's rows with its tables (one journal);
 `READY.json` (written last by `rebuild`) marks a complete index of this version.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 import pyarrow as pa
@@ -32,7 +35,7 @@ VERSION = "v1"
 ROOT = f"aliases/{VERSION}"  # below _state/
 SCHEMA = pa.schema([("key", pa.string()), ("kind", pa.string()), ("entity_id", pa.string()),
                     ("name", pa.string())])
-ENTITY_COLUMNS = ["entity_id", "name", "aliases"]
+ENTITY_COLUMNS = ["entity_id", "name", "aliases", "mention_count"]
 
 
 def bucket(key: str) -> str:
@@ -44,11 +47,21 @@ def _sound(name: str) -> str | None:
     return "|".join(key) if key is not None else None
 
 
+def count_word(eid: str, name: str) -> str | None:
+    """The word an entity's mentions are counted under: a person's surname, a one-word name."""
+    if " " not in name:
+        return name
+    return surname(name) if eid.startswith("person/") else None
+
+
 def index_rows(entities: pa.Table) -> pa.Table:
     """The index rows of published entity rows (entity_id, name, aliases), each once."""
     rows: set[tuple[str, str, str, str]] = set()
+    counts: Counter[tuple[str, str]] = Counter()
     columns = entities.select(ENTITY_COLUMNS).to_pydict()
-    for eid, name, aliases in zip(*columns.values(), strict=True):
+    for eid, name, aliases, mention_count in zip(*columns.values(), strict=True):
+        if (word := count_word(eid, name)) is not None:
+            counts[word, eid] += mention_count
         for alias in [name, *(aliases or [])]:
             rows.add((alias, "alias", eid, ""))
             if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias:
@@ -57,6 +70,7 @@ def index_rows(entities: pa.Table) -> pa.Table:
             rows.add((surname(name), "surname", eid, name))
             if (sound := _sound(name)) is not None:
                 rows.add((sound, "sound", eid, name))
+    rows |= {(word, "count", eid, str(n)) for (word, eid), n in counts.items()}
     ordered = sorted(rows)
     return pa.table(list(zip(*ordered, strict=True)) if ordered else [[], [], [], []],
                     schema=SCHEMA)
@@ -104,6 +118,7 @@ class AliasIndex(Mapping[str, str]):
         self.lake_url = lake_url
         self.rows: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         self.loaded: set[str] = set()
+        self.tally: dict[str, Counter[str]] = defaultdict(Counter)
 
     def load(self, name: str) -> None:
         """Read a bucket of the index, once."""
@@ -116,13 +131,22 @@ class AliasIndex(Mapping[str, str]):
             if path.endswith(".parquet") and not posixpath.basename(path).startswith("."):
                 part = pq.read_table(path, filesystem=lake.fs, schema=SCHEMA).to_pydict()
                 for key, kind, eid, name_ in zip(*part.values(), strict=True):
-                    if (eid, name_) not in self.rows[key, kind]:
+                    if kind == "count":
+                        self.tally[key][eid] += int(name_)
+                    elif (eid, name_) not in self.rows[key, kind]:
                         self.rows[key, kind].append((eid, name_))
 
     def _find(self, key: str, kind: str) -> list[tuple[str, str]]:
         if (b := bucket(key)) not in self.loaded:
             self.load(b)
         return self.rows.get((key, kind), [])
+
+    def counts(self, word: str) -> dict[str, int]:
+        """entity_id -> lake mentions, of the people with this surname and the entities
+        with this one-word name."""
+        if (b := bucket(word)) not in self.loaded:
+            self.load(b)
+        return dict(self.tally.get(word, {}))
 
     def __getitem__(self, alias: str) -> str:
         ids = {eid for eid, _ in self._find(alias, "alias")}

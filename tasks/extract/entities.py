@@ -1,4 +1,4 @@
-"""Entities and mentions: spaCy NER spans, cleaned and merged into one entity per referent."""
+"""Entities: mentions (mention_spans) linked into one entity per referent: ids, names, roles."""
 
 from __future__ import annotations
 
@@ -8,24 +8,24 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-import numpy as np
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
+from tasks.extract.mention_spans import Mention, collect
+from tasks.extract.person_names import (
+    SUFFIXES,
+    article_variants,
+    behind_nickname,
+    courtesy_gender,
+    courtesy_title,
+    given_name_means,
+    of_gender,
+)
 from tasks.schemas import ENTITY_LABELS
-
-MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
-
-# Very common short forms whose slug differs from the full name (keyed by slug).
-CANONICAL = {"us": "United States", "usa": "United States", "united-states": "United States",
-             "united-states-of-america": "United States", "uk": "United Kingdom",
-             "britain": "United Kingdom", "united-kingdom": "United Kingdom",
-             "un": "United Nations", "united-nations": "United Nations",
-             "eu": "European Union", "european-union": "European Union"}
 
 # A title directly before a name ("US Secretary of State Antony Blinken", "Hamas leader X");
 # a lower-case title may carry one qualifier ("Politburo chief"), dropped when it is an entity.
@@ -45,50 +45,8 @@ _APPOSITIVE = re.compile(
     r"|secretary|ambassador|envoy|negotiator|advis[eo]r|commander|director|chairman|chairwoman"
     r"|founder|co-founder|representative|mayor|governor|senator)"
     r"(?:\s+(?:of|for|at|to|in|with)\s+[^,.;:()\"“”\n]{2,60}?)?)\s*[,.;]")
-# Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
-_TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
-                 "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
-                 "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
-                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
-                 "state", "of"}
-# Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
-GIVEN_NAMES = (MALE | FEMALE) - {
-    "al", "virginia", "florence", "victoria", "charlotte", "eugene", "chester", "beverly",
-    "amber", "rose", "troy", "warren", "douglas", "franklin", "grace", "joy", "ruby", "pearl",
-    "crystal", "april", "june"}
-_RELABELLED = {"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
-_NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "college",
-                 "school", "hospital", "street", "avenue", "park", "bridge", "airport",
-                 "stadium", "arena", "hall", "library", "museum", "company", "corp", "inc",
-                 "group", "fund", "award", "prize", "act", "church", "tower", "building",
-                 "county", "city", "island", "lake", "river", "valley", "administration",
-                 "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
-                 "garden", "gardens", "hills", "heights", "beach", "springs"}
-SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
-_TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
-_TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
-_FINITE = {"VBZ", "VBD", "VBP"}
-# Inside a span these end a piece: list commas, line breaks, " - " (CoNLL's "SOCCER - JAPAN"),
-# brackets, "at" ("BOSTON AT SEATTLE") and possessives ("Gaza's Health Ministry" is Gaza plus
-# Health Ministry, as in CoNLL).
-_BREAKS = {",", "(", ")", "[", "]", "'s", "’s", "at", "AT"}
-_DASHES = {"-", "--", "–", "—"}
-# Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
-# facilities may ("Interstate 95").
-_NAME_KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP"}
 # Two words run together by a lost space ("SamirAbu"), but not McDonald or MacArthur.
 _JOINED = re.compile(r"\b(?!(?:Mac|Van|Von|Fitz|Della|Del|Des)[A-Z])([A-Z][a-z]{2,})(?=[A-Z][a-z])")
-
-
-@dataclass
-class Mention:
-    start: int
-    end: int
-    text: str
-    label: str
-    sentence_index: int
-    tokens: range
-    entity_id: str = ""
 
 
 @dataclass
@@ -107,6 +65,19 @@ def slug(name: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slugged = re.sub(r"[^a-z0-9]+", "-", re.sub(r"[.'’]", "", ascii_.lower())).strip("-")
     return slugged or "u" + hashlib.sha256(name.encode()).hexdigest()[:12]
+
+
+# Well-known short and full forms of one organisation or country (lexicons/short_names.tsv):
+# slug of a form -> (canonical name, the labels it needs; empty: any).
+SHORT_NAMES = {slug(form): (name, frozenset(labels.split()) - {"*"})
+               for form, name, labels in lexicon.rows("short_names")}
+CANONICAL = {key: name for key, (name, _) in SHORT_NAMES.items()}  # any label: lake_names
+
+
+def canonical_name(text: str, label: str) -> str:
+    """The canonical name of a well-known short or full form ("GOP" -> "Republican Party")."""
+    name, labels = SHORT_NAMES.get(slug(text), (text, frozenset()))
+    return name if not labels or label in labels else text
 
 
 def name_words(name: str) -> list[str]:
@@ -132,103 +103,6 @@ def entity_id(label: str, name: str) -> str:
     return f"{KIND[label]}/{slug(name)}"
 
 
-def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
-    if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
-        last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
-        while last > lo and doc[last].text.strip(".,").lower() in SUFFIXES:
-            last -= 1
-        lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
-    while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
-        lo += 1
-    # Finite verbs end headline fragments ("Blinken Arrives In" tagged ORG).
-    while hi - lo > 1 and (doc[hi - 1].pos_ in _TRIM_RIGHT or doc[hi - 1].tag_ in _FINITE or (
-            label in _NAME_KINDS and (_is_figure(doc[hi - 1].text) or (
-                label != "PERSON" and doc[hi - 1].is_lower and doc[hi - 1].pos_ == "NOUN")))):
-        hi -= 1
-    span = doc[lo:hi]
-    return span if hi > lo and any(c.isalpha() for c in span.text) else None
-
-
-def _is_figure(text: str) -> bool:
-    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in text)
-
-
-def _is_break(doc: Doc, i: int) -> bool:
-    token = doc[i]
-    return token.is_space or token.text in _BREAKS or (
-        token.text in _DASHES and i > 0 and bool(doc[i - 1].whitespace_))
-
-
-def _pieces(span: Span) -> list[Span]:
-    """Split at list commas, line breaks, dashes, brackets and possessives; trim the edges."""
-    pieces, begin = [], span.start
-    for i in range(span.start, span.end + 1):
-        if i == span.end or _is_break(span.doc, i):
-            if (piece := _trim(span.doc, begin, i, span.label_)) is not None:
-                pieces.append(piece)
-            begin = i + 1
-    return pieces
-
-
-_PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "Finance",
-               "Treasury", "Education", "Energy", "Justice", "Commerce", "Labor", "Labour",
-               "Transportation", "Agriculture", "Housing", "Homeland Security"}
-
-
-def _is_title_fragment(body: str, start: int, text: str) -> bool:
-    # "State" in "Secretary of State", "Health" in "Health Secretary" are tagged ORG; they
-    # belong to the role, not to an entity.
-    return text in _PORTFOLIOS and (body.endswith("Secretary of ", 0, start) or
-                                    body.startswith((" Secretary", " Minister"), start + len(text)))
-
-
-def _label(text: str, label: str) -> str:
-    """PERSON for a two- or three-word name that starts with a given name the small model
-    tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
-    ("Ronald Reagan Airport", "Bill Gates Foundation")."""
-    words = text.split()
-    if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
-            and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
-        return "PERSON"
-    return label
-
-
-def _is_uncapitalised(text: str) -> bool:
-    # Names are written with a capital; the small model also tags "marijuana", "state", "n't",
-    # "16th", "@handles" and "x.y@wsj.com" (0.5% of its mentions on allsides, nearly all junk).
-    return not any(c.isupper() for c in text)
-
-
-def _is_heading_word(body: str, piece: Span) -> bool:
-    """The capital of a sentence-case subhead ("Readiness to end the conflict") seen only there."""
-    start, doc = piece.start_char, piece.doc
-    if len(piece) > 1 or (start and body[start - 1] != "\n") or piece.end == len(doc):
-        return False
-    line_end = body.find("\n", start)
-    line = body[start:line_end if line_end >= 0 else len(body)].rstrip()
-    after = doc[piece.end]  # lower-case words follow, but not a list ("France at Japan")
-    return (not line.endswith((".", "!", "?", ":", '"', "”", ")")) and after.is_lower
-            and after.is_alpha and after.pos_ not in ("ADP", "CCONJ")
-            and body.count(piece.text) == 1)
-
-
-def _collect(doc: Doc, body: str) -> list[Mention]:
-    sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
-    mentions = []
-    for ent in doc.ents:
-        if ent.label_ not in KIND:
-            continue
-        for piece in _pieces(ent):
-            start, end = piece.start_char, piece.end_char
-            if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
-                    or _is_uncapitalised(piece.text)):
-                continue
-            mentions.append(Mention(start, end, piece.text, _label(piece.text, ent.label_),
-                                    int(sentence_of[piece.start]),
-                                    range(piece.start, piece.end)))
-    return mentions
-
-
 def lake_names(known: dict[str, str]) -> dict[str, str]:
     """entity_id -> the lake's canonical name: the alias whose slug is the id's (of the
     lake's alias index, aliases.AliasIndex, a view that looks names up as they are asked)."""
@@ -244,19 +118,37 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     votes: dict[str, Counter] = {}
     for m in mentions:
         votes.setdefault(slug(m.text), Counter())[m.label] += 1
+    # One person written two ways in one article ("Donald J. Trump", "Donald Trump")
+    variant = article_variants(m.text for m in mentions if m.label == "PERSON" and " " in m.text)
+    for name, form in variant.items():  # "Crooked Hillary Clinton" beside "Hillary Clinton"
+        variant[name] = behind_nickname(form, variant.values()) or form
+    fulls = sorted(set(variant.values()))
     by_last: dict[str, list[str]] = {}
-    for full in sorted({m.text for m in mentions if m.label == "PERSON" and " " in m.text}):
+    for full in fulls:
         by_last.setdefault(surname(full), []).append(full)
     names: dict[str, str] = {}
     for m in mentions:
         words = m.text.split()
         longer = []
-        if m.label == "PERSON" or len(words) == 1:
+        if m.label == "PERSON" and variant.get(m.text, m.text) != m.text:
+            longer = [variant[m.text]]
+        elif m.label == "PERSON" or len(words) == 1:
             ending = {n: n for n in by_last.get(surname(m.text), [])
                       if words in (n.split()[-len(words):], name_words(n)[-len(words):])}
             longer = sorted(bare_surname_means(ending) - {m.text})
+            if len(longer) > 1 and (gender := courtesy_gender(body, m.start)):
+                longer = of_gender(longer, gender)  # "Mr. Clinton" beside Hillary and Bill
+            if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
+                longer = [meant] if (meant := given_name_means(m.text, fulls)) else []
+        lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
+        elif lake_fit is not None and lake_fit[0]:  # "Mrs. Obama": the lake's one woman Obama
+            m.entity_id, m.label = lake_fit[0], "PERSON"
+            names.setdefault(m.entity_id, lake_fit[1])
+            continue
+        elif lake_fit is not None:  # the lake knows only men Obama: "Mrs. Obama" stays apart
+            m.label, name = "PERSON", lake_fit[1]
         elif len(words) == 1 and m.text in known:
             m.entity_id = known[m.text]
             m.label = LABEL_OF_KIND.get(m.entity_id.split("/", 1)[0], m.label)
@@ -266,16 +158,37 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         else:
             # Same words, different labels across the article (Blinken GPE/PERSON): majority wins.
             m.label = votes[slug(m.text)].most_common(1)[0][0]
-            name = CANONICAL.get(slug(m.text), m.text)
+            name = canonical_name(m.text, m.label)
         if m.label == "PERSON":
             name = unjoin(name)
         m.entity_id = entity_id(m.label, name)
         names.setdefault(m.entity_id, name)
-    # "United Nations Relief and Works Agency (UNRWA)": the bracketed form is an alias.
+    # "United Nations Relief and Works Agency (UNRWA)": the bracketed initials are an alias;
+    # a dateline's "NEW YORK (Reuters)" is not.
     for a, b in zip(mentions, mentions[1:], strict=False):
-        if body[a.end:b.start] == " (" and body[b.end:b.end + 1] == ")" and " " not in b.text:
+        if (body[a.end:b.start] == " (" and body[b.end:b.end + 1] == ")" and " " not in b.text
+                and b.text.isupper() and b.text[0] == a.text[0].upper()):
             b.entity_id, b.label = a.entity_id, a.label
     return names
+
+
+def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: dict[str, str]
+                    ) -> tuple[str, str] | None:
+    """For a lone surname after a courtesy title, the lake's one person of that surname and
+    gender (id, name), or ("", the title and surname) when the lake knows that surname only
+    for others; None without a title or a lake person of that surname."""
+    title, gender = courtesy_title(body, m.start), courtesy_gender(body, m.start)
+    if " " in m.text or title is None or gender is None:
+        return None
+    if hasattr(known, "people"):
+        people = known.people([m.text])
+    else:
+        people = {eid: n for eid, n in known_names.items()
+                  if eid.startswith("person/") and " " in n and surname(n) == m.text}
+    if not people:
+        return None
+    fit = {eid: people[eid] for eid in people if of_gender([people[eid]], gender)}
+    return next(iter(fit.items())) if len(fit) == 1 else ("", f"{title} {m.text}")
 
 
 def unjoin(name: str) -> str:
@@ -310,7 +223,7 @@ def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
     `body` is doc.text, passed in because Doc.text re-joins every token on each access.
     `known`: lake aliases -> entity_id; `known_names`: lake_names(known), built once a batch.
     """
-    mentions = _collect(doc, body)
+    mentions = collect(doc, body)
     names = _link(body, mentions, known,
                   lake_names(known) if known_names is None else known_names)
     groups: dict[str, list[Mention]] = {}

@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.extract.aliases import AliasIndex, ready, rebuild
 from tasks.extract.entities import bare_surname_means, surname
-from tasks.extract.linking import apply_links, person_links
+from tasks.extract.linking import VOTED, apply_links, person_links
 from tasks.lake import Lake
 from tasks.ledger import failures_table, isolate, reason
 from tasks.schemas import conform
@@ -66,14 +66,15 @@ def link_guarded(entity_rows: list[dict], known: dict[str, str]
 @task(name="link", cache_policy=NO_CACHE)
 def link_task(staged: dict[str, list[str]], lake_url: str, staging_url: str) -> str:
     """Link people across the extraction batches of a run, as extract_batch does within
-    one: reads every batch's PERSON rows, then rewrites the batches whose ids change.
+    one: reads every batch's PERSON (and VOTED) rows, then rewrites the batches whose ids
+    change.
     Returns the staged failures: articles whose rows the linking could not handle."""
     staging = Lake(staging_url)
     known = lake_aliases(lake_url, tuple(Lake(lake_url).files("entities")))
     columns = ["article_id", "entity_id", "name", "label", "mention_count"]
     people = list(itertools.chain.from_iterable(
         pq.read_table(path, columns=columns, filesystem=staging.fs,
-                      filters=[("label", "=", "PERSON")]).to_pylist()
+                      filters=[("label", "in", ["PERSON", VOTED])]).to_pylist()
         for path in staged["entities"]))
     remap, failed = link_guarded(people, known)
     for paths in zip(*(staged[name] for name in LINKED), strict=True) if remap else ():

@@ -13,34 +13,20 @@ more mentions (then the smaller id), so the result does not depend on article or
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import jellyfish
 
 from tasks.extract import lexicon
-from tasks.extract.entities import SUFFIXES, bare_surname_means, lake_names, surname
+from tasks.extract.entities import LABEL_OF_KIND, bare_surname_means, lake_names, surname
+from tasks.extract.person_names import behind_nickname, one_person
+from tasks.extract.person_names import core as _core
+from tasks.extract.person_names import words as _words
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 __all__ = ["apply_links", "link_people", "person_links", "same_person"]
-
-
-def _words(name: str) -> list[str]:
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return ascii_.lower().replace("-", " ").replace(".", "").split()
-
-
-def _core(words: list[str]) -> tuple[list[str], list[str]]:
-    """The given name, surname and suffix; and the middle names or initials between them
-    (nothing of a name with no words: see _words)."""
-    if not words:
-        return [], []
-    last = len(words) - 1
-    while last > 1 and words[last] in SUFFIXES:
-        last -= 1
-    return [words[0], *words[last:]], words[1:last]
 
 
 def _key(words: list[str]) -> tuple[str, ...]:
@@ -80,29 +66,81 @@ def same_person(a: str, b: str) -> bool:
             and all(map(_spelt_alike, rest_a, rest_b)))
 
 
+DOMINANCE = 3  # a bare surname means the person named at least 3 times as often as the next
+MIN_DOMINANT = 3  # ... and at least this often: one mention against none is no evidence
+VOTED = "ORG"  # the label the model gives people's bare names in some articles ("Trump")
+
+
+def dominant(weights: dict[str, int]) -> str | None:
+    """Of the people a bare surname may mean, the one the lake and the run name far more
+    often than any other ("Obama" is Barack, not Michelle); None when nobody dominates."""
+    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) == 1:
+        return ranked[0][0]
+    if not ranked or ranked[0][1] < max(MIN_DOMINANT, DOMINANCE * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def label_votes(rows: list[dict], lake_counts: dict[tuple[str, str], int]) -> set[str]:
+    """One-word names the model labelled VOTED in some articles that the run and the lake
+    use as people more often: a person's surname or a person named by it alone outweighs
+    the VOTED uses ("Romney" tagged ORG once, a person in every other article)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        word = row["name"] if " " not in row["name"] else surname(row["name"])
+        if row["label"] in ("PERSON", VOTED):
+            votes[word][row["label"] == "PERSON"] += row["mention_count"]
+    for (eid, word), count in lake_counts.items():
+        votes[word][eid.startswith("person/")] += count
+    voted = {r["name"] for r in rows if r["label"] == VOTED}
+    return {word for word in voted if votes[word][True] > votes[word][False]}
+
+
+def _lake_counts(known: dict[str, str], words: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(entity_id, word) -> mentions the lake has of the entity under that word (its
+    surname, or its one-word name); nothing from a plain alias map."""
+    if not hasattr(known, "counts"):
+        return {}
+    return {(eid, word): n for word in set(words) for eid, n in known.counts(word).items()}
+
+
 def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """entity_id -> (entity_id, name) it should be, for the PERSON entity rows of a run.
+    """entity_id -> (entity_id, name) it should be, for the PERSON entity rows of a run
+    (and the one-word VOTED rows that the label vote makes people).
 
     `rows` need article_id, entity_id, name, label and mention_count; `known` is the lake's
     alias -> entity_id map (known_aliases) or index (aliases.AliasIndex, asked only for
     the people these rows may be)."""
-    rows = list(rows)
+    rows = [r for r in rows if r["label"] == "PERSON" or (
+        r["label"] == VOTED and " " not in r["name"])]
+    words = {r["name"] if " " not in r["name"] else surname(r["name"]) for r in rows}
+    lake_counts = _lake_counts(known, words)
+    people = label_votes(rows, lake_counts)
+    rows = [r for r in rows if r["label"] == "PERSON" or r["name"] in people]
     if hasattr(known, "people"):
-        lake = known.people(r["name"] for r in rows if r["label"] == "PERSON")
+        lake = known.people(r["name"] for r in rows)
     else:
         lake = {eid: name for eid, name in lake_names(known).items()
                 if eid.startswith("person/")}
     names, mentions, articles = dict(lake), Counter(), defaultdict(set)
+    for (eid, _), count in lake_counts.items():
+        mentions[eid] += count
     for row in rows:
-        if row["label"] == "PERSON":
-            names.setdefault(row["entity_id"], row["name"])
-            mentions[row["entity_id"]] += row["mention_count"]
-            articles[row["entity_id"]].add(row["article_id"])
+        names.setdefault(row["entity_id"], row["name"])
+        mentions[row["entity_id"]] += row["mention_count"]
+        articles[row["entity_id"]].add(row["article_id"])
     full = {eid: name for eid, name in names.items() if " " in name}
+    # A lone word that is the given name of two people in its article ("I like Paul" beside
+    # Paul Ryan and Paul Nehlen) is no surname: it never links to the lake's Rand Paul.
+    firsts = Counter((r["article_id"], r["name"].split()[0]) for r in rows if " " in r["name"])
+    given = {key for key, n in firsts.items() if n > 1}
     by_last, by_key = defaultdict(set), defaultdict(set)
     keys = {eid: key for eid, name in full.items() if (key := _name_key(name)) is not None}
+    by_name: dict[str, set[str]] = defaultdict(set)
     for eid, name in full.items():
         by_last[surname(name)].add(eid)
+        by_name[name].add(eid)
     for eid, key in keys.items():
         by_key[key].add(eid)
 
@@ -112,21 +150,52 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
         return {other for other in by_key[keys[eid]] - {eid}
                 if same_person(full[eid], full[other]) and not articles[eid] & articles[other]}
 
+    def first(group: set[str]) -> str | None:
+        """Of variants of one name, the lake's (if one) or the most mentioned."""
+        in_lake = group & lake.keys()
+        if len(in_lake) > 1:
+            return None
+        return next(iter(in_lake)) if in_lake else min(group, key=lambda e: (-mentions[e], e))
+
+    def means(meant: set[str]) -> str | None:
+        if len(meant) == 1 or one_person(full[e] for e in meant):
+            return first(meant)  # variants of one name ("Paul Ryan", "Paul D. Ryan")
+        return dominant({e: mentions[e] for e in meant})
+
     remap: dict[str, str] = {}
     for eid in mentions.keys() - lake.keys():
+        if eid not in names:
+            continue  # a lake entity known only by its count
         if eid not in full:
+            if any((article, names[eid]) in given for article in articles[eid]):
+                continue
             meant = bare_surname_means({other: full[other] for other in by_last[names[eid]]})
-            if len(meant) == 1:
-                remap[eid] = next(iter(meant))
-        elif len(others := spellings(eid)) == 1:
+            if meant and (target := means(meant)) is not None:
+                remap[eid] = target
+            continue
+        if (real := behind_nickname(full[eid], by_name)) and len(by_name[real]) == 1:
+            remap[eid] = next(iter(by_name[real]))  # "Crooked Hillary Clinton"
+            continue
+        others = spellings(eid)
+        if len(others) == 1:
             other = next(iter(others))
             if other in lake or (spellings(other) == {eid}
                                  and (-mentions[other], other) < (-mentions[eid], eid)):
                 remap[eid] = other
+                continue
+        # Middle names given or left out ("Paul Ryan", "Paul D. Ryan", "Paul Davis Ryan"):
+        # one person when all of them agree and no two are named in one article.
+        group = {eid}.union(others, *map(spellings, others))
+        if (len(group) > 1 and one_person(full[e] for e in group)
+                and all(not articles[a] & articles[b] for a in group for b in group - {a})
+                and (target := first(group)) not in (None, eid)):
+            remap[eid] = target
     for eid in remap:  # a lone "Zohri" -> "Samir Abu Zohri" -> "Sami Abu Zuhri"
-        while remap[eid] in remap:
+        seen = {eid}
+        while remap[eid] in remap and remap[eid] not in seen:
+            seen.add(remap[eid])
             remap[eid] = remap[remap[eid]]
-    return {eid: (target, names[target]) for eid, target in remap.items()}
+    return {eid: (target, names[target]) for eid, target in remap.items() if target != eid}
 
 
 def apply_links(out: dict[str, list[dict]], remap: dict[str, tuple[str, str]]) -> None:
@@ -138,6 +207,7 @@ def apply_links(out: dict[str, list[dict]], remap: dict[str, tuple[str, str]]) -
     for row in out["entities"]:
         if row["entity_id"] in remap:
             row["entity_id"], row["name"] = remap[row["entity_id"]]
+            row["label"] = LABEL_OF_KIND.get(row["entity_id"].split("/", 1)[0], row["label"])
         key = (row["article_id"], row["entity_id"])
         if key in merged:
             kept = merged[key]

@@ -37,7 +37,7 @@ def test_gold_is_well_formed() -> None:
     gold = load_gold("entities")
     items = [item for row in gold for item in row["items"]]
     assert len({row["article_id"] for row in gold}) >= 60 and len(items) >= 300
-    assert {row["split"] for row in gold} == {"dev", "test"}
+    assert {row["split"] for row in gold} == {"train", "dev", "test"}
     assert all(item["identity"] and item["text"] for item in items)
 
 

@@ -74,3 +74,20 @@ def test_a_missing_or_older_index_is_rebuilt_from_the_entities(tmp_path: Path) -
     rows = sum(pq.read_table(p, filesystem=lake.fs).num_rows
                for p in lake.fs.glob(lake.path("_state", aliases.ROOT, "*", "*.parquet")))
     assert rows == aliases.index_rows(table).num_rows
+
+
+def test_the_index_counts_mentions_over_every_publish(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    barack = {**entity("a1", "person/barack-obama", "Barack Obama"), "mention_count": 5}
+    michelle = entity("a1", "person/michelle-obama", "Michelle Obama")
+    romney = {**entity("a2", "person/mitt-romney", "Mitt Romney"), "mention_count": 4}
+    publish(lake, [barack, michelle, romney], "r1")
+    publish(lake, [{**barack, "article_id": "a3"}], "r2")  # the same count again: both kept
+    index = AliasIndex(lake.url)
+    assert index.counts("Obama") == {"person/barack-obama": 10, "person/michelle-obama": 1}
+    run = [entity("b1", "person/obama", "Obama"), entity("b2", "org/romney", "Romney", "ORG")]
+    assert person_links(run, index) == {
+        "person/obama": ("person/barack-obama", "Barack Obama"),  # the lake's dominant Obama
+        "org/romney": ("person/mitt-romney", "Mitt Romney")}  # a person by the lake's vote
+    known = known_aliases(lake.read("entities"))  # no counts: neither is settled
+    assert person_links(run, known) == {}

@@ -7,6 +7,7 @@ from importlib.resources import files
 import pytest
 
 from tasks.extract import lexicon
+from tasks.schemas import ENTITY_LABELS
 
 USES = {"speech_verbs": {"cue", "frame", "naming", "attribution", "phrasal"},
         "people_nouns": {"count", "speaker", "description", "occupation", "group", "body"},
@@ -19,7 +20,7 @@ def test_every_file_is_a_known_notion_read_by_the_loader():
     names = {p.name.removesuffix(".tsv")
              for p in files("tasks.extract").joinpath("lexicons").iterdir()}
     assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds",
-                     "fact_hedges", "date_words"}
+                     "fact_hedges", "date_words", "short_names"}
     assert all(lexicon.rows(name) for name in names)
 
 
@@ -47,3 +48,10 @@ def test_words_by_use():
     assert ("fire", "back") in {tuple(w.split()) for w in lexicon.words("speech_verbs",
                                                                           "phrasal")}
     assert lexicon.words("speech_verbs") is lexicon.words("speech_verbs")  # read once
+
+
+def test_short_names_have_a_canonical_name_and_known_labels():
+    rows = lexicon.rows("short_names")
+    assert len({row[0] for row in rows}) == len(rows)
+    assert all(len(row) == 3 and row[1][0].isupper() for row in rows)
+    assert all(set(row[2].split()) <= {*ENTITY_LABELS, "*"} for row in rows)

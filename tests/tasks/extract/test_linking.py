@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tasks.extract.entities import entity_id
-from tasks.extract.linking import apply_links, person_links, same_person
+from tasks.extract.linking import apply_links, dominant, person_links, same_person
 
 
 def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
@@ -111,7 +111,11 @@ def test_a_middle_name_left_out_is_one_person_across_articles() -> None:
             person("b", "person/hillary-rodham-clinton", "Hillary Rodham Clinton")]
     target = ("person/hillary-clinton", "Hillary Clinton")
     assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target}
-    rows.append(person("c", "person/hillary-r-clinton", "Hillary R. Clinton"))
+    # "R." is Rodham's initial: all three agree, one person
+    three = [*rows, person("c", "person/hillary-r-clinton", "Hillary R. Clinton")]
+    assert person_links(three, {}) == {"person/hillary-rodham-clinton": target,
+                                       "person/hillary-r-clinton": target}
+    rows.append(person("c", "person/hillary-m-clinton", "Hillary M. Clinton"))
     assert person_links(rows, {}) == {}  # "Hillary Clinton" could be either of the others
 
 
@@ -128,3 +132,65 @@ def test_names_with_no_latin_words_are_not_compared_by_sound() -> None:
     assert person_links(rows, {}) == {lone: (depp, "Джонни Депп")}
     assert not same_person("Джонни Депп", "Джонни Депп") and not same_person("- -", "Joe Biden")
     assert person_links(rows[1:], {"Джонни Депп": depp}) == {lone: (depp, "Джонни Депп")}
+
+
+def test_dominant_person_needs_three_times_the_next_and_three_mentions() -> None:
+    assert dominant({"person/barack-obama": 30, "person/michelle-obama": 4}) == (
+        "person/barack-obama")
+    assert dominant({"person/hillary-clinton": 8, "person/bill-clinton": 5}) is None
+    assert dominant({"person/a-b": 2, "person/c-b": 0}) is None  # too little to go on
+    assert dominant({"person/a-b": 1}) == "person/a-b"  # the only one
+
+
+def test_a_bare_surname_means_the_dominant_person_or_nobody() -> None:
+    rows = [person("a", "person/barack-obama", "Barack Obama", mentions=9),
+            person("b", "person/michelle-obama", "Michelle Obama", mentions=2),
+            person("c", "person/obama", "Obama")]
+    assert person_links(rows, {}) == {"person/obama": ("person/barack-obama", "Barack Obama")}
+    rows[1]["mention_count"] = 4  # 9 against 4: neither dominates
+    assert person_links(rows, {}) == {}
+
+
+def test_bare_surname_of_variants_of_one_name_and_variants_across_articles() -> None:
+    rows = [person("a", "person/paul-ryan", "Paul Ryan", mentions=3),
+            person("b", "person/paul-d-ryan", "Paul D. Ryan"),
+            person("c", "person/paul-davis-ryan", "Paul Davis Ryan"),
+            person("d", "person/ryan", "Ryan")]
+    target = ("person/paul-ryan", "Paul Ryan")
+    assert person_links(rows, {}) == {"person/paul-d-ryan": target,
+                                      "person/paul-davis-ryan": target, "person/ryan": target}
+    bush = [person("a", "person/george-w-bush", "George W. Bush", mentions=5),
+            person("b", "person/george-h-w-bush", "George H. W. Bush", mentions=5),
+            person("c", "person/george-bush", "George Bush")]
+    assert person_links(bush, {}) == {}  # two Presidents: "George Bush" is neither
+
+
+def test_a_name_the_model_labels_org_is_a_person_by_the_vote() -> None:
+    org = {"article_id": "c", "entity_id": "org/romney", "name": "Romney", "label": "ORG",
+           "aliases": ["Romney"], "roles": [], "mention_count": 1}
+    rows = [person("a", "person/mitt-romney", "Mitt Romney", mentions=2), org]
+    assert person_links(rows, {}) == {"org/romney": ("person/mitt-romney", "Mitt Romney")}
+    out = {"entities": [dict(org)], "mentions": [], "quotes": []}
+    apply_links(out, person_links(rows, {}))
+    assert out["entities"][0]["label"] == "PERSON"
+    company = [person("a", "person/henry-ford", "Henry Ford"),
+               {**org, "entity_id": "org/ford", "name": "Ford", "mention_count": 4}]
+    assert person_links(company, {}) == {}  # mostly a company here: stays one
+
+
+def test_a_given_name_alone_is_no_surname() -> None:
+    rows = [person("a", "person/rand-paul", "Rand Paul"),
+            person("b", "person/paul-ryan", "Paul Ryan"),
+            person("b", "person/paul-nehlen", "Paul Nehlen"), person("b", "person/paul", "Paul"),
+            person("c", "person/paul", "Paul")]
+    assert person_links(rows, {}) == {}  # article b's "Paul" is one of its two Pauls
+    assert person_links(rows[:1] + rows[-1:], {}) == {
+        "person/paul": ("person/rand-paul", "Rand Paul")}
+
+
+def test_a_nickname_before_a_known_name_is_that_person() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=3),
+            person("b", "person/crooked-hillary-clinton", "Crooked Hillary Clinton")]
+    assert person_links(rows, {}) == {
+        "person/crooked-hillary-clinton": ("person/hillary-clinton", "Hillary Clinton")}
+    assert person_links(rows[1:], {}) == {}  # nobody known behind it

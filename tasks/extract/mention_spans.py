@@ -1,0 +1,185 @@
+"""Mentions: spaCy's entity spans cut into the names they hold (lists, credits, titles and
+run-together names split off, headline fragments and junk left out), each with its label."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.tokens import Doc, Span
+
+from tasks.extract import lexicon
+from tasks.extract.person_names import SUFFIXES, person_pieces
+from tasks.schemas import ENTITY_LABELS
+
+MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
+
+# Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
+_TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
+                 "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
+                 "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
+                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
+                 "state", "of"}
+# Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
+GIVEN_NAMES = (MALE | FEMALE) - {
+    "al", "virginia", "florence", "victoria", "charlotte", "eugene", "chester", "beverly",
+    "amber", "rose", "troy", "warren", "douglas", "franklin", "grace", "joy", "ruby", "pearl",
+    "crystal", "april", "june"}
+_RELABELLED = {"ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT"}
+_NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "college",
+                 "school", "hospital", "street", "avenue", "park", "bridge", "airport",
+                 "stadium", "arena", "hall", "library", "museum", "company", "corp", "inc",
+                 "group", "fund", "award", "prize", "act", "church", "tower", "building",
+                 "county", "city", "island", "lake", "river", "valley", "administration",
+                 "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
+                 "garden", "gardens", "hills", "heights", "beach", "springs"}
+_TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
+_TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
+_FINITE = {"VBZ", "VBD", "VBP"}
+# Inside a span these end a piece: list commas, line breaks, " - " (CoNLL's "SOCCER - JAPAN"),
+# brackets, "at" ("BOSTON AT SEATTLE") and possessives ("Gaza's Health Ministry" is Gaza plus
+# Health Ministry, as in CoNLL); and a photo credit's slash (_is_credit_slash).
+_BREAKS = {",", "(", ")", "[", "]", "'s", "’s", "at", "AT"}
+_DASHES = {"-", "--", "–", "—"}
+# Kinds that never end in a number or a lower-case noun ("Interfax news agency", "Juventus 2-0");
+# facilities may ("Interstate 95").
+_NAME_KINDS = {"PERSON", "ORG", "GPE", "LOC", "NORP"}
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    sentence_index: int
+    tokens: range
+    entity_id: str = ""
+
+
+def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
+    if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
+        last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
+        while last > lo and doc[last].text.strip(".,").lower() in SUFFIXES:
+            last -= 1
+        lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
+    while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
+        lo += 1
+    # Finite verbs end headline fragments ("Blinken Arrives In" tagged ORG).
+    while hi - lo > 1 and (doc[hi - 1].pos_ in _TRIM_RIGHT or doc[hi - 1].tag_ in _FINITE or (
+            label in _NAME_KINDS and (_is_figure(doc[hi - 1].text) or (
+                label != "PERSON" and doc[hi - 1].is_lower and doc[hi - 1].pos_ == "NOUN")))):
+        hi -= 1
+    span = doc[lo:hi]
+    return span if hi > lo and any(c.isalpha() for c in span.text) else None
+
+
+def _is_figure(text: str) -> bool:
+    return any(c.isdigit() for c in text) and not any(c.isalpha() for c in text)
+
+
+def _is_break(doc: Doc, i: int) -> bool:
+    token = doc[i]
+    return token.is_space or token.text in _BREAKS or (
+        token.text in _DASHES and i > 0 and bool(doc[i - 1].whitespace_))
+
+
+def _is_credit_slash(span: Span, i: int) -> bool:
+    """A photo credit "Mel Evans/AP": a slash between words, after a person's name (the span
+    is a person's, a given name comes before it, or the word before it ends a person's name
+    in the article: "Rourke/AP"); "F / A-18" and "AC/DC" are no credits."""
+    doc = span.doc
+    return (doc[i].text == "/" and i > span.start and not doc[i - 1].whitespace_
+            and not doc[i].whitespace_ and (
+                span.label_ == "PERSON" or any(t.lower_ in GIVEN_NAMES for t in doc[span.start:i])
+                or any(e.label_ == "PERSON" and e[-1].text == doc[i - 1].text
+                       for e in doc.ents)))
+
+
+def _pieces(span: Span) -> list[tuple[Span, str]]:
+    """Split at list commas, line breaks, dashes, brackets, possessives and slashes; trim the
+    edges. Each piece with its label."""
+    pieces, begin, label = [], span.start, span.label_
+    for i in range(span.start, span.end + 1):
+        credit = i < span.end and _is_credit_slash(span, i)
+        if i == span.end or _is_break(span.doc, i) or credit:
+            if (piece := _trim(span.doc, begin, i, label)) is not None:
+                pieces += [(p, label) for p in (
+                    person_pieces(piece) if label == "PERSON" else [piece])]
+            if credit:
+                label = "ORG"  # the credit's agency
+            begin = i + 1
+    return _credits_repeated(pieces) if label != span.label_ else pieces
+
+
+def _credits_repeated(pieces: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A credit written twice ("Mel Evans/AP Mel Evans/AP"): the agency ends where the
+    photographer's name starts again."""
+    first, out = pieces[0][0][0].text, []
+    for piece, label in pieces:
+        k = next((k for k in range(1, len(piece)) if piece[k].text == first), None)
+        if label == "ORG" and k is not None:
+            out += [(piece[:k], "ORG"), (piece[k:], "PERSON")]
+        else:
+            out.append((piece, label))
+    return out
+
+
+_PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "Finance",
+               "Treasury", "Education", "Energy", "Justice", "Commerce", "Labor", "Labour",
+               "Transportation", "Agriculture", "Housing", "Homeland Security"}
+
+
+def _is_title_fragment(body: str, start: int, text: str) -> bool:
+    # "State" in "Secretary of State", "Health" in "Health Secretary" are tagged ORG; they
+    # belong to the role, not to an entity.
+    return text in _PORTFOLIOS and (body.endswith("Secretary of ", 0, start) or
+                                    body.startswith((" Secretary", " Minister"), start + len(text)))
+
+
+def _label(text: str, label: str) -> str:
+    """PERSON for a two- or three-word name that starts with a given name the small model
+    tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
+    ("Ronald Reagan Airport", "Bill Gates Foundation")."""
+    words = text.split()
+    if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
+            and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
+        return "PERSON"
+    return label
+
+
+def _is_uncapitalised(text: str) -> bool:
+    # Names are written with a capital; the small model also tags "marijuana", "state", "n't",
+    # "16th", "@handles" and "x.y@wsj.com" (0.5% of its mentions on allsides, nearly all junk).
+    return not any(c.isupper() for c in text)
+
+
+def _is_heading_word(body: str, piece: Span) -> bool:
+    """The capital of a sentence-case subhead ("Readiness to end the conflict") seen only there."""
+    start, doc = piece.start_char, piece.doc
+    if len(piece) > 1 or (start and body[start - 1] != "\n") or piece.end == len(doc):
+        return False
+    line_end = body.find("\n", start)
+    line = body[start:line_end if line_end >= 0 else len(body)].rstrip()
+    after = doc[piece.end]  # lower-case words follow, but not a list ("France at Japan")
+    return (not line.endswith((".", "!", "?", ":", '"', "”", ")")) and after.is_lower
+            and after.is_alpha and after.pos_ not in ("ADP", "CCONJ")
+            and body.count(piece.text) == 1)
+
+
+def collect(doc: Doc, body: str) -> list[Mention]:
+    """The name mentions of a parsed article, in order."""
+    sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
+    mentions = []
+    for ent in doc.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        for piece, label in _pieces(ent):
+            start, end = piece.start_char, piece.end_char
+            if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
+                    or _is_uncapitalised(piece.text)):
+                continue
+            mentions.append(Mention(start, end, piece.text, _label(piece.text, label),
+                                    int(sentence_of[piece.start]),
+                                    range(piece.start, piece.end)))
+    return mentions

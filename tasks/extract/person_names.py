@@ -1,0 +1,127 @@
+"""Forms of one person's name: the words that make a name comparable, the variants one
+article writes ("Donald J. Trump", "Donald Trump"), a given name alone ("Paul" for the
+article's Paul Ryan), a name behind a nickname ("Crooked Hillary Clinton"), and spans the
+model ran over several names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable
+
+from spacy.tokens import Span
+
+from tasks.extract import lexicon
+
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
+GENDER = {"m": lexicon.given_names("m"), "f": lexicon.given_names("f")}
+GIVEN = GENDER["m"] | GENDER["f"]
+# A courtesy title right before a name says the person's gender ("Mrs. Clinton").
+_COURTESY = re.compile(r"\b(?:(Mr)|Mrs|Ms|Miss)\.?\s+$")
+
+
+def words(name: str) -> list[str]:
+    """A name's words, ASCII lower case, without dots; a hyphen splits."""
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return ascii_.lower().replace("-", " ").replace(".", "").split()
+
+
+def core(name_words: list[str]) -> tuple[list[str], list[str]]:
+    """The given name, surname and suffix; and the middle names or initials between them
+    (nothing of a name with no words)."""
+    if not name_words:
+        return [], []
+    last = len(name_words) - 1
+    while last > 1 and name_words[last] in SUFFIXES:
+        last -= 1
+    return [name_words[0], *name_words[last:]], name_words[1:last]
+
+
+def middles_agree(a: list[str], b: list[str]) -> bool:
+    """Middle names that may be one person's: one left out ("Paul Ryan"), or each an initial
+    of the other or the same ("Paul D. Ryan", "Paul Davis Ryan"); "W." and "H. W." differ."""
+    if not a or not b:
+        return True
+    return len(a) == len(b) and all(x == y or (min(len(x), len(y)) == 1 and x[0] == y[0])
+                                    for x, y in zip(a, b, strict=True))
+
+
+def one_person(names: Iterable[str]) -> bool:
+    """Full names that are variants of one name: the same given name and surname (and
+    suffix), and middle names that agree pairwise."""
+    split = [words(n) for n in names]
+    if not split or any(len(w) < 2 for w in split):
+        return False
+    parts = [core(w) for w in split]
+    return (all(c == parts[0][0] for c, _ in parts)
+            and all(middles_agree(m, n) for i, (_, m) in enumerate(parts)
+                    for _, n in parts[i + 1:]))
+
+
+def article_variants(full_names: Iterable[str]) -> dict[str, str]:
+    """Within one article, each full name -> the form its variants share: the fullest one
+    ("Donald J. Trump" for "Donald Trump" too), so that a middle initial that sets two
+    people apart ("George W. Bush") is kept. A name whose variants disagree among themselves
+    (both "George W. Bush" and "George H. W. Bush" beside "George Bush") stays as written."""
+    names = sorted(set(full_names))
+    out = {}
+    for name in names:
+        group = [n for n in names if one_person([name, n])]
+        if one_person(group):
+            out[name] = max(group, key=lambda n: (len(words(n)), len(n), n))
+        else:
+            out[name] = name
+    return out
+
+
+def given_name_means(word: str, full_names: Iterable[str]) -> str | None:
+    """The one full name of the article whose given name a lone word is ("Paul" -> "Paul
+    Ryan"), unless the word is also someone's surname there ("Paul" beside "Rand Paul")."""
+    fulls = set(full_names)
+    if any(n.split()[-1] == word for n in fulls):
+        return None
+    meant = {n for n in fulls if n.split()[0] == word}
+    return next(iter(meant)) if len(meant) == 1 else None
+
+
+def behind_nickname(name: str, known: Collection[str]) -> str | None:
+    """The one known full name a longer name ends with when what comes before it is no given
+    name: a nickname or a headline's word ("Crooked Hillary Clinton" -> "Hillary Clinton")."""
+    first, _, rest = name.partition(" ")
+    if first.lower() in GIVEN or " " not in rest:
+        return None
+    return rest if rest in known else None
+
+
+def courtesy_title(body: str, start: int) -> str | None:
+    """The courtesy title right before body[start:], as written ("Mrs.")."""
+    found = _COURTESY.search(body, max(0, start - 6), start)
+    return None if found is None else found.group(0).strip()
+
+
+def courtesy_gender(body: str, start: int) -> str | None:
+    """"m" or "f" when a courtesy title stands right before body[start:]."""
+    found = _COURTESY.search(body, max(0, start - 6), start)
+    return None if found is None else "m" if found.group(1) else "f"
+
+
+def of_gender(names: Iterable[str], gender: str) -> list[str]:
+    """The full names whose given name is nearly always given to that gender."""
+    return [n for n in names if words(n)[0] in GENDER[gender]]
+
+
+def person_pieces(span: Span) -> list[Span]:
+    """A PERSON span split where the model ran names together: a given name starting over
+    ("Paul Ryan Paul Davis Ryan Retirees", a web page's linked name and headline, is "Paul
+    Ryan" and "Paul Davis Ryan", the rest cut after the repeated surname). Only a common
+    given name counts: "al-Gama'a al-Islamiya" is one name."""
+    doc, lo, hi = span.doc, span.start, span.end
+    first = doc[lo].text
+    if len(first) < 3 or first.lower() not in GIVEN:
+        return [span]
+    restart = next((i for i in range(lo + 2, hi) if doc[i].text == first), None)
+    if restart is None:
+        return [doc[lo:hi]]
+    last = doc[restart - 1].text  # the first name's surname ends the repeat as well
+    end = next((i + 1 for i in range(restart + 1, hi) if doc[i].text == last), hi)
+    return [doc[lo:restart], *person_pieces(doc[restart:end])]
