@@ -1,42 +1,52 @@
-"""The lake's entity alias index in `_state/`, read only for the names a run meets.
+"""The lake's entity alias index in `_state/aliases/`, read only for the names a run meets.
 
 `known_aliases` over every published entity row is what linking needs; this index answers
-the same questions from `_state/aliases/v1/key=<bucket>/`, where each published entity row
-leaves one row per question it can answer, filed under the bucket (first two hex digits of
-sha1) of the word asked:
+the same questions from a state table (tasks/state/store.py `BucketedTable`), where each
+published entity row leaves one row per question it can answer, keyed by the word asked:
 - `alias`: a name or alias -> the entity it names;
 - `surname`: a person's surname -> the person (full name): the bare surname's meaning and
   the people a lone surname in a run may be;
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names).
-A lookup loads its bucket once (of 256), so a run reads the buckets of the words it meets,
-not the lake's entities. Publish appends the run's rows with its tables (one journal);
-`READY.json` (written last by `rebuild`) marks a complete index of this version.
+Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each sorted
+by it; a lookup loads its word's bucket once, so a run reads the buckets of the words it
+meets. Publish appends the run's rows with its tables (one journal) and compacts a bucket
+of many files; the state's version mark says the index is whole (tasks/state), and a
+missing or older one is rebuilt from the published entities.
 """
 
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from tasks.extract.entities import CANONICAL, bare_surname_means, slug, surname
 from tasks.extract.linking import _name_key
 from tasks.lake import Lake
+from tasks.state import State
+from tasks.state import rebuild as rebuild_states
+from tasks.state.store import BucketedTable
 
-VERSION = "v1"
-ROOT = f"aliases/{VERSION}"  # below _state/
-SCHEMA = pa.schema([("key", pa.string()), ("kind", pa.string()), ("entity_id", pa.string()),
-                    ("name", pa.string())])
+# 16 buckets: a run's names reach nearly every bucket of any number, and a bucket is one
+# file (or a few) with one footer, where 256 small ones cost 256 opens and footers per
+# process; at 10,000 articles a bucket is ~200 KB.
+BUCKETS = 16
+SCHEMA = pa.schema([("key_hash", pa.uint64()), ("key", pa.string()), ("kind", pa.string()),
+                    ("entity_id", pa.string()), ("name", pa.string())])
+INDEX = BucketedTable("aliases", "key_hash", SCHEMA, buckets=BUCKETS)
 ENTITY_COLUMNS = ["entity_id", "name", "aliases"]
 
 
-def bucket(key: str) -> str:
-    return hashlib.sha1(key.encode()).hexdigest()[:2]
+def key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.sha1(key.encode("utf-8", "surrogatepass")).digest()[:8],
+                          "big")
+
+
+def bucket(key: str) -> int:
+    return key_hash(key) % BUCKETS
 
 
 def _sound(name: str) -> str | None:
@@ -58,41 +68,35 @@ def index_rows(entities: pa.Table) -> pa.Table:
             if (sound := _sound(name)) is not None:
                 rows.add((sound, "sound", eid, name))
     ordered = sorted(rows)
-    return pa.table(list(zip(*ordered, strict=True)) if ordered else [[], [], [], []],
-                    schema=SCHEMA)
-
-
-def by_bucket(rows: pa.Table) -> dict[str, pa.Table]:
-    """State key (below _state/) -> the rows of that bucket."""
-    buckets = [bucket(k) for k in rows["key"].to_pylist()]
-    out: dict[str, list[int]] = defaultdict(list)
-    for i, b in enumerate(buckets):
-        out[b].append(i)
-    return {f"{ROOT}/key={b}": rows.take(pa.array(i)) for b, i in sorted(out.items())}
+    keys = [row[0] for row in ordered]
+    return pa.table([pa.array([key_hash(k) for k in keys], pa.uint64()),
+                     *(list(column) for column in zip(*ordered, strict=True))]
+                    if ordered else [[], [], [], [], []], schema=SCHEMA)
 
 
 def state(entities: pa.Table) -> dict[str, pa.Table]:
-    """What publishing these entity rows adds to the index."""
-    return by_bucket(index_rows(entities)) if entities.num_rows else {}
+    """What publishing these entity rows adds to the index (state path -> rows)."""
+    return INDEX.split(index_rows(entities)) if entities.num_rows else {}
+
+
+def _rebuild(lake: Lake, tag: str) -> None:
+    """The index from the published entities (read whole, once); the first layout
+    (`v1/key=<hex>/`, its own READY.json) goes with the rest of the folder."""
+    published = lake.read("entities", ENTITY_COLUMNS)
+    INDEX.replace(lake, index_rows(published) if published is not None
+                  else SCHEMA.empty_table(), tag)
+
+
+ALIASES = State("aliases", 2, _rebuild, {"aliases": SCHEMA})
 
 
 def ready(lake: Lake) -> bool:
-    return lake.fs.exists(lake.path("_state", ROOT, "READY.json"))
+    return ALIASES.current(lake)
 
 
 def rebuild(lake: Lake | str) -> None:
-    """Rebuild the index from the published entities (read whole, once)."""
-    lake = Lake(lake) if isinstance(lake, str) else lake
-    top = lake.path("_state", "aliases")
-    if lake.fs.exists(top):  # an older version, or a rebuild cut short
-        lake.fs.rm(top, recursive=True)
-    published = lake.read("entities", ENTITY_COLUMNS)
-    rows = 0
-    if published is not None:
-        for key, table in state(published).items():
-            lake.write_parquet(table, lake.path("_state", key, "part-rebuild.parquet"))
-            rows += table.num_rows
-    lake.write_json({"version": VERSION, "rows": rows}, lake.path("_state", ROOT, "READY.json"))
+    """Rebuild the index now (a run does it before it extracts when it is not ready)."""
+    rebuild_states(Lake(lake) if isinstance(lake, str) else lake, [ALIASES], "aliases")
 
 
 class AliasIndex(Mapping[str, str]):
@@ -103,21 +107,17 @@ class AliasIndex(Mapping[str, str]):
     def __init__(self, lake_url: str):
         self.lake_url = lake_url
         self.rows: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        self.loaded: set[str] = set()
+        self.loaded: set[int] = set()
 
-    def load(self, name: str) -> None:
+    def load(self, name: int) -> None:
         """Read a bucket of the index, once."""
         lake = Lake(self.lake_url)
-        folder = lake.path("_state", ROOT, f"key={name}")
         self.loaded.add(name)
-        if not lake.fs.exists(folder):
-            return
-        for path in sorted(lake.fs.ls(folder, detail=False)):
-            if path.endswith(".parquet") and not posixpath.basename(path).startswith("."):
-                part = pq.read_table(path, filesystem=lake.fs, schema=SCHEMA).to_pydict()
-                for key, kind, eid, name_ in zip(*part.values(), strict=True):
-                    if (eid, name_) not in self.rows[key, kind]:
-                        self.rows[key, kind].append((eid, name_))
+        part = INDEX.read(lake, INDEX.files(lake, name), None,
+                          ["key", "kind", "entity_id", "name"]).to_pydict()
+        for key, kind, eid, name_ in zip(*part.values(), strict=True):
+            if (eid, name_) not in self.rows[key, kind]:
+                self.rows[key, kind].append((eid, name_))
 
     def _find(self, key: str, kind: str) -> list[tuple[str, str]]:
         if (b := bucket(key)) not in self.loaded:

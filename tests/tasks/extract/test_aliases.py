@@ -67,10 +67,29 @@ def test_a_missing_or_older_index_is_rebuilt_from_the_entities(tmp_path: Path) -
     lake = Lake(str(tmp_path / "lake"))
     table = conform("entities", PUBLISHED, run_id="r1")
     lake.publish("r1", "2026-01-05", {"entities": table}, {}, {"run_id": "r1"})
-    lake.fs.makedirs(lake.path("_state", "aliases", "v0"))
+    lake.write_json({"version": "v1"}, lake.path("_state", "aliases", "v1", "READY.json"))
+    assert not aliases.ready(lake)  # the first layout, with its own mark
     index = lake_aliases(lake.url, tuple(lake.files("entities")))
-    assert aliases.ready(lake) and not lake.fs.exists(lake.path("_state", "aliases", "v0"))
+    assert aliases.ready(lake) and not lake.fs.exists(lake.path("_state", "aliases", "v1"))
     assert index.get("Hamas") == "org/hamas" and index.get("US") is None
-    rows = sum(pq.read_table(p, filesystem=lake.fs).num_rows
-               for p in lake.fs.glob(lake.path("_state", aliases.ROOT, "*", "*.parquet")))
+    files = [f for b in range(aliases.BUCKETS) for f in aliases.INDEX.files(lake, b)]
+    rows = sum(pq.read_table(p, filesystem=lake.fs).num_rows for p in files)
     assert rows == aliases.index_rows(table).num_rows
+    for path in files:  # sorted by the key's hash: a bucket's row groups prune
+        hashes = pq.read_table(path, filesystem=lake.fs)["key_hash"].to_pylist()
+        assert hashes == sorted(hashes)
+
+
+def test_the_index_is_a_registered_state_that_check_verifies(tmp_path: Path) -> None:
+    from tasks.check import parquet_problems
+    from tasks.state.registry import STATES, schemas
+
+    assert aliases.ALIASES in STATES and schemas()["aliases"] == aliases.SCHEMA
+    lake = Lake(str(tmp_path / "lake"))
+    publish(lake, PUBLISHED, "r1")
+    assert parquet_problems(lake) == []
+    path = aliases.INDEX.files(lake, aliases.bucket("Hamas"))[0]
+    wrong = pq.read_table(path).drop_columns(["key_hash"])
+    pq.write_table(wrong, path)
+    assert [p.relative for p in parquet_problems(lake)] == [
+        path.removeprefix(lake.root + "/")]
