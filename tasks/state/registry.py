@@ -7,6 +7,8 @@ from tasks.extract.aliases import ALIASES
 from tasks.ingest.seen import INPUT_FILES, SEEN
 from tasks.lake import Lake
 from tasks.state import State
+from tasks.story_desk.state import SCHEMA as DESK_SCHEMA
+from tasks.story_desk.state import rebuild as _desk
 
 
 def _stories(lake: Lake, tag: str) -> None:
@@ -19,7 +21,8 @@ def _stories(lake: Lake, tag: str) -> None:
 # rebuild themselves when it is missing; registered here so that `wiredesk rebuild-state`
 # and `check --repair` reach them too. Their schemas stay with them (the module is slow to
 # import), so `check` reads their files' footers without a schema.
-STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 1, _stories), ALIASES]
+STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 1, _stories), ALIASES,
+                       State("desk", 1, _desk, {"desk": DESK_SCHEMA})]
 
 
 def schemas() -> dict[str, object]:
