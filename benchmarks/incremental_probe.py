@@ -52,7 +52,8 @@ STEPS = [("tasks.lake", "Lake.seen_hashes", "seen hashes"),
          ("tasks.ingest", "unchanged", "seen hashes"),
          ("tasks.extract", "lake_aliases", "alias loading"),
          ("tasks.extract.link_stage", "lake_aliases", "alias loading"),
-         ("tasks.extract.aliases", "AliasIndex.load", "alias loading")]
+         ("tasks.extract.aliases", "AliasIndex.load", "alias loading"),
+         ("tasks.extract.aliases", "AliasIndex.read_group", "alias loading")]
 
 
 _RUNNING: list[str] = []  # the tasks running now, latest last (see _follow_tasks)

@@ -8,11 +8,13 @@ published entity row leaves one row per question it can answer, keyed by the wor
   the people a lone surname in a run may be;
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names).
-Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each sorted
-by it; a lookup loads its word's bucket once, so a run reads the buckets of the words it
-meets. Publish appends the run's rows with its tables (one journal) and compacts a bucket
-of many files; the state's version mark says the index is whole (tasks/state), and a
-missing or older one is rebuilt from the published entities.
+Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
+compacted file sorted by it in small row groups; a lookup reads its bucket's footers once,
+then the row group whose hash range holds the word, so a run reads about a row group per
+word it meets (in a small index, that is most of it). Publish appends the run's rows with
+its tables (one journal) and compacts a bucket of many files; the state's version mark
+says the index is whole (tasks/state), and a missing or older one is rebuilt from the
+published entities.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from tasks.extract.entities import CANONICAL, bare_surname_means, slug, surname
 from tasks.extract.linking import _name_key
@@ -32,11 +36,13 @@ from tasks.state.store import BucketedTable
 
 # 16 buckets: a run's names reach nearly every bucket of any number, and a bucket is one
 # file (or a few) with one footer, where 256 small ones cost 256 opens and footers per
-# process; at 10,000 articles a bucket is ~200 KB.
+# process; at 10,000 articles a bucket is ~100 KB.
 BUCKETS = 16
 SCHEMA = pa.schema([("key_hash", pa.uint64()), ("key", pa.string()), ("kind", pa.string()),
                     ("entity_id", pa.string()), ("name", pa.string())])
-INDEX = BucketedTable("aliases", "key_hash", SCHEMA, buckets=BUCKETS)
+# Row groups of 256 rows (~12 KB): a word asked reads the group holding its hash, so that
+# in a large index a run reads about a group per word, not whole buckets.
+INDEX = BucketedTable("aliases", "key_hash", SCHEMA, buckets=BUCKETS, row_group=256)
 ENTITY_COLUMNS = ["entity_id", "name", "aliases"]
 
 
@@ -107,21 +113,48 @@ class AliasIndex(Mapping[str, str]):
     def __init__(self, lake_url: str):
         self.lake_url = lake_url
         self.rows: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        self.loaded: set[int] = set()
+        self.loaded: set[int] = set()  # buckets whose files' footers are read
+        # bucket -> per file: its path, footer, and each row group's key_hash range
+        self.groups: dict[int, list[tuple[str, pq.FileMetaData, np.ndarray, np.ndarray]]] = {}
+        self.read: set[tuple[str, int]] = set()  # (file, row group) read
 
     def load(self, name: int) -> None:
-        """Read a bucket of the index, once."""
+        """Read the footers of a bucket's files, once: where each key_hash range lies."""
         lake = Lake(self.lake_url)
         self.loaded.add(name)
-        part = INDEX.read(lake, INDEX.files(lake, name), None,
-                          ["key", "kind", "entity_id", "name"]).to_pydict()
-        for key, kind, eid, name_ in zip(*part.values(), strict=True):
+        self.groups[name] = []
+        for path in INDEX.files(lake, name):
+            meta = pq.read_metadata(path, filesystem=lake.fs)
+            column = meta.schema.to_arrow_schema().get_field_index("key_hash")
+            stats = [meta.row_group(g).column(column).statistics
+                     for g in range(meta.num_row_groups)]
+            if any(s is None or not s.has_min_max for s in stats):  # unknown: read them all
+                bounds = np.zeros(len(stats), np.uint64), np.full(len(stats), 2**64 - 1,
+                                                                  np.uint64)
+            else:
+                bounds = (np.array([s.min for s in stats], np.uint64),
+                          np.array([s.max for s in stats], np.uint64))
+            self.groups[name].append((path, meta, *bounds))
+
+    def read_group(self, path: str, meta: pq.FileMetaData, group: int) -> None:
+        """Read one row group of the index, once."""
+        self.read.add((path, group))
+        part = pq.ParquetFile(path, metadata=meta, filesystem=Lake(self.lake_url).fs
+                              ).read_row_group(group, ["key", "kind", "entity_id", "name"])
+        for key, kind, eid, name_ in zip(*part.to_pydict().values(), strict=True):
             if (eid, name_) not in self.rows[key, kind]:
                 self.rows[key, kind].append((eid, name_))
 
     def _find(self, key: str, kind: str) -> list[tuple[str, str]]:
-        if (b := bucket(key)) not in self.loaded:
+        """A word's rows: from the row groups whose key_hash range holds its hash (a bucket's
+        compacted file is sorted, so one group of it; a run's small file, its only one)."""
+        hashed = np.uint64(key_hash(key))
+        if (b := int(hashed % np.uint64(BUCKETS))) not in self.loaded:
             self.load(b)
+        for path, meta, low, high in self.groups[b]:
+            for group in np.flatnonzero((low <= hashed) & (hashed <= high)).tolist():
+                if (path, group) not in self.read:
+                    self.read_group(path, meta, group)
         return self.rows.get((key, kind), [])
 
     def __getitem__(self, alias: str) -> str:

@@ -63,6 +63,22 @@ def test_a_lookup_reads_only_its_bucket(tmp_path: Path) -> None:
     assert index.loaded == {aliases.bucket("Hamas")}
 
 
+def test_a_lookup_in_a_compacted_bucket_reads_only_the_row_group_of_its_word(
+        tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    many = [entity(f"f{i}", f"org/outlet-{i}", f"Outlet {i}", "ORG") for i in range(3000)]
+    table = conform("entities", [*PUBLISHED, *many], run_id="r1")
+    lake.publish("r1", "2026-01-05", {"entities": table}, {}, {"run_id": "r1"})
+    aliases.rebuild(lake)  # one sorted file a bucket, in row groups of 256 rows
+    [path] = aliases.INDEX.files(lake, aliases.bucket("Hamas"))
+    assert pq.ParquetFile(path, filesystem=lake.fs).metadata.num_row_groups > 1
+    index = AliasIndex(lake.url)
+    assert index.get("Hamas") == "org/hamas" and index.get("Outlet 7") == "org/outlet-7"
+    assert index.get("Nobody") is None
+    asked = {aliases.bucket(w) for w in ("Hamas", "Outlet 7", "Nobody")}
+    assert index.loaded == asked and len(index.read) <= 3
+
+
 def test_a_missing_or_older_index_is_rebuilt_from_the_entities(tmp_path: Path) -> None:
     lake = Lake(str(tmp_path / "lake"))
     table = conform("entities", PUBLISHED, run_id="r1")
