@@ -11,7 +11,8 @@ published entity row leaves one row per question it can answer, keyed by the wor
 Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
 compacted file sorted by it in small row groups; a lookup reads its bucket's footers once,
 then the row group whose hash range holds the word, so a run reads about a row group per
-word it meets (in a small index, that is most of it). Publish appends the run's rows with
+word it meets; a file up to WHOLE_FILE_BYTES is read whole at once (in a small index, the
+words would reach most of it anyway). Publish appends the run's rows with
 its tables (one journal) and compacts a bucket of many files; the state's version mark
 says the index is whole (tasks/state), and a missing or older one is rebuilt from the
 published entities.
@@ -44,6 +45,9 @@ SCHEMA = pa.schema([("key_hash", pa.uint64()), ("key", pa.string()), ("kind", pa
 # in a large index a run reads about a group per word, not whole buckets.
 INDEX = BucketedTable("aliases", "key_hash", SCHEMA, buckets=BUCKETS, row_group=256)
 ENTITY_COLUMNS = ["entity_id", "name", "aliases"]
+# A file up to this size is read whole when its bucket is first asked: a run's ~2,500 words
+# ask ~160 row groups of each bucket (~2 MB), and one read beats that many small ones.
+WHOLE_FILE_BYTES = 2 * 2**20
 
 
 def key_hash(key: str) -> int:
@@ -135,12 +139,15 @@ class AliasIndex(Mapping[str, str]):
                 bounds = (np.array([s.min for s in stats], np.uint64),
                           np.array([s.max for s in stats], np.uint64))
             self.groups[name].append((path, meta, *bounds))
+            if sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups)
+                   ) <= WHOLE_FILE_BYTES:  # small: read whole at once
+                self.read_groups(path, meta, list(range(meta.num_row_groups)))
 
-    def read_group(self, path: str, meta: pq.FileMetaData, group: int) -> None:
-        """Read one row group of the index, once."""
-        self.read.add((path, group))
+    def read_groups(self, path: str, meta: pq.FileMetaData, groups: list[int]) -> None:
+        """Read row groups of an index file (in one read), once."""
+        self.read.update((path, g) for g in groups)
         part = pq.ParquetFile(path, metadata=meta, filesystem=Lake(self.lake_url).fs
-                              ).read_row_group(group, ["key", "kind", "entity_id", "name"])
+                              ).read_row_groups(groups, ["key", "kind", "entity_id", "name"])
         for key, kind, eid, name_ in zip(*part.to_pydict().values(), strict=True):
             if (eid, name_) not in self.rows[key, kind]:
                 self.rows[key, kind].append((eid, name_))
@@ -152,9 +159,10 @@ class AliasIndex(Mapping[str, str]):
         if (b := int(hashed % np.uint64(BUCKETS))) not in self.loaded:
             self.load(b)
         for path, meta, low, high in self.groups[b]:
-            for group in np.flatnonzero((low <= hashed) & (hashed <= high)).tolist():
-                if (path, group) not in self.read:
-                    self.read_group(path, meta, group)
+            wanted = [g for g in np.flatnonzero((low <= hashed) & (hashed <= high)).tolist()
+                      if (path, g) not in self.read]
+            if wanted:
+                self.read_groups(path, meta, wanted)
         return self.rows.get((key, kind), [])
 
     def __getitem__(self, alias: str) -> str:

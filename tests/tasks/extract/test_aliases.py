@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from tasks.extract import aliases
 from tasks.extract.aliases import AliasIndex
@@ -64,7 +65,7 @@ def test_a_lookup_reads_only_its_bucket(tmp_path: Path) -> None:
 
 
 def test_a_lookup_in_a_compacted_bucket_reads_only_the_row_group_of_its_word(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lake = Lake(str(tmp_path / "lake"))
     many = [entity(f"f{i}", f"org/outlet-{i}", f"Outlet {i}", "ORG") for i in range(3000)]
     table = conform("entities", [*PUBLISHED, *many], run_id="r1")
@@ -72,6 +73,10 @@ def test_a_lookup_in_a_compacted_bucket_reads_only_the_row_group_of_its_word(
     aliases.rebuild(lake)  # one sorted file a bucket, in row groups of 256 rows
     [path] = aliases.INDEX.files(lake, aliases.bucket("Hamas"))
     assert pq.ParquetFile(path, filesystem=lake.fs).metadata.num_row_groups > 1
+    groups = pq.ParquetFile(path, filesystem=lake.fs).metadata.num_row_groups
+    whole = AliasIndex(lake.url)  # a small bucket is read whole at once
+    assert whole.get("Hamas") == "org/hamas" and len(whole.read) == groups
+    monkeypatch.setattr(aliases, "WHOLE_FILE_BYTES", 0)  # as a large bucket is
     index = AliasIndex(lake.url)
     assert index.get("Hamas") == "org/hamas" and index.get("Outlet 7") == "org/outlet-7"
     assert index.get("Nobody") is None
