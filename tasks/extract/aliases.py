@@ -11,8 +11,8 @@ published entity row leaves one row per question it can answer, keyed by the wor
 Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
 compacted file sorted by it in small row groups; a lookup reads its bucket's footers once,
 then the row group whose hash range holds the word, so a run reads about a row group per
-word it meets; a file up to WHOLE_FILE_BYTES is read whole at once (in a small index, the
-words would reach most of it anyway). Publish appends the run's rows with
+word it meets; a file up to WHOLE_FILE_BYTES is read whole when its bucket is first asked
+(in a small index, the words would reach most of it anyway). Publish appends the run's rows with
 its tables (one journal) and compacts a bucket of many files; the state's version mark
 says the index is whole (tasks/state), and a missing or older one is rebuilt from the
 published entities.
@@ -48,6 +48,7 @@ ENTITY_COLUMNS = ["entity_id", "name", "aliases"]
 # A file up to this size is read whole when its bucket is first asked: a run's ~2,500 words
 # ask ~160 row groups of each bucket (~2 MB), and one read beats that many small ones.
 WHOLE_FILE_BYTES = 2 * 2**20
+COLUMNS = ["key", "kind", "entity_id", "name"]  # what a lookup reads
 
 
 def key_hash(key: str) -> int:
@@ -123,11 +124,15 @@ class AliasIndex(Mapping[str, str]):
         self.read: set[tuple[str, int]] = set()  # (file, row group) read
 
     def load(self, name: int) -> None:
-        """Read the footers of a bucket's files, once: where each key_hash range lies."""
+        """Read a bucket, once: a small file whole, a large one's footer (where each
+        key_hash range lies, for _find to read the row groups asked)."""
         lake = Lake(self.lake_url)
         self.loaded.add(name)
         self.groups[name] = []
         for path in INDEX.files(lake, name):
+            if lake.fs.size(path) <= WHOLE_FILE_BYTES:
+                self._add(pq.read_table(path, columns=COLUMNS, filesystem=lake.fs))
+                continue
             meta = pq.read_metadata(path, filesystem=lake.fs)
             column = meta.schema.to_arrow_schema().get_field_index("key_hash")
             stats = [meta.row_group(g).column(column).statistics
@@ -139,15 +144,14 @@ class AliasIndex(Mapping[str, str]):
                 bounds = (np.array([s.min for s in stats], np.uint64),
                           np.array([s.max for s in stats], np.uint64))
             self.groups[name].append((path, meta, *bounds))
-            if sum(meta.row_group(g).total_byte_size for g in range(meta.num_row_groups)
-                   ) <= WHOLE_FILE_BYTES:  # small: read whole at once
-                self.read_groups(path, meta, list(range(meta.num_row_groups)))
 
     def read_groups(self, path: str, meta: pq.FileMetaData, groups: list[int]) -> None:
-        """Read row groups of an index file (in one read), once."""
+        """Read row groups of a large index file (in one read), once."""
         self.read.update((path, g) for g in groups)
-        part = pq.ParquetFile(path, metadata=meta, filesystem=Lake(self.lake_url).fs
-                              ).read_row_groups(groups, ["key", "kind", "entity_id", "name"])
+        self._add(pq.ParquetFile(path, metadata=meta, filesystem=Lake(self.lake_url).fs
+                                 ).read_row_groups(groups, COLUMNS))
+
+    def _add(self, part: pa.Table) -> None:
         for key, kind, eid, name_ in zip(*part.to_pydict().values(), strict=True):
             if (eid, name_) not in self.rows[key, kind]:
                 self.rows[key, kind].append((eid, name_))
