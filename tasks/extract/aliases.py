@@ -9,13 +9,13 @@ published entity row leaves one row per question it can answer, keyed by the wor
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names).
 Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
-compacted file sorted by it in small row groups; a lookup reads its bucket's footers once,
-then the row group whose hash range holds the word, so a run reads about a row group per
-word it meets; a file up to WHOLE_FILE_BYTES is read whole when its bucket is first asked
-(in a small index, the words would reach most of it anyway). Publish appends the run's rows with
-its tables (one journal) and compacts a bucket of many files; the state's version mark
-says the index is whole (tasks/state), and a missing or older one is rebuilt from the
-published entities.
+compacted file sorted by it in small row groups. The first word of a bucket reads the
+bucket's files up to WHOLE_FILE_BYTES whole (in a small index the run's words reach most
+of it anyway) and the larger ones' footers; a word then reads the row group whose hash
+range holds it, so in a large index a run reads about a row group per word it meets.
+Publish appends the run's rows with its tables (one journal) and compacts a bucket of many
+files; the state's version mark says the index is whole (tasks/state), and a missing or
+older one is rebuilt from the published entities.
 """
 
 from __future__ import annotations

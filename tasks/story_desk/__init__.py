@@ -4,7 +4,8 @@
 how they compare (figures.py); `story_quotes` puts a speaker's quotes from every outlet in one
 row (quotes.py). Both are drawn per story from the story's members and their articles' rows
 (`draw`), so a caller may redraw every story or only the ones it touched; the task redraws
-both snapshots over the lake with the stories.
+the stories its run changed, from the run's rows and the desk's state in `_state/desk/`
+(the lake's member articles' rows by week, state.py), not from the lake's tables.
 """
 
 from __future__ import annotations
