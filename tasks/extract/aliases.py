@@ -9,10 +9,12 @@ published entity row leaves one row per question it can answer, keyed by the wor
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names).
 Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
-compacted file sorted by it in small row groups. The first word of a bucket reads the
-bucket's files up to WHOLE_FILE_BYTES whole (in a small index the run's words reach most
-of it anyway) and the larger ones' footers; a word then reads the row group whose hash
-range holds it, so in a large index a run reads about a row group per word it meets.
+compacted file sorted by it in small row groups. An index up to PRELOAD_BYTES is read whole
+when opened (before extraction forks its workers, which inherit it). Otherwise the first
+word of a bucket reads the bucket's files up to WHOLE_FILE_BYTES whole (the run's words
+would reach most of them anyway) and the larger ones' footers; a word then reads the row
+group whose hash range holds it, so in a large index a run reads about a row group per
+word it meets.
 Publish appends the run's rows with its tables (one journal) and compacts a bucket of many
 files; the state's version mark says the index is whole (tasks/state), and a missing or
 older one is rebuilt from the published entities.
@@ -49,6 +51,9 @@ ENTITY_COLUMNS = ["entity_id", "name", "aliases"]
 # ask ~160 row groups of each bucket (~2 MB), and one read beats that many small ones.
 WHOLE_FILE_BYTES = 2 * 2**20
 COLUMNS = ["key", "kind", "entity_id", "name"]  # what a lookup reads
+# An index this small is read whole when opened: a run's words reach every bucket anyway,
+# and extraction's forked workers then inherit it instead of each reading it again.
+PRELOAD_BYTES = 8 * 2**20
 
 
 def key_hash(key: str) -> int:
@@ -122,6 +127,11 @@ class AliasIndex(Mapping[str, str]):
         # bucket -> per file: its path, footer, and each row group's key_hash range
         self.groups: dict[int, list[tuple[str, pq.FileMetaData, np.ndarray, np.ndarray]]] = {}
         self.read: set[tuple[str, int]] = set()  # (file, row group) read
+        lake = Lake(lake_url)
+        files = [path for b in range(BUCKETS) for path in INDEX.files(lake, b)]
+        if sum(lake.fs.size(path) for path in files) <= PRELOAD_BYTES:
+            for b in range(BUCKETS):
+                self.load(b)
 
     def load(self, name: int) -> None:
         """Read a bucket, once: a small file whole, a large one's footer (where each

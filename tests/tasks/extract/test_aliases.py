@@ -56,9 +56,12 @@ def test_the_index_answers_as_known_aliases(tmp_path: Path) -> None:
     assert person_links(run, index)["person/samir-abu-zohri"][0] == "person/sami-abu-zuhri"
 
 
-def test_a_lookup_reads_only_its_bucket(tmp_path: Path) -> None:
+def test_a_lookup_reads_only_its_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                        ) -> None:
     lake = Lake(str(tmp_path / "lake"))
     publish(lake, PUBLISHED, "r1")
+    assert AliasIndex(lake.url).loaded == set(range(aliases.BUCKETS))  # small: read whole
+    monkeypatch.setattr(aliases, "PRELOAD_BYTES", 0)  # as a large index is
     index = AliasIndex(lake.url)
     assert index.get("Hamas") == "org/hamas"
     assert index.loaded == {aliases.bucket("Hamas")}
@@ -73,6 +76,7 @@ def test_a_lookup_in_a_compacted_bucket_reads_only_the_row_group_of_its_word(
     aliases.rebuild(lake)  # one sorted file a bucket, in row groups of 256 rows
     [path] = aliases.INDEX.files(lake, aliases.bucket("Hamas"))
     assert pq.ParquetFile(path, filesystem=lake.fs).metadata.num_row_groups > 1
+    monkeypatch.setattr(aliases, "PRELOAD_BYTES", 0)  # as a large index is
     whole = AliasIndex(lake.url)  # a small bucket is read whole at once
     assert whole.get("Hamas") == "org/hamas" and not whole.read
     assert {key for key, _ in whole.rows} == set(pq.read_table(path)["key"].to_pylist())
