@@ -7,8 +7,7 @@ from tasks.extract.aliases import ALIASES
 from tasks.ingest.seen import INPUT_FILES, SEEN
 from tasks.lake import Lake
 from tasks.state import State
-from tasks.story_desk.state import SCHEMA as DESK_SCHEMA
-from tasks.story_desk.state import rebuild as _desk
+from tasks.story_desk import state as desk
 
 
 def _stories(lake: Lake, tag: str) -> None:
@@ -22,7 +21,7 @@ def _stories(lake: Lake, tag: str) -> None:
 # and `check --repair` reach them too. Their schemas stay with them (the module is slow to
 # import), so `check` reads their files' footers without a schema.
 STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 1, _stories), ALIASES,
-                       State("desk", 1, _desk, {"desk": DESK_SCHEMA})]
+                       State("desk", desk.VERSION, desk.rebuild, {"desk": desk.SCHEMA})]
 
 
 def schemas() -> dict[str, object]:

@@ -23,6 +23,8 @@ import pyarrow.parquet as pq
 from tasks.lake import Lake
 from tasks.schemas import TABLES
 
+# The layout's version: raise it when COLUMNS change (the state is then rebuilt).
+VERSION = 1
 # What the desk reads of each table (besides story_members), from the lake and the run.
 COLUMNS = {"articles": ["article_id", "source_name"],
            "facts": ["fact_id", "article_id", "kind", "value", "qualifier", "object",
