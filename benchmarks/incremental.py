@@ -32,10 +32,10 @@ PARAGRAPHS = 3  # first paragraphs kept of each article
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PROBE = HERE / "incremental_probe.py"
-# State rebuilders (module:function taking a lake URL) run on a lake's copy before it is
-# measured, so the run finds its state as a steady run would; a version without one skips it.
+# Before a lake's copy is measured its state is rebuilt by the measured code, so the run
+# finds it as a steady run would: the registry's states (tasks.state.registry), or for an
+# older version these rebuilders (module:function taking a lake URL).
 REBUILDERS = ("tasks.cluster.state:rebuild", "tasks.extract.aliases:rebuild")
-STATES = ("stories", "aliases")  # the rebuilders' folders below _state/
 # The lake-reading steps the bar holds to 1.5x (run summary stages and probe-timed steps).
 LAKE_READING = ("seen hashes", "dedup", "cluster", "alias loading")
 
@@ -105,23 +105,49 @@ def lake_for(corpus: str, size: int, articles: list[dict], code: Path, cache: Pa
     return folder / "lake"
 
 
-def rebuild_state(code: Path, lake: Path, home: str) -> float | None:
-    """Seconds the code's state rebuilders take on the lake (None: it has none)."""
-    script = ("import importlib, importlib.util, sys\n"
-              "for spec in sys.argv[2:]:\n"
-              "    module, name = spec.split(':')\n"
-              "    try:\n"
-              "        found = importlib.util.find_spec(module)\n"
-              "    except ImportError:\n"
-              "        found = None\n"
-              "    if found is not None and hasattr(m := importlib.import_module(module), name):\n"
-              "        getattr(m, name)(sys.argv[1])\n"
-              "        print(spec)\n")
-    start = time.perf_counter()  # cwd: `-c` puts it first on sys.path, before `code`
-    done = subprocess.run([sys.executable, "-c", script, str(lake), *REBUILDERS], cwd=home,
+# Run in the measured code's process before its run: every state rebuilt (the registry's,
+# or for a version without one its REBUILDERS), the seconds of each printed as JSON, then
+# the lake's health check with its mark dated past the check's slack: the run reads no
+# footers of the rebuilt state (a steady run reads those of its predecessor's files only).
+_REBUILD = """
+import contextlib, importlib, importlib.util, json, os, sys, time
+from tasks.lake import Lake
+lake = Lake(sys.argv[1])
+def found(module):
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+took = {}
+with lake.lock("bench-rebuild") if hasattr(lake, "lock") else contextlib.nullcontext():
+    if found("tasks.state.registry"):
+        from tasks.state import rebuild
+        from tasks.state.registry import STATES
+        lake.recover()
+        took = rebuild(lake, STATES, "bench")
+    else:
+        for spec in sys.argv[2:]:
+            module, name = spec.split(":")
+            if found(module) and hasattr(m := importlib.import_module(module), name):
+                start = time.perf_counter()
+                getattr(m, name)(sys.argv[1])
+                took[spec] = time.perf_counter() - start
+    if found("tasks.check") and hasattr(m := importlib.import_module("tasks.check"),
+                                        "assert_healthy"):
+        m.assert_healthy(lake)
+        if hasattr(m, "CHECKED"):  # the mark moved past the check's slack (a local lake)
+            later = time.time() + getattr(m, "SLACK_SECONDS", 0) + 1
+            os.utime(lake.path(m.CHECKED), (later, later))
+print(json.dumps(took))
+"""
+
+
+def rebuild_state(code: Path, lake: Path, home: str) -> dict[str, float]:
+    """Seconds each of the code's states takes to rebuild on the lake (empty: it has none)."""
+    # cwd: `-c` puts it first on sys.path, before `code`
+    done = subprocess.run([sys.executable, "-c", _REBUILD, str(lake), *REBUILDERS], cwd=home,
                           env=_env(code, home), capture_output=True, text=True, check=True)
-    seconds = time.perf_counter() - start
-    return seconds if done.stdout.strip() else None
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def measure(corpus: str = DEFAULT_CORPUS, sizes: tuple[int, ...] = DEFAULT_SIZES,
@@ -135,8 +161,6 @@ def measure(corpus: str = DEFAULT_CORPUS, sizes: tuple[int, ...] = DEFAULT_SIZES
         with tempfile.TemporaryDirectory(prefix="wiredesk-bench-") as tmp:
             lake = Path(tmp) / "lake"
             shutil.copytree(built, lake)
-            for kept in STATES:  # each version measured keeps (or ignores) its own
-                shutil.rmtree(lake / "_state" / kept, ignore_errors=True)
             rebuilt = rebuild_state(code, lake, tmp)
             run = _run(code, Path(tmp) / "probe.json", _drop(new, Path(tmp) / "new"), lake,
                        tmp, processes)
@@ -169,16 +193,21 @@ def project(result: dict, articles: int) -> dict[str, float]:
     return figures
 
 
+def _where(run: dict, stage: str, folder: str) -> list[int]:
+    """[files, bytes] the run read in a folder of the lake in a stage."""
+    return run.get("where", {}).get(stage, {}).get(folder, [0, 0])
+
+
 def table(result: dict) -> str:
     runs = result["runs"]
     sizes = list(runs)
     lines = [f"{result['new_articles']} new articles into lakes of {', '.join(sizes)} "
              f"(code: {result['code']})",
-             f"{'':28}" + "".join(f"{s:>14}" for s in sizes) + f"{'ratio':>8}"]
+             f"{'':40}" + "".join(f"{s:>14}" for s in sizes) + f"{'ratio':>8}"]
 
     def row(label: str, values: list[float], fmt: str = "{:,.2f}") -> None:
         ratio = values[-1] / values[0] if values[0] else float("nan")
-        lines.append(f"{label:28}" + "".join(f"{fmt.format(v):>14}" for v in values)
+        lines.append(f"{label:40}" + "".join(f"{fmt.format(v):>14}" for v in values)
                      + f"{ratio:>8.2f}")
 
     row("wall seconds", [runs[s]["wall_seconds"] for s in sizes])
@@ -198,9 +227,16 @@ def table(result: dict) -> str:
                                          for s in sizes], "{:,.0f}")
         row(f"read by {stage} (files)", [runs[s]["read"].get(stage, {}).get("files", 0)
                                          for s in sizes], "{:,.0f}")
-    rebuilt = [runs[s]["state_rebuild_seconds"] for s in sizes]
-    if all(r is not None for r in rebuilt):
-        row("state rebuild seconds", rebuilt)
+    lines.append("bytes read by stage and folder (partitions and buckets as *):")
+    where = {(stage, folder) for s in sizes for stage, folders in runs[s].get("where", {}).items()
+             for folder in folders}
+    for stage, folder in sorted(where, key=lambda w: -_where(runs[sizes[-1]], *w)[1]):
+        row(f"  {stage}: {folder}"[:40], [_where(runs[s], stage, folder)[1] for s in sizes],
+            "{:,.0f}")
+    rebuilt = sorted({name for s in sizes for name in runs[s]["state_rebuild_seconds"]})
+    for name in rebuilt:
+        row(f"rebuild {name} s", [runs[s]["state_rebuild_seconds"].get(name, 0.0)
+                                  for s in sizes])
     if len(sizes) > 1:
         lines.append("projected to 10,000,000 articles (linear in the lake size from the two "
                      "smallest lakes):")

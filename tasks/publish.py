@@ -205,7 +205,8 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
     fs, lake, log = Lake(staging_url).fs, Lake(lake_url), tables["ingest_log"]
     # What later runs need, in the same journaled publish as the tables: the input's seen
     # hashes and file log, the copy index, the stories' features and the entity aliases.
-    from tasks.extract.aliases import state as alias_state  # spaCy's package: imported late
+    from tasks.extract.aliases import INDEX as ALIAS_INDEX  # spaCy's package: imported late
+    from tasks.extract.aliases import state as alias_state
 
     state = (state_rows(read_staged(staged["minhash"], fs, MINHASH_SCHEMA))
              | SEEN_TABLE.split(new_hashes(log))
@@ -215,6 +216,6 @@ def publish_task(lake_url: str, staging_url: str, staged: dict[str, list[str]],
              | (alias_state(tables["entities"]) if "entities" in tables else {}))
     summary.files = lake.publish(summary.run_id, summary.started_at[:10], tables, state,
                                  summary.to_dict())
-    compact_written(lake, (SIGNATURES, BANDS_TABLE, SEEN_TABLE, FILES_TABLE), state,
-                    summary.run_id)
+    compact_written(lake, (SIGNATURES, BANDS_TABLE, SEEN_TABLE, FILES_TABLE, ALIAS_INDEX),
+                    state, summary.run_id)
     return summary

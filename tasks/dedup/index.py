@@ -24,7 +24,10 @@ from tasks.lake import Lake
 from tasks.state import State
 from tasks.state.store import BucketedTable
 
-SIGNATURES = BucketedTable("copies/signatures", "article_id", MINHASH_SCHEMA, buckets=16)
+# A signature row is ~520 bytes: row groups of 32 make a look-up of a few candidates read
+# ~16 KB per candidate's group, not its bucket's signatures.
+SIGNATURES = BucketedTable("copies/signatures", "article_id", MINHASH_SCHEMA, buckets=16,
+                           row_group=32)
 BANDS_TABLE = BucketedTable("copies/bands", "band",
                             pa.schema([("band", pa.uint64()), ("article_id", pa.string())]),
                             buckets=16)
@@ -93,5 +96,5 @@ def _rebuild(lake: Lake, tag: str) -> None:
     BANDS_TABLE.replace(lake, band_rows(minhash), tag)
 
 
-COPIES = State("copies", 2, _rebuild, {"copies/signatures": SIGNATURES.schema,
+COPIES = State("copies", 3, _rebuild, {"copies/signatures": SIGNATURES.schema,
                                        "copies/bands": BANDS_TABLE.schema})

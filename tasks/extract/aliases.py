@@ -1,45 +1,72 @@
-"""The lake's entity alias index in `_state/`, read only for the names a run meets.
+"""The lake's entity alias index in `_state/aliases/`, read only for the names a run meets.
 
 `known_aliases` over every published entity row is what linking needs; this index answers
-the same questions from `_state/aliases/v1/key=<bucket>/`, where each published entity row
-leaves one row per question it can answer, filed under the bucket (first two hex digits of
-sha1) of the word asked:
+the same questions from a state table (tasks/state/store.py `BucketedTable`), where each
+published entity row leaves one row per question it can answer, keyed by the word asked:
 - `alias`: a name or alias -> the entity it names;
 - `surname`: a person's surname -> the person (full name): the bare surname's meaning and
   the people a lone surname in a run may be;
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names);
-- `count`: a person's surname, or an entity's one-word name -> the entity, and (in `name`)
-  its mentions in the rows published with it: the bare surname's dominant person and the
-  lake-wide label vote add up these rows (every publish adds its own; none is deduplicated).
-A lookup loads its bucket once (of 256), so a run reads the buckets of the words it meets,
-not the lake's entities. Publish appends the run's rows with its tables (one journal);
-`READY.json` (written last by `rebuild`) marks a complete index of this version.
+- `count`: a person's surname, or an entity's one-word name -> the entity, and (in `name`,
+  as `<mentions>@<article_id>`) its mentions in one article: the bare surname's dominant
+  person and the lake-wide label vote add these up (one row per article, so that the rows
+  stay a set, as every state's readers and compaction treat them).
+Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
+compacted file sorted by it in small row groups. An index up to PRELOAD_BYTES is read whole
+when opened (before extraction forks its workers, which inherit it). Otherwise the first
+word of a bucket reads the bucket's files up to WHOLE_FILE_BYTES whole (the run's words
+would reach most of them anyway) and the larger ones' footers; a word then reads the row
+group whose hash range holds it, so in a large index a run reads about a row group per
+word it meets.
+Publish appends the run's rows with its tables (one journal) and compacts a bucket of many
+files; the state's version mark says the index is whole (tasks/state), and a missing or
+older one is rebuilt from the published entities.
 """
 
 from __future__ import annotations
 
 import hashlib
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.extract.entities import CANONICAL, bare_surname_means, slug, surname
 from tasks.extract.linking import _name_key
 from tasks.lake import Lake
+from tasks.state import State
+from tasks.state import rebuild as rebuild_states
+from tasks.state.store import BucketedTable
 
-VERSION = "v1"
-ROOT = f"aliases/{VERSION}"  # below _state/
-SCHEMA = pa.schema([("key", pa.string()), ("kind", pa.string()), ("entity_id", pa.string()),
-                    ("name", pa.string())])
-ENTITY_COLUMNS = ["entity_id", "name", "aliases", "mention_count"]
+# 16 buckets: a run's names reach nearly every bucket of any number, and a bucket is one
+# file (or a few) with one footer, where 256 small ones cost 256 opens and footers per
+# process; at 10,000 articles a bucket is ~100 KB.
+BUCKETS = 16
+SCHEMA = pa.schema([("key_hash", pa.uint64()), ("key", pa.string()), ("kind", pa.string()),
+                    ("entity_id", pa.string()), ("name", pa.string())])
+# Row groups of 256 rows (~12 KB): a word asked reads the group holding its hash, so that
+# in a large index a run reads about a group per word, not whole buckets.
+INDEX = BucketedTable("aliases", "key_hash", SCHEMA, buckets=BUCKETS, row_group=256)
+ENTITY_COLUMNS = ["article_id", "entity_id", "name", "aliases", "mention_count"]
+# A file up to this size is read whole when its bucket is first asked: a run's ~2,500 words
+# ask ~160 row groups of each bucket (~2 MB), and one read beats that many small ones.
+WHOLE_FILE_BYTES = 2 * 2**20
+COLUMNS = ["key", "kind", "entity_id", "name"]  # what a lookup reads
+# An index this small is read whole when opened: a run's words reach every bucket anyway,
+# and extraction's forked workers then inherit it instead of each reading it again.
+PRELOAD_BYTES = 8 * 2**20
 
 
-def bucket(key: str) -> str:
-    return hashlib.sha1(key.encode()).hexdigest()[:2]
+def key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.sha1(key.encode("utf-8", "surrogatepass")).digest()[:8],
+                          "big")
+
+
+def bucket(key: str) -> int:
+    return key_hash(key) % BUCKETS
 
 
 def _sound(name: str) -> str | None:
@@ -55,13 +82,13 @@ def count_word(eid: str, name: str) -> str | None:
 
 
 def index_rows(entities: pa.Table) -> pa.Table:
-    """The index rows of published entity rows (entity_id, name, aliases), each once."""
+    """The index rows of published entity rows (ENTITY_COLUMNS), each once."""
     rows: set[tuple[str, str, str, str]] = set()
-    counts: Counter[tuple[str, str]] = Counter()
+    counts: Counter[tuple[str, str, str]] = Counter()
     columns = entities.select(ENTITY_COLUMNS).to_pydict()
-    for eid, name, aliases, mention_count in zip(*columns.values(), strict=True):
+    for article_id, eid, name, aliases, mention_count in zip(*columns.values(), strict=True):
         if (word := count_word(eid, name)) is not None:
-            counts[word, eid] += mention_count
+            counts[word, eid, article_id] += mention_count
         for alias in [name, *(aliases or [])]:
             rows.add((alias, "alias", eid, ""))
             if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias:
@@ -70,43 +97,38 @@ def index_rows(entities: pa.Table) -> pa.Table:
             rows.add((surname(name), "surname", eid, name))
             if (sound := _sound(name)) is not None:
                 rows.add((sound, "sound", eid, name))
-    rows |= {(word, "count", eid, str(n)) for (word, eid), n in counts.items()}
+    rows |= {(word, "count", eid, f"{n}@{article_id}")
+             for (word, eid, article_id), n in counts.items()}
     ordered = sorted(rows)
-    return pa.table(list(zip(*ordered, strict=True)) if ordered else [[], [], [], []],
-                    schema=SCHEMA)
-
-
-def by_bucket(rows: pa.Table) -> dict[str, pa.Table]:
-    """State key (below _state/) -> the rows of that bucket."""
-    buckets = [bucket(k) for k in rows["key"].to_pylist()]
-    out: dict[str, list[int]] = defaultdict(list)
-    for i, b in enumerate(buckets):
-        out[b].append(i)
-    return {f"{ROOT}/key={b}": rows.take(pa.array(i)) for b, i in sorted(out.items())}
+    keys = [row[0] for row in ordered]
+    return pa.table([pa.array([key_hash(k) for k in keys], pa.uint64()),
+                     *(list(column) for column in zip(*ordered, strict=True))]
+                    if ordered else [[], [], [], [], []], schema=SCHEMA)
 
 
 def state(entities: pa.Table) -> dict[str, pa.Table]:
-    """What publishing these entity rows adds to the index."""
-    return by_bucket(index_rows(entities)) if entities.num_rows else {}
+    """What publishing these entity rows adds to the index (state path -> rows)."""
+    return INDEX.split(index_rows(entities)) if entities.num_rows else {}
+
+
+def _rebuild(lake: Lake, tag: str) -> None:
+    """The index from the published entities (read whole, once); the first layout
+    (`v1/key=<hex>/`, its own READY.json) goes with the rest of the folder."""
+    published = lake.read("entities", ENTITY_COLUMNS)
+    INDEX.replace(lake, index_rows(published) if published is not None
+                  else SCHEMA.empty_table(), tag)
+
+
+ALIASES = State("aliases", 2, _rebuild, {"aliases": SCHEMA})
 
 
 def ready(lake: Lake) -> bool:
-    return lake.fs.exists(lake.path("_state", ROOT, "READY.json"))
+    return ALIASES.current(lake)
 
 
 def rebuild(lake: Lake | str) -> None:
-    """Rebuild the index from the published entities (read whole, once)."""
-    lake = Lake(lake) if isinstance(lake, str) else lake
-    top = lake.path("_state", "aliases")
-    if lake.fs.exists(top):  # an older version, or a rebuild cut short
-        lake.fs.rm(top, recursive=True)
-    published = lake.read("entities", ENTITY_COLUMNS)
-    rows = 0
-    if published is not None:
-        for key, table in state(published).items():
-            lake.write_parquet(table, lake.path("_state", key, "part-rebuild.parquet"))
-            rows += table.num_rows
-    lake.write_json({"version": VERSION, "rows": rows}, lake.path("_state", ROOT, "READY.json"))
+    """Rebuild the index now (a run does it before it extracts when it is not ready)."""
+    rebuild_states(Lake(lake) if isinstance(lake, str) else lake, [ALIASES], "aliases")
 
 
 class AliasIndex(Mapping[str, str]):
@@ -117,36 +139,69 @@ class AliasIndex(Mapping[str, str]):
     def __init__(self, lake_url: str):
         self.lake_url = lake_url
         self.rows: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-        self.loaded: set[str] = set()
-        self.tally: dict[str, Counter[str]] = defaultdict(Counter)
+        self.loaded: set[int] = set()  # buckets whose files' footers are read
+        # bucket -> per file: its path, footer, and each row group's key_hash range
+        self.groups: dict[int, list[tuple[str, pq.FileMetaData, np.ndarray, np.ndarray]]] = {}
+        self.read: set[tuple[str, int]] = set()  # (file, row group) read
+        lake = Lake(lake_url)
+        files = [path for b in range(BUCKETS) for path in INDEX.files(lake, b)]
+        if sum(lake.fs.size(path) for path in files) <= PRELOAD_BYTES:
+            for b in range(BUCKETS):
+                self.load(b)
 
-    def load(self, name: str) -> None:
-        """Read a bucket of the index, once."""
+    def load(self, name: int) -> None:
+        """Read a bucket, once: a small file whole, a large one's footer (where each
+        key_hash range lies, for _find to read the row groups asked)."""
         lake = Lake(self.lake_url)
-        folder = lake.path("_state", ROOT, f"key={name}")
         self.loaded.add(name)
-        if not lake.fs.exists(folder):
-            return
-        for path in sorted(lake.fs.ls(folder, detail=False)):
-            if path.endswith(".parquet") and not posixpath.basename(path).startswith("."):
-                part = pq.read_table(path, filesystem=lake.fs, schema=SCHEMA).to_pydict()
-                for key, kind, eid, name_ in zip(*part.values(), strict=True):
-                    if kind == "count":
-                        self.tally[key][eid] += int(name_)
-                    elif (eid, name_) not in self.rows[key, kind]:
-                        self.rows[key, kind].append((eid, name_))
+        self.groups[name] = []
+        for path in INDEX.files(lake, name):
+            if lake.fs.size(path) <= WHOLE_FILE_BYTES:
+                self._add(pq.read_table(path, columns=COLUMNS, filesystem=lake.fs))
+                continue
+            meta = pq.read_metadata(path, filesystem=lake.fs)
+            column = meta.schema.to_arrow_schema().get_field_index("key_hash")
+            stats = [meta.row_group(g).column(column).statistics
+                     for g in range(meta.num_row_groups)]
+            if any(s is None or not s.has_min_max for s in stats):  # unknown: read them all
+                bounds = np.zeros(len(stats), np.uint64), np.full(len(stats), 2**64 - 1,
+                                                                  np.uint64)
+            else:
+                bounds = (np.array([s.min for s in stats], np.uint64),
+                          np.array([s.max for s in stats], np.uint64))
+            self.groups[name].append((path, meta, *bounds))
+
+    def read_groups(self, path: str, meta: pq.FileMetaData, groups: list[int]) -> None:
+        """Read row groups of a large index file (in one read), once."""
+        self.read.update((path, g) for g in groups)
+        self._add(pq.ParquetFile(path, metadata=meta, filesystem=Lake(self.lake_url).fs
+                                 ).read_row_groups(groups, COLUMNS))
+
+    def _add(self, part: pa.Table) -> None:
+        for key, kind, eid, name_ in zip(*part.to_pydict().values(), strict=True):
+            if (eid, name_) not in self.rows[key, kind]:
+                self.rows[key, kind].append((eid, name_))
 
     def _find(self, key: str, kind: str) -> list[tuple[str, str]]:
-        if (b := bucket(key)) not in self.loaded:
+        """A word's rows: from the row groups whose key_hash range holds its hash (a bucket's
+        compacted file is sorted, so one group of it; a run's small file, its only one)."""
+        hashed = np.uint64(key_hash(key))
+        if (b := int(hashed % np.uint64(BUCKETS))) not in self.loaded:
             self.load(b)
+        for path, meta, low, high in self.groups[b]:
+            wanted = [g for g in np.flatnonzero((low <= hashed) & (hashed <= high)).tolist()
+                      if (path, g) not in self.read]
+            if wanted:
+                self.read_groups(path, meta, wanted)
         return self.rows.get((key, kind), [])
 
     def counts(self, word: str) -> dict[str, int]:
         """entity_id -> lake mentions, of the people with this surname and the entities
         with this one-word name."""
-        if (b := bucket(word)) not in self.loaded:
-            self.load(b)
-        return dict(self.tally.get(word, {}))
+        tally: Counter[str] = Counter()
+        for eid, mentions in self._find(word, "count"):
+            tally[eid] += int(mentions.split("@", 1)[0])
+        return dict(tally)
 
     def __getitem__(self, alias: str) -> str:
         ids = {eid for eid, _ in self._find(alias, "alias")}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from tasks.dedup.index import COPIES
+from tasks.extract.aliases import ALIASES
 from tasks.ingest.seen import INPUT_FILES, SEEN
 from tasks.lake import Lake
 from tasks.state import State
+from tasks.story_desk import state as desk
 
 
 def _stories(lake: Lake, tag: str) -> None:
@@ -14,18 +16,12 @@ def _stories(lake: Lake, tag: str) -> None:
     rebuild(lake)
 
 
-def _aliases(lake: Lake, tag: str) -> None:
-    from tasks.extract.aliases import rebuild  # spaCy: imported when needed
-
-    rebuild(lake)
-
-
-# Stories and aliases keep a version in their folder name (`v1`) and a READY.json of their
-# own, and rebuild themselves when it is missing; registered here so that `wiredesk
-# rebuild-state` and `check --repair` reach them too. Their schemas stay with them (their
-# modules are slow to import), so `check` reads their files' footers without a schema.
-STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 1, _stories),
-                       State("aliases", 1, _aliases)]
+# Stories keep a version in their folder name (`v1`) and a READY.json of their own, and
+# rebuild themselves when it is missing; registered here so that `wiredesk rebuild-state`
+# and `check --repair` reach them too. Their schemas stay with them (the module is slow to
+# import), so `check` reads their files' footers without a schema.
+STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 1, _stories), ALIASES,
+                       State("desk", desk.VERSION, desk.rebuild, {"desk": desk.SCHEMA})]
 
 
 def schemas() -> dict[str, object]:

@@ -4,9 +4,9 @@ A bucket is a folder `_state/<name>/b=NNN/` of Parquet files: each run appends o
 file per bucket it touches (through the lake's publish journal, so appends are atomic with
 the run's tables), and a bucket holding more than MAX_FILES files is compacted into fewer
 (size-tiered: the small files merge, a file larger than all the others together stays).
-A lookup asks pyarrow for the rows whose key is among the wanted ones, in the wanted
-buckets only; a compacted file is sorted by key, so row-group statistics let pyarrow skip
-the row groups that hold none of them.
+A lookup asks pyarrow, bucket by bucket, for the rows whose key is among the bucket's wanted
+ones; a compacted file is sorted by key, so row-group statistics let pyarrow skip the row
+groups that hold none of them.
 
 Rows are never updated, only added; a row may appear twice (a compaction cut short leaves
 its inputs beside its output), and every reader treats the rows as a set.
@@ -38,6 +38,9 @@ class BucketedTable:
     key: str
     schema: pa.Schema
     buckets: int = 16
+    # Rows per row group of a sorted file: the unit a lookup reads. Wide rows (a signature)
+    # want fewer, so that a few wanted keys read a few kilobytes, not a whole bucket.
+    row_group: int = ROW_GROUP
 
     def bucket_of(self, keys: pa.Array | pa.ChunkedArray) -> np.ndarray:
         """The bucket of each key: hex strings by their first two digits, integers modulo."""
@@ -68,13 +71,17 @@ class BucketedTable:
 
     def lookup(self, lake: Lake, keys: Iterable[object],
                columns: list[str] | None = None) -> pa.Table:
-        """The rows whose key is one of `keys`, read from their buckets only."""
+        """The rows whose key is one of `keys`, read from their buckets only, each bucket
+        asked for its own keys: a bucket's keys span the whole range of keys, so another
+        bucket's keys would fall inside its row groups' statistics and keep them."""
         wanted = pa.array(list(dict.fromkeys(keys)), self.schema.field(self.key).type)
-        if not len(wanted):
-            return self.schema.empty_table().select(columns or self.schema.names)
-        files = [f for b in np.unique(self.bucket_of(wanted)).tolist()
-                 for f in self.files(lake, b)]
-        return self.read(lake, files, pc.field(self.key).isin(wanted), columns)
+        buckets = self.bucket_of(wanted)
+        parts = [self.read(lake, self.files(lake, b),
+                           pc.field(self.key).isin(wanted.filter(pa.array(buckets == b))),
+                           columns) for b in np.unique(buckets).tolist()]
+        parts = [p for p in parts if p.num_rows]
+        return (pa.concat_tables(parts) if parts
+                else self.schema.empty_table().select(columns or self.schema.names))
 
     def read(self, lake: Lake, files: list[str], where: pc.Expression | None = None,
              columns: list[str] | None = None) -> pa.Table:
@@ -100,7 +107,7 @@ class BucketedTable:
         merged = merged if len(merged) > 1 else [i["name"] for i in infos]
         rows = distinct(self.read(lake, merged)).sort_by(self.key)
         target = posixpath.join(self.folder(lake, bucket), f"part-{tag}-c{bucket:03d}.parquet")
-        write_sorted(lake, rows.cast(self.schema), target)
+        write_sorted(lake, rows.cast(self.schema), target, self.row_group)
         for path in merged:
             if path != target:
                 with contextlib.suppress(FileNotFoundError):
@@ -114,7 +121,7 @@ class BucketedTable:
             lake.fs.rm(base, recursive=True)
         for path, rows in self.split(table).items():
             write_sorted(lake, rows.sort_by(self.key),
-                         lake.path("_state", path, f"part-{tag}.parquet"))
+                         lake.path("_state", path, f"part-{tag}.parquet"), self.row_group)
 
 
 def distinct(table: pa.Table) -> pa.Table:
@@ -126,9 +133,9 @@ def distinct(table: pa.Table) -> pa.Table:
     return table.take(pa.array(np.sort(first["_row_min"].to_numpy()), pa.int64()))
 
 
-def write_sorted(lake: Lake, table: pa.Table, path: str) -> None:
-    """A state file in row groups of ROW_GROUP rows, with statistics."""
-    lake.write_parquet(table, path, row_group_size=ROW_GROUP)
+def write_sorted(lake: Lake, table: pa.Table, path: str, row_group: int = ROW_GROUP) -> None:
+    """A state file in row groups of `row_group` rows, with statistics."""
+    lake.write_parquet(table, path, row_group_size=row_group)
 
 
 def compact_written(lake: Lake, tables: Iterable[BucketedTable], written: Iterable[str],

@@ -4,7 +4,8 @@
 how they compare (figures.py); `story_quotes` puts a speaker's quotes from every outlet in one
 row (quotes.py). Both are drawn per story from the story's members and their articles' rows
 (`draw`), so a caller may redraw every story or only the ones it touched; the task redraws
-both snapshots over the lake with the stories.
+the stories its run changed, from the run's rows and the desk's state in `_state/desk/`
+(the lake's member articles' rows by week, state.py), not from the lake's tables.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import defaultdict
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
@@ -21,18 +23,13 @@ from tasks.lake import Lake
 from tasks.ledger import isolate
 from tasks.publish import load_tables
 from tasks.schemas import conform
+from tasks.story_desk import state
 from tasks.story_desk.figures import story_fact_rows
 from tasks.story_desk.quotes import story_quote_rows
+from tasks.story_desk.state import COLUMNS
 
 __all__ = ["draw", "stamp", "story_desk_task", "with_disputes"]
 
-# What the desk reads of each table (besides story_members), from the lake and the run.
-COLUMNS = {"articles": ["article_id", "source_name"],
-           "facts": ["fact_id", "article_id", "kind", "value", "qualifier", "object",
-                     "attribution", "text", "start", "end"],
-           "quotes": ["quote_id", "article_id", "text", "start", "end", "speaker",
-                      "speaker_entity_id", "cue", "kind"],
-           "entities": ["entity_id", "name"]}
 # Each snapshot's row key: a row drawn again unchanged keeps its run_id and ingest_date.
 KEYS = {"story_facts": ("story_fact_id",),
         "story_quotes": ("story_id", "speaker_entity_id", "speaker")}
@@ -108,21 +105,21 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     new = load_tables(staging_url, {n: staged.get(n, []) for n in
                                     [*COLUMNS, "stories", "story_members"]})
     # Only the stories this run changed are drawn again (all of them when a desk snapshot
-    # is missing); the others keep their rows. So a run reads the rows of those stories'
-    # members, not the lake's.
+    # is missing); the others keep their rows. Their members' rows come from the run and
+    # from the desk's state, by the weeks those members are in (state.py).
     redraw_all = bool(set(KEYS) & set(lake.missing_snapshots()))
     stories = set(new["stories"]["story_id"].to_pylist())
     touched = stories if redraw_all else {
         s["story_id"] for s in new["stories"].select(["story_id", "run_id"]).to_pylist()
         if s["run_id"] == run_id}
     members = [m for m in new["story_members"].to_pylist() if m["story_id"] in touched]
-    wanted = pa.array(sorted({m["article_id"] for m in members}), pa.string())
-    rows = {name: _concat(lake.read(name, ["article_id", *columns] if name == "entities"
-                                    else columns, pc.field("article_id").isin(wanted)),
-                          new[name].select(["article_id", *columns] if name == "entities"
-                                           else columns)).to_pylist()
-            for name, columns in COLUMNS.items()}
-    fresh = {r["article_id"] for r in new["articles"].to_pylist()}
+    fresh = set(new["articles"]["article_id"].to_pylist())
+    older = {m["article_id"] for m in members} - fresh
+    rows = state.read(lake, _weeks(staging, staged.get("state", []), older),
+                      pa.array(sorted(older), pa.string()))
+    for name, columns in COLUMNS.items():
+        rows[name] += new[name].select(["article_id", *columns] if name == "entities"
+                                       else columns).to_pylist()
 
     def step(some: list[dict]) -> dict[str, list[dict]]:
         return draw(some, rows["facts"], rows["quotes"], rows["entities"], rows["articles"])
@@ -136,7 +133,11 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     get_run_logger().info("story desk: %d figures given by several articles of a story (%d "
                           "disputed), %d speakers quoted", len(drawn["story_facts"]),
                           disputed, len(drawn["story_quotes"]))
-    out = {}
+    out = {"state": [*staged.get("state", [])]}  # the desk's rows of the run's articles
+    days = [d or today for d in new["articles"]["published_date"].to_pylist()]
+    for key, table in state.by_week(new, days).items():
+        out["state"].append(staging.path("state", key, "part.parquet"))
+        staging.write_parquet(table, out["state"][-1])
     for name, key in KEYS.items():
         prior = lake.read(name)
         prior_rows = prior.to_pylist() if prior is not None else []
@@ -149,5 +150,14 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     return out
 
 
-def _concat(old: pa.Table | None, new: pa.Table) -> pa.Table:
-    return new if old is None else pa.concat_tables([old, new.cast(old.schema)])
+def _weeks(staging: Lake, paths: list[str], ids: set[str]) -> set[datetime.date]:
+    """The weeks of these lake articles, from the clustering state's members file that the
+    cluster task staged (every story member, with its week)."""
+    from tasks.cluster.state import MEMBERS  # scikit-learn's package: loaded by cluster
+
+    found = [p for p in paths if p.endswith(MEMBERS)]
+    if not ids or not found:
+        return set()
+    members = pq.read_table(found[0], filesystem=staging.fs, columns=["article_id", "week"],
+                            filters=pc.field("article_id").isin(pa.array(sorted(ids))))
+    return set(pc.unique(members["week"]).to_pylist()) - {None}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from tasks.extract import aliases
 from tasks.extract.aliases import AliasIndex
@@ -55,25 +56,68 @@ def test_the_index_answers_as_known_aliases(tmp_path: Path) -> None:
     assert person_links(run, index)["person/samir-abu-zohri"][0] == "person/sami-abu-zuhri"
 
 
-def test_a_lookup_reads_only_its_bucket(tmp_path: Path) -> None:
+def test_a_lookup_reads_only_its_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                        ) -> None:
     lake = Lake(str(tmp_path / "lake"))
     publish(lake, PUBLISHED, "r1")
+    assert AliasIndex(lake.url).loaded == set(range(aliases.BUCKETS))  # small: read whole
+    monkeypatch.setattr(aliases, "PRELOAD_BYTES", 0)  # as a large index is
     index = AliasIndex(lake.url)
     assert index.get("Hamas") == "org/hamas"
     assert index.loaded == {aliases.bucket("Hamas")}
+
+
+def test_a_lookup_in_a_compacted_bucket_reads_only_the_row_group_of_its_word(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    many = [entity(f"f{i}", f"org/outlet-{i}", f"Outlet {i}", "ORG") for i in range(3000)]
+    table = conform("entities", [*PUBLISHED, *many], run_id="r1")
+    lake.publish("r1", "2026-01-05", {"entities": table}, {}, {"run_id": "r1"})
+    aliases.rebuild(lake)  # one sorted file a bucket, in row groups of 256 rows
+    [path] = aliases.INDEX.files(lake, aliases.bucket("Hamas"))
+    assert pq.ParquetFile(path, filesystem=lake.fs).metadata.num_row_groups > 1
+    monkeypatch.setattr(aliases, "PRELOAD_BYTES", 0)  # as a large index is
+    whole = AliasIndex(lake.url)  # a small bucket is read whole at once
+    assert whole.get("Hamas") == "org/hamas" and not whole.read
+    assert {key for key, _ in whole.rows} == set(pq.read_table(path)["key"].to_pylist())
+    monkeypatch.setattr(aliases, "WHOLE_FILE_BYTES", 0)  # as a large bucket is
+    index = AliasIndex(lake.url)
+    assert index.get("Hamas") == "org/hamas" and index.get("Outlet 7") == "org/outlet-7"
+    assert index.get("Nobody") is None
+    asked = {aliases.bucket(w) for w in ("Hamas", "Outlet 7", "Nobody")}
+    assert index.loaded == asked and len(index.read) <= 3
 
 
 def test_a_missing_or_older_index_is_rebuilt_from_the_entities(tmp_path: Path) -> None:
     lake = Lake(str(tmp_path / "lake"))
     table = conform("entities", PUBLISHED, run_id="r1")
     lake.publish("r1", "2026-01-05", {"entities": table}, {}, {"run_id": "r1"})
-    lake.fs.makedirs(lake.path("_state", "aliases", "v0"))
+    lake.write_json({"version": "v1"}, lake.path("_state", "aliases", "v1", "READY.json"))
+    assert not aliases.ready(lake)  # the first layout, with its own mark
     index = lake_aliases(lake.url, tuple(lake.files("entities")))
-    assert aliases.ready(lake) and not lake.fs.exists(lake.path("_state", "aliases", "v0"))
+    assert aliases.ready(lake) and not lake.fs.exists(lake.path("_state", "aliases", "v1"))
     assert index.get("Hamas") == "org/hamas" and index.get("US") is None
-    rows = sum(pq.read_table(p, filesystem=lake.fs).num_rows
-               for p in lake.fs.glob(lake.path("_state", aliases.ROOT, "*", "*.parquet")))
+    files = [f for b in range(aliases.BUCKETS) for f in aliases.INDEX.files(lake, b)]
+    rows = sum(pq.read_table(p, filesystem=lake.fs).num_rows for p in files)
     assert rows == aliases.index_rows(table).num_rows
+    for path in files:  # sorted by the key's hash: a bucket's row groups prune
+        hashes = pq.read_table(path, filesystem=lake.fs)["key_hash"].to_pylist()
+        assert hashes == sorted(hashes)
+
+
+def test_the_index_is_a_registered_state_that_check_verifies(tmp_path: Path) -> None:
+    from tasks.check import parquet_problems
+    from tasks.state.registry import STATES, schemas
+
+    assert aliases.ALIASES in STATES and schemas()["aliases"] == aliases.SCHEMA
+    lake = Lake(str(tmp_path / "lake"))
+    publish(lake, PUBLISHED, "r1")
+    assert parquet_problems(lake) == []
+    path = aliases.INDEX.files(lake, aliases.bucket("Hamas"))[0]
+    wrong = pq.read_table(path).drop_columns(["key_hash"])
+    pq.write_table(wrong, path)
+    assert [p.relative for p in parquet_problems(lake)] == [
+        path.removeprefix(lake.root + "/")]
 
 
 def test_the_index_counts_mentions_over_every_publish(tmp_path: Path) -> None:

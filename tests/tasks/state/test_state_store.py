@@ -99,3 +99,30 @@ def test_a_compaction_keeps_one_row_of_each_even_with_list_columns(tmp_path: Pat
     assert signed.compact(lake, 0, "c1")
     rows = signed.read(lake, signed.files(lake, 0)).sort_by("article_id").to_pylist()
     assert rows == [{"article_id": f"{i:02d}", "signature": [i]} for i in range(MAX_FILES + 1)]
+
+
+def _spoil_row_group(path: str, index: int) -> None:
+    """Overwrite the pages of one row group of a Parquet file with garbage."""
+    chunks = pq.ParquetFile(path).metadata.row_group(index)
+    with open(path, "r+b") as fh:
+        for i in range(chunks.num_columns):
+            column = chunks.column(i)
+            start = column.dictionary_page_offset or column.data_page_offset
+            fh.seek(start)
+            fh.write(b"\xff" * column.total_compressed_size)
+
+
+def test_a_lookup_reads_only_the_row_groups_of_its_keys_in_their_bucket(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path))
+    pairs = BucketedTable("pairs", "key", pa.schema([("key", pa.string()), ("value", pa.int64())]),
+                          buckets=2, row_group=4)
+    keys = [f"{i:02x}" + "0" * 14 for i in range(32)]  # even heads in bucket 0, odd in 1
+    pairs.replace(lake, pa.table({"key": keys, "value": range(32)}, schema=pairs.schema), "t")
+    even = pairs.files(lake, 0)
+    assert len(even) == 1 and pq.ParquetFile(even[0]).metadata.num_row_groups == 4
+    _spoil_row_group(even[0], 1)  # keys 08, 0a, 0c, 0e
+    # 09 lies in bucket 1, inside the spoilt row group's range of bucket 0: not asked there.
+    found = pairs.lookup(lake, [keys[0], keys[9], "3" + "0" * 15])
+    assert sorted(found["value"].to_pylist()) == [0, 9]
+    with pytest.raises(Exception):  # noqa: B017 - the spoilt row group is really read
+        pairs.lookup(lake, [keys[10]])
