@@ -9,9 +9,9 @@ published entity row leaves one row per question it can answer, keyed by the wor
 - `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names);
 - `count`: a person's surname, or an entity's one-word name -> the entity, and (in `name`,
-  as `<mentions>@<article_id>`) its mentions in one article: the bare surname's dominant
-  person and the lake-wide label vote add these up (one row per article, so that the rows
-  stay a set, as every state's readers and compaction treat them).
+  as `<mentions>@<run_id>`) the mentions one run published of it: the bare surname's
+  dominant person and the lake-wide label vote add these up (a row per run, not one summed
+  row, so that the rows stay a set, as every state's readers and compaction treat them).
 Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, each
 compacted file sorted by it in small row groups. An index up to PRELOAD_BYTES is read whole
 when opened (before extraction forks its workers, which inherit it). Otherwise the first
@@ -50,7 +50,7 @@ SCHEMA = pa.schema([("key_hash", pa.uint64()), ("key", pa.string()), ("kind", pa
 # Row groups of 256 rows (~12 KB): a word asked reads the group holding its hash, so that
 # in a large index a run reads about a group per word, not whole buckets.
 INDEX = BucketedTable("aliases", "key_hash", SCHEMA, buckets=BUCKETS, row_group=256)
-ENTITY_COLUMNS = ["article_id", "entity_id", "name", "aliases", "mention_count"]
+ENTITY_COLUMNS = ["run_id", "entity_id", "name", "aliases", "mention_count"]
 # A file up to this size is read whole when its bucket is first asked: a run's ~2,500 words
 # ask ~160 row groups of each bucket (~2 MB), and one read beats that many small ones.
 WHOLE_FILE_BYTES = 2 * 2**20
@@ -86,9 +86,9 @@ def index_rows(entities: pa.Table) -> pa.Table:
     rows: set[tuple[str, str, str, str]] = set()
     counts: Counter[tuple[str, str, str]] = Counter()
     columns = entities.select(ENTITY_COLUMNS).to_pydict()
-    for article_id, eid, name, aliases, mention_count in zip(*columns.values(), strict=True):
+    for run_id, eid, name, aliases, mention_count in zip(*columns.values(), strict=True):
         if (word := count_word(eid, name)) is not None:
-            counts[word, eid, article_id] += mention_count
+            counts[word, eid, run_id] += mention_count
         for alias in [name, *(aliases or [])]:
             rows.add((alias, "alias", eid, ""))
             if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias:
@@ -97,8 +97,7 @@ def index_rows(entities: pa.Table) -> pa.Table:
             rows.add((surname(name), "surname", eid, name))
             if (sound := _sound(name)) is not None:
                 rows.add((sound, "sound", eid, name))
-    rows |= {(word, "count", eid, f"{n}@{article_id}")
-             for (word, eid, article_id), n in counts.items()}
+    rows |= {(word, "count", eid, f"{n}@{run_id}") for (word, eid, run_id), n in counts.items()}
     ordered = sorted(rows)
     keys = [row[0] for row in ordered]
     return pa.table([pa.array([key_hash(k) for k in keys], pa.uint64()),
@@ -138,7 +137,8 @@ class AliasIndex(Mapping[str, str]):
 
     def __init__(self, lake_url: str):
         self.lake_url = lake_url
-        self.rows: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+        # (word, kind) -> its rows (entity_id, name), each once, in the order read
+        self.rows: dict[tuple[str, str], dict[tuple[str, str], None]] = defaultdict(dict)
         self.loaded: set[int] = set()  # buckets whose files' footers are read
         # bucket -> per file: its path, footer, and each row group's key_hash range
         self.groups: dict[int, list[tuple[str, pq.FileMetaData, np.ndarray, np.ndarray]]] = {}
@@ -179,8 +179,7 @@ class AliasIndex(Mapping[str, str]):
 
     def _add(self, part: pa.Table) -> None:
         for key, kind, eid, name_ in zip(*part.to_pydict().values(), strict=True):
-            if (eid, name_) not in self.rows[key, kind]:
-                self.rows[key, kind].append((eid, name_))
+            self.rows[key, kind][eid, name_] = None
 
     def _find(self, key: str, kind: str) -> list[tuple[str, str]]:
         """A word's rows: from the row groups whose key_hash range holds its hash (a bucket's
@@ -193,7 +192,7 @@ class AliasIndex(Mapping[str, str]):
                       if (path, g) not in self.read]
             if wanted:
                 self.read_groups(path, meta, wanted)
-        return self.rows.get((key, kind), [])
+        return list(self.rows.get((key, kind), ()))
 
     def counts(self, word: str) -> dict[str, int]:
         """entity_id -> lake mentions, of the people with this surname and the entities
