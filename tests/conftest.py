@@ -20,6 +20,17 @@ _VALUES = {pa.string(): "x", pa.int32(): 1, pa.int64(): 1, pa.float64(): 0.5,
            pa.list_(pa.uint32()): [1, 2]}
 
 
+def glob_now(root: Path, pattern: str) -> list[Path]:
+    """root.glob(pattern) while another process adds and removes folders below root: Python
+    3.11's glob fails when a folder it is walking goes, so look again."""
+    for _ in range(100):
+        try:
+            return list(root.glob(pattern))
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(f"{root}/{pattern} kept changing while it was listed")
+
+
 def sample_value(type_: pa.DataType) -> object:
     """A value of a table column's type, for rows built by tests; a list of structs (the
     story desk's figures) holds one."""

@@ -25,6 +25,7 @@ import duckdb
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from conftest import glob_now
 from servers import prefect_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +90,7 @@ def _run(env: dict[str, str], drop: Path, lake: Path) -> subprocess.Popen:
 
 
 def _new(lake: Path, pattern: str, before: set[Path]) -> int:
-    return sum(1 for path in lake.glob(pattern) if path not in before)
+    return sum(1 for path in glob_now(lake, pattern) if path not in before)
 
 
 def _kill_when(process: subprocess.Popen, ready: Callable[[], bool], limit: float) -> bool:
@@ -111,16 +112,17 @@ class Readers(threading.Thread):
         super().__init__(daemon=True)
         self.lake, self.reads, self.errors = lake, 0, []
         self.stop = threading.Event()
+        self.db = duckdb.connect()  # its own: DuckDB's default connection is the test's
 
     def run(self) -> None:
         while not self.stop.is_set():
             for table in ("articles", "entities", "ingest_log"):
-                if not any((self.lake / table).glob("*/*.parquet")):
+                if not glob_now(self.lake / table, "*/*.parquet"):
                     continue
                 try:
                     ds.dataset(self.lake / table, format="parquet",
                                partitioning="hive").to_table()
-                    duckdb.sql(f"SELECT count(*) FROM read_parquet('{self.lake}/{table}/**/"
+                    self.db.sql(f"SELECT count(*) FROM read_parquet('{self.lake}/{table}/**/"
                                f"*.parquet', hive_partitioning = true)").fetchall()
                     self.reads += 1
                 except Exception as exc:  # the point of the test: there must be none
@@ -151,18 +153,21 @@ def test_kill_9_at_every_stage_then_recover(tmp_path: Path, seed_texts) -> None:
         env = {**env, "PYTHONPATH": str(ROOT)}
         readers.start()
         landed = []
-        for k, (name, pattern, count) in enumerate(CRASH_POINTS):
-            _add_story(drop, seed_texts, k)
-            before = set(lake.glob(pattern))
-            run = _run(env, drop, lake)
-            if _kill_when(run, lambda p=pattern, b=before, c=count: _new(lake, p, b) >= c, 600):
-                landed.append(name)
-            else:  # the run got past the point (or never reached it) and finished
-                assert run.returncode == 0, run.stdout.read()
-        final = _run(env, drop, lake)
-        assert final.wait(timeout=600) == 0, final.stdout.read()
-        readers.stop.set()
-        readers.join()
+        try:
+            for k, (name, pattern, count) in enumerate(CRASH_POINTS):
+                _add_story(drop, seed_texts, k)
+                before = set(glob_now(lake, pattern))
+                run = _run(env, drop, lake)
+                if _kill_when(run, lambda p=pattern, b=before, c=count: _new(lake, p, b) >= c,
+                              600):
+                    landed.append(name)
+                else:  # the run got past the point (or never reached it) and finished
+                    assert run.returncode == 0, run.stdout.read()
+            final = _run(env, drop, lake)
+            assert final.wait(timeout=600) == 0, final.stdout.read()
+        finally:  # never left polling the lake (and DuckDB) for the tests after this one
+            readers.stop.set()
+            readers.join()
         reference = _run(env, drop, clean)  # one clean run over everything
         assert reference.wait(timeout=600) == 0, reference.stdout.read()
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from conftest import sample_value
+from conftest import glob_now, sample_value
 
 from tasks.check import check, parquet_problems
 from tasks.lake import Lake, LakeBusy
@@ -245,8 +245,8 @@ def test_a_kill_at_any_point_leaves_every_partition_whole(tmp_path: Path, swappe
     deadline = time.monotonic() + 120
     staging = tmp_path / "_state" / "staging"
     while time.monotonic() < deadline and proc.poll() is None:
-        staged = list(staging.glob("*/*/*/*.parquet"))
-        merged = list(tmp_path.glob("*/ingest_date=*/part-compact-killed-*.parquet"))
+        staged = glob_now(staging, "*/*/*/*.parquet")
+        merged = glob_now(tmp_path, "*/ingest_date=*/part-compact-killed-*.parquet")
         if (staged if swapped == 0 else len(merged) >= swapped):
             break
         time.sleep(0.002)
