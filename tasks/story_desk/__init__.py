@@ -118,8 +118,7 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     rows = state.read(lake, _weeks(staging, staged.get("state", []), older),
                       pa.array(sorted(older), pa.string()))
     for name, columns in COLUMNS.items():
-        rows[name] += new[name].select(["article_id", *columns] if name == "entities"
-                                       else columns).to_pylist()
+        rows[name] += new[name].select(columns).to_pylist()
 
     def step(some: list[dict]) -> dict[str, list[dict]]:
         return draw(some, rows["facts"], rows["quotes"], rows["entities"], rows["articles"])

@@ -31,7 +31,7 @@ COLUMNS = {"articles": ["article_id", "source_name"],
                      "attribution", "text", "start", "end"],
            "quotes": ["quote_id", "article_id", "text", "start", "end", "speaker",
                       "speaker_entity_id", "cue", "kind"],
-           "entities": ["entity_id", "name"]}
+           "entities": ["article_id", "entity_id", "name"]}
 LISTED = ("facts", "quotes", "entities")  # an article's rows of these, as lists
 ROOT = "desk"  # below _state/
 
@@ -48,8 +48,7 @@ def rows(tables: dict[str, pa.Table]) -> list[dict]:
     """One state row per article of `tables["articles"]`, from the rows of the others."""
     of: dict[str, dict[str, list[dict]]] = {name: defaultdict(list) for name in LISTED}
     for name in LISTED:
-        for row in tables[name].select(["article_id", *COLUMNS[name]] if name == "entities"
-                                       else COLUMNS[name]).to_pylist():
+        for row in tables[name].select(COLUMNS[name]).to_pylist():
             aid = row.pop("article_id")
             of[name][aid].append(row)
     return [{"article_id": aid, "source_name": outlet,
@@ -105,10 +104,9 @@ def rebuild(lake: Lake, tag: str) -> None:
         return
     tables = {"articles": articles}
     for name in LISTED:
-        columns = ["article_id", *COLUMNS[name]] if name == "entities" else COLUMNS[name]
-        found = lake.read(name, columns)
+        found = lake.read(name, COLUMNS[name])
         tables[name] = found if found is not None else TABLES[name].empty_table().select(
-            columns)
+            COLUMNS[name])
     ingested = pc.cast(articles["ingested_at"], pa.date32()).to_pylist()
     days = [published or day for published, day in
             zip(articles["published_date"].to_pylist(), ingested, strict=True)]
