@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.lake import Lake
 from tasks.ledger import isolate
 from tasks.publish import load_tables
-from tasks.schemas import conform
+from tasks.schemas import TABLES, conform
 from tasks.story_desk import state
 from tasks.story_desk.figures import story_fact_rows
 from tasks.story_desk.quotes import story_quote_rows
@@ -108,11 +108,14 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
     # is missing); the others keep their rows. Their members' rows come from the run and
     # from the desk's state, by the weeks those members are in (state.py).
     redraw_all = bool(set(KEYS) & set(lake.missing_snapshots()))
-    stories = set(new["stories"]["story_id"].to_pylist())
-    touched = stories if redraw_all else {
-        s["story_id"] for s in new["stories"].select(["story_id", "run_id"]).to_pylist()
-        if s["run_id"] == run_id}
-    members = [m for m in new["story_members"].to_pylist() if m["story_id"] in touched]
+    stories = new["stories"]
+    redrawn = (stories if redraw_all else stories.filter(pc.equal(stories["run_id"], run_id))
+               )["story_id"].combine_chunks()
+    # The lake's other stories keep their rows, in Arrow: they are most of the snapshots.
+    stay = stories.filter(pc.invert(pc.is_in(stories["story_id"], value_set=redrawn))
+                          )["story_id"].combine_chunks()
+    snapshot = new["story_members"]
+    members = snapshot.filter(pc.is_in(snapshot["story_id"], value_set=redrawn)).to_pylist()
     fresh = set(new["articles"]["article_id"].to_pylist())
     older = {m["article_id"] for m in members} - fresh
     rows = state.read(lake, _weeks(staging, staged.get("state", []), older),
@@ -139,13 +142,13 @@ def story_desk_task(lake_url: str, staging_url: str, staged: dict[str, list[str]
         staging.write_parquet(table, out["state"][-1])
     for name, key in KEYS.items():
         prior = lake.read(name)
-        prior_rows = prior.to_pylist() if prior is not None else []
-        # Rows of stories not drawn again stay; rows of stories merged away go.
-        kept = [r for r in prior_rows if r["story_id"] in stories - touched]
-        stamped = kept + stamp(drawn[name], [r for r in prior_rows if r["story_id"] in touched],
-                               key, run_id, today)
+        prior = conform(name, prior) if prior is not None else TABLES[name].empty_table()
+        # Rows of stories merged away go; only the redrawn stories' rows go through Python.
+        kept = prior.filter(pc.is_in(prior["story_id"], value_set=stay))
+        stamped = stamp(drawn[name], prior.filter(pc.is_in(
+            prior["story_id"], value_set=redrawn)).to_pylist(), key, run_id, today)
         out[name] = [staging.path(f"{name}.parquet")]
-        staging.write_parquet(conform(name, stamped), out[name][0])
+        staging.write_parquet(pa.concat_tables([kept, conform(name, stamped)]), out[name][0])
     return out
 
 
