@@ -16,7 +16,9 @@ Rows are filed by a 64-bit hash of the word (`key_hash`) into BUCKETS buckets, e
 compacted file sorted by it in small row groups. An index up to PRELOAD_BYTES is read whole
 when opened (before extraction forks its workers, which inherit it). Otherwise the first
 word of a bucket reads the bucket's files up to WHOLE_FILE_BYTES whole (the run's words
-would reach most of them anyway) and the larger ones' footers; a word then reads the row
+would reach most of them anyway), kept as Arrow and found by bisection on key_hash (no
+Python object per row read, so opening costs what reading costs), and the larger ones'
+footers; a word then reads the row
 group whose hash range holds it, so in a large index a run reads about a row group per
 word it meets.
 Publish appends the run's rows with its tables (one journal) and compacts a bucket of many
@@ -137,9 +139,13 @@ class AliasIndex(Mapping[str, str]):
 
     def __init__(self, lake_url: str):
         self.lake_url = lake_url
-        # (word, kind) -> its rows (entity_id, name), each once, in the order read
+        # bucket -> its files read whole, each as (key_hash ascending, its rows in that
+        # order): a word is found by bisection, with no Python object per row read
+        self.whole: dict[int, list[tuple[np.ndarray, list[pa.Array]]]] = defaultdict(list)
+        # (word, kind) -> its rows (entity_id, name) from row groups read one by one
         self.rows: dict[tuple[str, str], dict[tuple[str, str], None]] = defaultdict(dict)
         self.loaded: set[int] = set()  # buckets whose files' footers are read
+        self.asked: dict[tuple[str, str], list[tuple[str, str]]] = {}  # _find's answers
         # bucket -> per file: its path, footer, and each row group's key_hash range
         self.groups: dict[int, list[tuple[str, pq.FileMetaData, np.ndarray, np.ndarray]]] = {}
         self.read: set[tuple[str, int]] = set()  # (file, row group) read
@@ -157,7 +163,8 @@ class AliasIndex(Mapping[str, str]):
         self.groups[name] = []
         for path in INDEX.files(lake, name):
             if lake.fs.size(path) <= WHOLE_FILE_BYTES:
-                self._add(pq.read_table(path, columns=COLUMNS, filesystem=lake.fs))
+                self._keep(pq.read_table(path, columns=["key_hash", *COLUMNS],
+                                         filesystem=lake.fs), name)
                 continue
             meta = pq.read_metadata(path, filesystem=lake.fs)
             column = meta.schema.to_arrow_schema().get_field_index("key_hash")
@@ -177,6 +184,14 @@ class AliasIndex(Mapping[str, str]):
         self._add(pq.ParquetFile(path, metadata=meta, filesystem=Lake(self.lake_url).fs
                                  ).read_row_groups(groups, COLUMNS))
 
+    def _keep(self, table: pa.Table, name: int) -> None:
+        """A bucket's file read whole, sorted by key_hash (a run's file is not)."""
+        hashes = table["key_hash"].to_numpy()
+        if len(hashes) and not (hashes[:-1] <= hashes[1:]).all():
+            order = np.argsort(hashes, kind="stable")
+            table, hashes = table.take(order), hashes[order]
+        self.whole[name].append((hashes, [table[c].combine_chunks() for c in COLUMNS]))
+
     def _add(self, part: pa.Table) -> None:
         for key, kind, eid, name_ in zip(*part.to_pydict().values(), strict=True):
             self.rows[key, kind][eid, name_] = None
@@ -184,15 +199,25 @@ class AliasIndex(Mapping[str, str]):
     def _find(self, key: str, kind: str) -> list[tuple[str, str]]:
         """A word's rows: from the row groups whose key_hash range holds its hash (a bucket's
         compacted file is sorted, so one group of it; a run's small file, its only one)."""
+        if (key, kind) in self.asked:  # a run asks a name again and again
+            return list(self.asked[key, kind])
         hashed = np.uint64(key_hash(key))
         if (b := int(hashed % np.uint64(BUCKETS))) not in self.loaded:
             self.load(b)
+        found: dict[tuple[str, str], None] = {}
+        for hashes, (words, kinds, eids, names) in self.whole[b]:
+            i = int(hashes.searchsorted(hashed))
+            while i < len(hashes) and hashes[i] == hashed:  # its rows (and a collision's)
+                if words[i].as_py() == key and kinds[i].as_py() == kind:
+                    found[eids[i].as_py(), names[i].as_py()] = None
+                i += 1
         for path, meta, low, high in self.groups[b]:
             wanted = [g for g in np.flatnonzero((low <= hashed) & (hashed <= high)).tolist()
                       if (path, g) not in self.read]
             if wanted:
                 self.read_groups(path, meta, wanted)
-        return list(self.rows.get((key, kind), ()))
+        self.asked[key, kind] = list(found | self.rows.get((key, kind), {}))
+        return list(self.asked[key, kind])
 
     def counts(self, word: str) -> dict[str, int]:
         """entity_id -> lake mentions, of the people with this surname and the entities

@@ -79,7 +79,9 @@ def test_a_lookup_in_a_compacted_bucket_reads_only_the_row_group_of_its_word(
     monkeypatch.setattr(aliases, "PRELOAD_BYTES", 0)  # as a large index is
     whole = AliasIndex(lake.url)  # a small bucket is read whole at once
     assert whole.get("Hamas") == "org/hamas" and not whole.read
-    assert {key for key, _ in whole.rows} == set(pq.read_table(path)["key"].to_pylist())
+    [(hashes, (words, *_))] = whole.whole[aliases.bucket("Hamas")]  # kept sorted by hash
+    assert set(words.to_pylist()) == set(pq.read_table(path)["key"].to_pylist())
+    assert (hashes[:-1] <= hashes[1:]).all() and not whole.rows
     monkeypatch.setattr(aliases, "WHOLE_FILE_BYTES", 0)  # as a large bucket is
     index = AliasIndex(lake.url)
     assert index.get("Hamas") == "org/hamas" and index.get("Outlet 7") == "org/outlet-7"
