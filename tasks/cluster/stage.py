@@ -49,14 +49,12 @@ class SortedIds:
         return i < len(self.ids) and self[i] == story_id
 
 
-def redraw(lake: Lake, new: list[dict], everything: bool) -> tuple[
-        list[dict], pa.Table, dict[str, datetime.date], pa.Array]:
+def redraw(lake: Lake, new: list[dict], everything: bool, members: pa.Table,
+           stories: pa.Table) -> tuple[list[dict], pa.Table, dict[str, datetime.date],
+                                       pa.Array]:
     """What a run re-clusters: (the lake's articles in reach, the members state of the
-    stories they belong to, those stories' created dates, every story id of the lake)."""
-    members = state.read_members(lake)
-    stories = lake.read("stories", ["story_id", "ingest_date"])
-    stories = stories if stories is not None else TABLES["stories"].empty_table().select(
-        ["story_id", "ingest_date"])
+    stories they belong to, those stories' created dates, every story id of the lake), from
+    the members state and the published stories."""
     weeks = None if everything else state.reach({a["window_date"] for a in new})
     window = state.read_features(lake, weeks)
     reached = pa.array({*window["article_id"].to_pylist(),
@@ -71,7 +69,8 @@ def redraw(lake: Lake, new: list[dict], everything: bool) -> tuple[
             lake, set(pc.unique(outside["week"]).to_pylist()), outside["article_id"])])
     created = stories.filter(pc.is_in(stories["story_id"], value_set=touched))
     return (state.from_features(window), touched_members,
-            dict(zip(*(created[c].to_pylist() for c in created.column_names), strict=True)),
+            dict(zip(*(created[c].to_pylist() for c in ("story_id", "ingest_date")),
+                     strict=True)),
             pa.chunked_array([*stories["story_id"].chunks, *members["story_id"].chunks],
                              pa.string()).combine_chunks())
 
@@ -90,11 +89,14 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
                          today)
     # A lost story snapshot is redrawn over the whole lake; the desk's tables are not ours.
     everything = bool({"stories", "story_members"} & set(lake.missing_snapshots()))
-    fixed, touched, created, in_use = redraw(lake, new, everything)
+    # Read once: the members state and both snapshots (the untouched rows are carried over).
+    members = state.read_members(lake)
+    old = {name: _snapshot(lake, name) for name in ("stories", "story_members")}
+    fixed, touched, created, in_use = redraw(lake, new, everything, members, old["stories"])
     prior = dict(zip(*(touched[c].to_pylist() for c in ("article_id", "story_id")),
                      strict=True))
     # One new article's odd rows fail that article, not the run; the lake's are not blamed.
-    (stories, members), culprits = isolate(
+    (stories, drawn), culprits = isolate(
         lambda some: cluster.cluster_stories(some, prior, created, SortedIds(in_use)), new,
         fixed=fixed)
     failed = {a["article_id"] for a, _ in culprits}
@@ -103,23 +105,20 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
     fresh = {"run_id": run_id, "ingest_date": today}
     out = {}
     for name, key, rows, keep_date in (("stories", "story_id", stories, True),
-                                       ("story_members", "article_id", members, False)):
-        old = lake.read(name)
-        old = old.cast(TABLES[name]) if old is not None else TABLES[name].empty_table()
-        redrawn = pc.is_in(old["story_id"], value_set=story_ids)
-        before = {row[key]: row for row in old.filter(redrawn).to_pylist()}
+                                       ("story_members", "article_id", drawn, False)):
+        redrawn = pc.is_in(old[name]["story_id"], value_set=story_ids)
+        before = {row[key]: row for row in old[name].filter(redrawn).to_pylist()}
         rows = [_keep_if_same(row, before.get(row[key]), fresh, keep_date) for row in rows]
-        table = pa.concat_tables([old.filter(pc.invert(redrawn)), conform(name, rows)])
+        table = pa.concat_tables([old[name].filter(pc.invert(redrawn)), conform(name, rows)])
         out[name] = [staging.path(f"{name}.parquet")]
         staging.write_parquet(table.sort_by([("story_id", "ascending"),
                                              *([("article_id", "ascending")] if key ==
                                                "article_id" else [])]), out[name][0])
     week = {a["article_id"]: state.week_of(a["window_date"]) for a in [*fixed, *new]}
-    kept = state.read_members(lake)
-    kept = kept.filter(pc.invert(pc.is_in(kept["story_id"], value_set=story_ids)))
-    aids = [row["article_id"] for row in members]
+    kept = members.filter(pc.invert(pc.is_in(members["story_id"], value_set=story_ids)))
+    aids = [row["article_id"] for row in drawn]
     keys = {state.MEMBERS: pa.concat_tables([kept, pa.table({
-        "article_id": aids, "story_id": [row["story_id"] for row in members],
+        "article_id": aids, "story_id": [row["story_id"] for row in drawn],
         "week": pa.array([week[a] for a in aids], pa.date32())}, schema=state.MEMBERS_SCHEMA)])}
     keys |= state.by_week(new)
     out["state"] = []
@@ -131,6 +130,11 @@ def cluster_task(lake_url: str, staging_url: str, staged: dict[str, list[str]], 
     staging.write_parquet(failures_table({a["article_id"]: reason("cluster", exc)
                                           for a, exc in culprits}), out["failures"][0])
     return out
+
+
+def _snapshot(lake: Lake, name: str) -> pa.Table:
+    found = lake.read(name)
+    return found.cast(TABLES[name]) if found is not None else TABLES[name].empty_table()
 
 
 def _keep_if_same(row: dict, prior: dict | None, fresh: dict, keep_date: bool) -> dict:

@@ -1,10 +1,12 @@
 """What clustering keeps in `_state/` so that a run reads only the weeks its articles reach.
 
-Layout (under `_state/stories/v1/`, the folder's version the marker of the layout):
+Layout (under `_state/stories/v2/`, the folder's version the marker of the layout):
 - `features/week=<monday>/part-<run_id>.parquet`: per article, what the similarity needs
   (title, body, outlet, copy-of, entity counts, mentioned dates) and its window date,
   appended by the run that published the article, partitioned by the 7-day block of that
-  date. The window date is the publication date, or for an undated article the day it was
+  date, sorted by article_id (a rebuilt file in row groups of FEATURE_ROWS: the members of
+  touched stories beyond the window are read by id, a few row groups of their week each).
+  The window date is the publication date, or for an undated article the day it was
   ingested: an undated article joins stories published around the day it arrived.
 - `members/members.parquet`: article -> story -> week, replaced whole with each publish
   (the story_members snapshot plus where each member's features are).
@@ -21,11 +23,12 @@ from collections import defaultdict
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from tasks.lake import Lake
 
-VERSION = "v1"
+VERSION = "v2"  # v2: features sorted by article_id, in small row groups
 ROOT = f"stories/{VERSION}"          # below _state/
 MEMBERS = f"{ROOT}/members/members.parquet"
 
@@ -34,6 +37,10 @@ FEATURES_SCHEMA = pa.schema([
     ("body", pa.string()), ("published_date", pa.date32()), ("source_name", pa.string()),
     ("duplicate_of", pa.string()), ("entity_ids", pa.list_(pa.string())),
     ("entity_counts", pa.list_(pa.int32())), ("mentioned_dates", pa.list_(pa.date32()))])
+# Rows per row group of a rebuilt features file (~0.6 KB a row compressed): a lookup by
+# id reads ~40 KB per member asked, not its whole week (a rebuilt or undated week may hold
+# thousands); smaller groups compress worse (32 rows: the file 1.5x the size of one group).
+FEATURE_ROWS = 64
 MEMBERS_SCHEMA = pa.schema([("article_id", pa.string()), ("story_id", pa.string()),
                             ("week", pa.date32())])
 
@@ -81,7 +88,7 @@ def features_table(rows: list[dict]) -> pa.Table:
     return pa.Table.from_pylist([{
         **{k: a[k] for k in FEATURES_SCHEMA.names if k in a},
         "entity_ids": list(a["entities"]), "entity_counts": list(a["entities"].values())}
-        for a in rows], schema=FEATURES_SCHEMA)
+        for a in rows], schema=FEATURES_SCHEMA).sort_by("article_id")
 
 
 def from_features(table: pa.Table) -> list[dict]:
@@ -108,16 +115,15 @@ def read_features(lake: Lake, weeks: set[datetime.date] | None,
         folders = lake.fs.ls(base, detail=False) if lake.fs.exists(base) else []
     else:
         folders = [posixpath.join(base, f"week={w.isoformat()}") for w in sorted(weeks)]
-    parts = []
-    for folder in folders:
-        if not lake.fs.exists(folder):
-            continue
-        for path in sorted(lake.fs.ls(folder, detail=False)):
-            if path.endswith(".parquet") and not posixpath.basename(path).startswith("."):
-                part = pq.read_table(path, filesystem=lake.fs, schema=FEATURES_SCHEMA)
-                parts.append(part if ids is None else part.filter(
-                    pc.is_in(part["article_id"], value_set=ids)))
-    return pa.concat_tables(parts) if parts else FEATURES_SCHEMA.empty_table()
+    paths = [path for folder in folders if lake.fs.exists(folder)
+             for path in sorted(lake.fs.ls(folder, detail=False))
+             if path.endswith(".parquet") and not posixpath.basename(path).startswith(".")]
+    if not paths:
+        return FEATURES_SCHEMA.empty_table()
+    # One scan over every file (pyarrow reads them in parallel); by id, only the row groups
+    # whose article_id range holds one of them.
+    return ds.dataset(paths, schema=FEATURES_SCHEMA, format="parquet", filesystem=lake.fs
+                      ).to_table(filter=None if ids is None else pc.field("article_id").isin(ids))
 
 
 def read_members(lake: Lake) -> pa.Table:
@@ -149,7 +155,8 @@ def rebuild(lake: Lake | str) -> None:
         rows = articles(tables, ingested.combine_chunks())
         count = len(rows)
         for key, table in by_week(rows).items():
-            lake.write_parquet(table, lake.path("_state", key, "part-rebuild.parquet"))
+            lake.write_parquet(table, lake.path("_state", key, "part-rebuild.parquet"),
+                               row_group_size=FEATURE_ROWS)
         week = {r["article_id"]: week_of(r["window_date"]) for r in rows}
         members = lake.read("story_members", ["article_id", "story_id"])
         if members is not None:

@@ -16,11 +16,11 @@ def _stories(lake: Lake, tag: str) -> None:
     rebuild(lake)
 
 
-# Stories keep a version in their folder name (`v1`) and a READY.json of their own, and
+# Stories keep a version in their folder name (`v2`) and a READY.json of their own, and
 # rebuild themselves when it is missing; registered here so that `wiredesk rebuild-state`
 # and `check --repair` reach them too. Their schemas stay with them (the module is slow to
 # import), so `check` reads their files' footers without a schema.
-STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 1, _stories), ALIASES,
+STATES: list[State] = [SEEN, INPUT_FILES, COPIES, State("stories", 2, _stories), ALIASES,
                        State("desk", desk.VERSION, desk.rebuild, {"desk": desk.SCHEMA})]
 
 
