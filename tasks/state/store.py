@@ -14,6 +14,7 @@ its inputs beside its output), and every reader treats the rows as a set.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import posixpath
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from tasks.lake import Lake
 
@@ -76,12 +78,36 @@ class BucketedTable:
         bucket's keys would fall inside its row groups' statistics and keep them."""
         wanted = pa.array(list(dict.fromkeys(keys)), self.schema.field(self.key).type)
         buckets = self.bucket_of(wanted)
-        parts = [self.read(lake, self.files(lake, b),
-                           pc.field(self.key).isin(wanted.filter(pa.array(buckets == b))),
-                           columns) for b in np.unique(buckets).tolist()]
+        columns = columns or self.schema.names
+        parts = [self._find(lake, path, wanted.filter(pa.array(buckets == b)), columns)
+                 for b in np.unique(buckets).tolist() for path in self.files(lake, b)]
         parts = [p for p in parts if p.num_rows]
         return (pa.concat_tables(parts) if parts
-                else self.schema.empty_table().select(columns or self.schema.names))
+                else self.schema.empty_table().select(columns))
+
+    def _find(self, lake: Lake, path: str, wanted: pa.Array, columns: list[str]) -> pa.Table:
+        """A file's rows whose key is wanted: the key column of the row groups whose
+        statistics may hold one, then all the columns of the groups that do hold one. Most
+        keys asked are absent (a run's band keys, its new hashes) and the other columns are
+        most of the bytes (a band row's article id), so the second read is small."""
+        file = pq.ParquetFile(path, filesystem=lake.fs)
+        meta = file.metadata
+        leaf = next(i for i in range(meta.num_columns) if meta.schema.column(i).path == self.key)
+        asked = sorted(wanted.to_pylist())
+        groups = [g for g in range(meta.num_row_groups)
+                  if _may_hold(meta.row_group(g).column(leaf).statistics, asked)]
+        schema = pa.schema([self.schema.field(c) for c in columns])
+        if not groups:
+            return schema.empty_table()
+        keys = file.read_row_groups(groups, [self.key])[self.key]
+        hit = pc.is_in(keys, value_set=wanted).to_numpy(zero_copy_only=False)
+        starts = np.cumsum([0, *(meta.row_group(g).num_rows for g in groups)])
+        holding = [i for i in range(len(groups)) if hit[starts[i]:starts[i + 1]].any()]
+        if not holding:
+            return schema.empty_table()
+        rows = file.read_row_groups([groups[i] for i in holding], columns)
+        mask = np.concatenate([hit[starts[i]:starts[i + 1]] for i in holding])
+        return rows.filter(pa.array(mask)).cast(schema)
 
     def read(self, lake: Lake, files: list[str], where: pc.Expression | None = None,
              columns: list[str] | None = None) -> pa.Table:
@@ -122,6 +148,14 @@ class BucketedTable:
         for path, rows in self.split(table).items():
             write_sorted(lake, rows.sort_by(self.key),
                          lake.path("_state", path, f"part-{tag}.parquet"), self.row_group)
+
+
+def _may_hold(stats: pq.Statistics | None, asked: list[object]) -> bool:
+    """Whether a row group with these statistics may hold one of the sorted keys asked."""
+    if stats is None or not stats.has_min_max:
+        return True
+    i = bisect.bisect_left(asked, stats.min)
+    return i < len(asked) and asked[i] <= stats.max
 
 
 def distinct(table: pa.Table) -> pa.Table:
