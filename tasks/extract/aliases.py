@@ -41,7 +41,7 @@ from tasks.extract.linking import _name_key
 from tasks.lake import Lake
 from tasks.state import State
 from tasks.state import rebuild as rebuild_states
-from tasks.state.store import BucketedTable
+from tasks.state.store import BucketedTable, parquet_file
 
 # 16 buckets: a run's names reach nearly every bucket of any number, and a bucket is one
 # file (or a few) with one footer, where 256 small ones cost 256 opens and footers per
@@ -162,9 +162,9 @@ class AliasIndex(Mapping[str, str]):
         self.loaded.add(name)
         self.groups[name] = []
         for path in INDEX.files(lake, name):
-            if lake.fs.size(path) <= WHOLE_FILE_BYTES:
-                self._keep(pq.read_table(path, columns=["key_hash", *COLUMNS],
-                                         filesystem=lake.fs), name)
+            if lake.fs.size(path) <= WHOLE_FILE_BYTES:  # in one read, not footer then columns
+                self._keep(parquet_file(lake, path, whole=True).read(["key_hash", *COLUMNS]),
+                           name)
                 continue
             meta = pq.read_metadata(path, filesystem=lake.fs)
             column = meta.schema.to_arrow_schema().get_field_index("key_hash")

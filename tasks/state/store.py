@@ -29,6 +29,9 @@ import pyarrow.parquet as pq
 from tasks.lake import Lake
 
 MAX_FILES = 8  # files a bucket may hold before it is compacted
+# pyarrow reads a file's last 64 KB to find its footer, then the columns again: a file this
+# small is fetched whole in one read (one request on an object store) and parsed in memory.
+SMALL_FILE = 64 * 2**10
 ROW_GROUP = 4096  # rows per row group of a compacted file: the unit a lookup reads
 
 
@@ -90,7 +93,7 @@ class BucketedTable:
         statistics may hold one, then all the columns of the groups that do hold one. Most
         keys asked are absent (a run's band keys, its new hashes) and the other columns are
         most of the bytes (a band row's article id), so the second read is small."""
-        file = pq.ParquetFile(path, filesystem=lake.fs)
+        file = parquet_file(lake, path)
         meta = file.metadata
         leaf = next(i for i in range(meta.num_columns) if meta.schema.column(i).path == self.key)
         asked = sorted(wanted.to_pylist())
@@ -148,6 +151,13 @@ class BucketedTable:
         for path, rows in self.split(table).items():
             write_sorted(lake, rows.sort_by(self.key),
                          lake.path("_state", path, f"part-{tag}.parquet"), self.row_group)
+
+
+def parquet_file(lake: Lake, path: str, whole: bool | None = None) -> pq.ParquetFile:
+    """A state file to read, fetched whole in one read when `whole` (default: when small)."""
+    if lake.fs.size(path) <= SMALL_FILE if whole is None else whole:
+        return pq.ParquetFile(pa.BufferReader(lake.fs.cat_file(path)))
+    return pq.ParquetFile(path, filesystem=lake.fs)
 
 
 def _may_hold(stats: pq.Statistics | None, asked: list[object]) -> bool:
