@@ -3,6 +3,7 @@ run-together names split off, headline fragments and junk left out), each with i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,7 @@ _NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "c
                  "county", "city", "island", "lake", "river", "valley", "administration",
                  "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
                  "garden", "gardens", "hills", "heights", "beach", "springs"}
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
 _FINITE = {"VBZ", "VBD", "VBP"}
@@ -130,11 +132,12 @@ _PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "
                "Transportation", "Agriculture", "Housing", "Homeland Security"}
 
 
-def _is_title_fragment(body: str, start: int, text: str) -> bool:
-    # "State" in "Secretary of State", "Health" in "Health Secretary" are tagged ORG; they
-    # belong to the role, not to an entity.
-    return text in _PORTFOLIOS and (body.endswith("Secretary of ", 0, start) or
-                                    body.startswith((" Secretary", " Minister"), start + len(text)))
+def _is_portfolio_word(text: str) -> bool:
+    # "State" in "secretary of State", "Health" in "Health Secretary", "State Senator" are
+    # tagged ORG; they belong to the role, not to an entity. Alone, a portfolio's common word
+    # is no entity either: "State" would join the department, a state senate and "Islamic
+    # State" under one id ("Treasury" alone is the department).
+    return text in _PORTFOLIOS and text != "Treasury"
 
 
 def _label(text: str, label: str) -> str:
@@ -167,16 +170,34 @@ def _is_heading_word(body: str, piece: Span) -> bool:
             and body.count(piece.text) == 1)
 
 
+def _name_starts(piece: Span, lower_words: set[str]) -> Span:
+    """A person's name without the headline or caption words the model ran into it before
+    the name ("Having Obama", "HANOI Obama", "Billionaire Charles Koch", "Trump Trump"): a
+    verb, a word in capitals before words that are not, a word written lower-case elsewhere
+    in the article that is no given name, or the next word written twice."""
+    lo = piece.start
+    while lo < piece.end - 1:
+        word, after = piece.doc[lo], piece.doc[lo + 1]
+        if not (word.tag_.startswith("VB") or word.text == after.text
+                or (word.is_upper and len(word) > 1 and not after.is_upper)
+                or (word.lower_ in lower_words and word.lower_ not in MALE | FEMALE)):
+            break
+        lo += 1
+    return piece.doc[lo:piece.end]
+
+
 def collect(doc: Doc, body: str) -> list[Mention]:
     """The name mentions of a parsed article, in order."""
     sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
-    mentions = []
+    mentions, lower_words = [], set(_LOWER_WORD.findall(body))
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
         for piece, label in _pieces(ent):
+            if label == "PERSON" and len(piece) > 1:
+                piece = _name_starts(piece, lower_words)
             start, end = piece.start_char, piece.end_char
-            if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
+            if (_is_portfolio_word(piece.text) or _is_heading_word(body, piece)
                     or _is_uncapitalised(piece.text)):
                 continue
             mentions.append(Mention(start, end, piece.text, _label(piece.text, label),

@@ -286,3 +286,28 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
     assert [m["entity_id"] for m in mentions] == [
         "person/sean-hannity", "org/al-qaeda", "person/nikki-haley", "org/bill-gates-foundation",
         "gpe/virginia-beach"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Having Obama on the trail helps. The team met.", [("Obama", "PERSON")]),
+    ("LETTER FROM HANOI Obama, muted on human rights, lifts arms embargo.",
+     [("Obama", "PERSON")]),
+    ("Billionaire Charles Koch will not back him. The billionaire said so.",
+     [("Charles Koch", "PERSON")]),
+    ("Bill Clinton spoke about the bill.", [("Bill Clinton", "PERSON")]),  # a given name
+])
+def test_headline_words_run_into_a_name_are_cut(nlp, text: str, expected: list) -> None:
+    from tasks.extract.mention_spans import collect
+
+    assert [(m.text, m.label) for m in collect(nlp(text), text)] == expected
+
+
+def test_a_portfolio_word_alone_is_no_entity_and_run_together_names_are_cut(nlp) -> None:
+    from tasks.extract.entities import run_together_cut
+    from tasks.extract.mention_spans import collect
+
+    text = "Clinton was secretary of State. The State Senator spoke to Treasury."
+    assert "State" not in [m.text for m in collect(nlp(text), text)]
+    assert run_together_cut("Hillary Diane Rodham ClintonGiuliani") == (
+        "Hillary Diane Rodham Clinton")
+    assert run_together_cut("Ronald McDonald") == "Ronald McDonald"

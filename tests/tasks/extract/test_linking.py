@@ -194,3 +194,43 @@ def test_a_nickname_before_a_known_name_is_that_person() -> None:
     assert person_links(rows, {}) == {
         "person/crooked-hillary-clinton": ("person/hillary-clinton", "Hillary Clinton")}
     assert person_links(rows[1:], {}) == {}  # nobody known behind it
+
+
+def test_a_titled_surname_left_open_takes_the_run_person_of_its_gender() -> None:
+    rows = [person("a", "person/donald-trump", "Donald Trump", mentions=30),
+            person("b", "person/melania-trump", "Melania Trump", mentions=30),
+            person("c", "person/eric-trump", "Eric Trump"),
+            person("d", "person/mr-trump", "Mr. Trump")]
+    assert person_links(rows, {}) == {"person/mr-trump": ("person/donald-trump", "Donald Trump")}
+    rows[2]["mention_count"] = 20  # two men Trump named about as often: neither
+    assert person_links(rows, {}) == {}
+
+
+def test_a_lone_given_name_is_the_person_far_likeliest_to_have_it() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=40),
+            person("b", "person/crooked-hillary", "Crooked Hillary"),
+            person("c", "person/hillary", "Hillary")]
+    assert person_links(rows, {}) == {
+        "person/hillary": ("person/hillary-clinton", "Hillary Clinton")}
+    pauls = [person("a", "person/rand-paul", "Rand Paul", mentions=5),
+             person("b", "person/paul-ryan", "Paul Ryan", mentions=9),
+             person("c", "person/paul", "Paul")]
+    assert person_links(pauls, {}) == {"person/paul": ("person/rand-paul", "Rand Paul")}
+
+
+def test_a_surname_of_two_words_alone_is_its_one_holder() -> None:
+    rows = [person("a", "person/debbie-wasserman-schultz", "Debbie Wasserman Schultz", 5),
+            person("b", "person/wasserman-schultz", "Wasserman Schultz")]
+    assert person_links(rows, {}) == {"person/wasserman-schultz": (
+        "person/debbie-wasserman-schultz", "Debbie Wasserman Schultz")}
+    rows[1]["name"] = "Anna Schultz"  # a given name: someone else
+    assert person_links(rows, {}) == {}
+
+
+def test_a_slip_of_the_pen_beside_several_forms_of_one_name() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=40),
+            person("b", "person/hillary-rodham-clinton", "Hillary Rodham Clinton", mentions=2),
+            person("c", "person/hilary-clinton", "Hilary Clinton")]
+    target = ("person/hillary-clinton", "Hillary Clinton")
+    assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target,
+                                      "person/hilary-clinton": target}
