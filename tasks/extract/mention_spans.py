@@ -14,6 +14,7 @@ from tasks.extract.person_names import SUFFIXES, person_pieces
 from tasks.schemas import ENTITY_LABELS
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
+GIVEN = MALE | FEMALE
 
 # Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
 _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
@@ -170,32 +171,42 @@ def _is_heading_word(body: str, piece: Span) -> bool:
             and body.count(piece.text) == 1)
 
 
-def _name_starts(piece: Span, lower_words: set[str]) -> Span:
+def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[str]) -> Span:
     """A person's name without the headline or caption words the model ran into it before
     the name ("Having Obama", "HANOI Obama", "Billionaire Charles Koch", "Trump Trump"): a
     verb, a word in capitals before words that are not, a word written lower-case elsewhere
-    in the article that is no given name, or the next word written twice."""
-    lo = piece.start
+    in the article that is no given name, or the next word written twice; and at the start
+    of a line or caption, a word that is no given name before a given name ("Billionaire
+    Charles Koch") or before the surname of a person the article names in full ("Getty
+    Trump" beside Donald Trump)."""
+    lo, doc = piece.start, piece.doc
+    before = body[max(0, piece.start_char - 3):piece.start_char]
+    headline = not before.strip(" ") or before.endswith("\n") or before.rstrip(" ").endswith("|")
     while lo < piece.end - 1:
-        word, after = piece.doc[lo], piece.doc[lo + 1]
+        word, after = doc[lo], doc[lo + 1]
         if not (word.tag_.startswith("VB") or word.text == after.text
                 or (word.is_upper and len(word) > 1 and not after.is_upper)
-                or (word.lower_ in lower_words and word.lower_ not in MALE | FEMALE)):
+                or (word.lower_ in lower_words and word.lower_ not in GIVEN)
+                or (headline and lo == piece.start and word.lower_ not in GIVEN and (
+                    (after.lower_ in GIVEN and lo + 2 < piece.end)
+                    or (lo + 2 == piece.end and after.text in surnames)))):
             break
         lo += 1
-    return piece.doc[lo:piece.end]
+    return doc[lo:piece.end]
 
 
 def collect(doc: Doc, body: str) -> list[Mention]:
     """The name mentions of a parsed article, in order."""
     sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
     mentions, lower_words = [], set(_LOWER_WORD.findall(body))
+    surnames = {e[-1].text for e in doc.ents  # of the people named in full by a given name
+                if e.label_ == "PERSON" and len(e) > 1 and e[0].lower_ in GIVEN}
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
         for piece, label in _pieces(ent):
             if label == "PERSON" and len(piece) > 1:
-                piece = _name_starts(piece, lower_words)
+                piece = _name_starts(piece, body, lower_words, surnames)
             start, end = piece.start_char, piece.end_char
             if (_is_portfolio_word(piece.text) or _is_heading_word(body, piece)
                     or _is_uncapitalised(piece.text)):

@@ -295,6 +295,10 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
     ("Billionaire Charles Koch will not back him. The billionaire said so.",
      [("Charles Koch", "PERSON")]),
     ("Bill Clinton spoke about the bill.", [("Bill Clinton", "PERSON")]),  # a given name
+    # At a caption's or line's start, before the surname of a person named in full:
+    ("Donald Trump says. | Getty Trump strikes back against GOP critics.",
+     [("Donald Trump", "PERSON"), ("Trump", "PERSON"), ("GOP", "ORG")]),
+    ("Rand Paul spoke. Paul Ryan agreed.", [("Rand Paul", "PERSON"), ("Paul Ryan", "PERSON")]),
 ])
 def test_headline_words_run_into_a_name_are_cut(nlp, text: str, expected: list) -> None:
     from tasks.extract.mention_spans import collect
