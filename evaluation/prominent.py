@@ -10,9 +10,10 @@ Run, from a checkout (python -m evaluation.prominent ...):
       file them under) with their ids and mention counts per id, and the top ORG ids with
       the surface forms they carry: the sheet to judge by reading
   score LAKE GOLD             the figures, from a judged gold file: one JSON object a line,
-      {"entity_id", "identity"} (identity: the real-world person, or "" for an id that is
-      no person, e.g. a headline fragment); an id judged to carry two people lists them in
-      "identities" instead
+      {"entity_id", "identity"} (identity: the real-world person or organisation, or "" for
+      an id that is none, e.g. a headline fragment); an id judged to carry two lists them in
+      "identities" instead. Figures: of the `top` people by mentions, those carried by
+      exactly one id; person ids carrying two people; top ORG ids joining two things
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def score(lake: str, gold_path: str, top: int = TOP) -> dict:
                 judged[row["entity_id"]] = row.get("identities") or [row["identity"]]
     groups = person_groups(lake, top)
     seen = {eid for _, ids in groups for eid in ids}
+    orgs = {eid for eid, _, _ in org_ids(lake, top)}
     ids_of: dict[str, set[str]] = defaultdict(set)
     mentions: Counter = Counter()
     for _, ids in groups:
@@ -122,7 +124,9 @@ def score(lake: str, gold_path: str, top: int = TOP) -> dict:
             "split": {p: sorted(ids_of[p]) for p in people if len(ids_of[p]) > 1},
             "merged": {eid: names for eid, names in judged.items()
                        if eid in seen and len([n for n in names if n]) > 1},
-            "unjudged": sorted(seen - set(judged))}
+            "org_merged": {eid: names for eid, names in judged.items()
+                           if eid in orgs and len([n for n in names if n]) > 1},
+            "unjudged": sorted((seen | orgs) - set(judged))}
 
 
 def main(argv: list[str]) -> None:
@@ -144,6 +148,9 @@ def main(argv: list[str]) -> None:
         for person, ids in result["split"].items():
             print(f"  split: {person}: {', '.join(ids)}")
         for eid, names in result["merged"].items():
+            print(f"  merged: {eid}: {', '.join(names)}")
+        print(f"top organisation ids joining different things: {len(result['org_merged'])}")
+        for eid, names in result["org_merged"].items():
             print(f"  merged: {eid}: {', '.join(names)}")
         if result["unjudged"]:
             print(f"unjudged ids: {', '.join(result['unjudged'])}")
