@@ -129,8 +129,9 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     full = {eid: name for eid, name in names.items() if " " in name}
     # A lone word that is the given name of two people in its article ("I like Paul" beside
     # Paul Ryan and Paul Nehlen) is no surname: it never links to the lake's Rand Paul.
+    # Only a given name counts: two junk spans "Trump Be Trump", "Trump Twitter" do not.
     firsts = Counter((r["article_id"], r["name"].split()[0]) for r in rows if " " in r["name"])
-    given = {key for key, n in firsts.items() if n > 1}
+    given = {key for key, n in firsts.items() if n > 1 and key[1].lower() in GIVEN}
     by_last, by_key, by_first = defaultdict(set), defaultdict(set), defaultdict(set)
     by_tail: dict[str, set[str]] = defaultdict(set)
     keys = {eid: key for eid, name in full.items() if (key := _name_key(name)) is not None}
@@ -210,6 +211,10 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
         elif len(others) > 1 and one_person(full[e] for e in others) and (
                 target := first(others)) is not None and mentions[target] > mentions[eid]:
             remap[eid] = target  # the spelling of a name others write in several forms
+        elif ((best := dominant({e: mentions[e] for e in group})) not in (None, eid)
+              and one_person([full[eid], full[best]]) and not articles[eid] & articles[best]):
+            remap[eid] = best  # "Donald J. Trump" beside a far commoner "Donald Trump", even
+            # when a stray "Donald F. Trump" keeps the forms from being one name
     for eid in remap:  # a lone "Zohri" -> "Samir Abu Zohri" -> "Sami Abu Zuhri"
         seen = {eid}
         while remap[eid] in remap and remap[eid] not in seen:

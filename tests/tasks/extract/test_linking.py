@@ -116,7 +116,16 @@ def test_a_middle_name_left_out_is_one_person_across_articles() -> None:
     assert person_links(three, {}) == {"person/hillary-rodham-clinton": target,
                                        "person/hillary-r-clinton": target}
     rows.append(person("c", "person/hillary-m-clinton", "Hillary M. Clinton"))
+    rows[0]["mention_count"] = 2
     assert person_links(rows, {}) == {}  # "Hillary Clinton" could be either of the others
+    rows[0]["mention_count"] = 4  # ... unless named far more often than both: a variant of it
+    assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target,
+                                      "person/hillary-m-clinton": target}
+    bush = [person("a", "person/george-w-bush", "George W. Bush", mentions=12),
+            person("b", "person/george-h-w-bush", "George H. W. Bush", mentions=3),
+            person("c", "person/george-bush", "George Bush")]
+    assert person_links(bush, {}) == {  # never one middle initial into another
+        "person/george-bush": ("person/george-w-bush", "George W. Bush")}
 
 
 def test_names_with_no_latin_words_are_not_compared_by_sound() -> None:
@@ -234,3 +243,11 @@ def test_a_slip_of_the_pen_beside_several_forms_of_one_name() -> None:
     target = ("person/hillary-clinton", "Hillary Clinton")
     assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target,
                                       "person/hilary-clinton": target}
+
+
+def test_two_junk_spans_starting_with_a_surname_do_not_make_it_a_given_name() -> None:
+    rows = [person("a", "person/donald-trump", "Donald Trump", mentions=9),
+            person("b", "person/trump-twitter", "Trump Twitter"),
+            person("b", "person/trump-be-trump", "Trump Be Trump"),
+            person("b", "person/trump", "Trump")]
+    assert person_links(rows, {})["person/trump"] == ("person/donald-trump", "Donald Trump")
