@@ -21,6 +21,7 @@ _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.
                  "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
                  "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
                  "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
+                 "representative", "congressman", "congresswoman", "pres.", "pres",
                  "state", "of"}
 # Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
 GIVEN_NAMES = (MALE | FEMALE) - {
@@ -35,6 +36,8 @@ _NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "c
                  "county", "city", "island", "lake", "river", "valley", "administration",
                  "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
                  "garden", "gardens", "hills", "heights", "beach", "springs"}
+# Tags of words that start no name: "Will Trump ...?", "Wherever Obama goes".
+_NOT_NAME_TAGS = {"MD", "WRB", "WDT", "WP", "RB", "IN", "DT", "PRP", "PRP$", "CC"}
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
@@ -146,6 +149,9 @@ def _label(text: str, label: str) -> str:
     tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
     ("Ronald Reagan Airport", "Bill Gates Foundation")."""
     words = text.split()
+    if (label == "PERSON" and len(words) > 1 and words[-1].lower() in _NOT_SURNAMES
+            and words[0].lower() not in GIVEN):
+        return "ORG"  # "Obama White House", "Clinton Foundation"; "Steve House" stays
     if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
             and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
         return "PERSON"
@@ -184,7 +190,7 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     headline = not before.strip(" ") or before.endswith("\n") or before.rstrip(" ").endswith("|")
     while lo < piece.end - 1:
         word, after = doc[lo], doc[lo + 1]
-        if not (word.tag_.startswith("VB") or word.text == after.text
+        if not (word.tag_.startswith("VB") or word.tag_ in _NOT_NAME_TAGS or word.text == after.text
                 or (word.is_upper and len(word) > 1 and not after.is_upper)
                 or (word.lower_ in lower_words and word.lower_ not in GIVEN)
                 or (headline and lo == piece.start and word.lower_ not in GIVEN and (

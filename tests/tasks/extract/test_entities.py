@@ -299,6 +299,10 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
     ("Donald Trump says. | Getty Trump strikes back against GOP critics.",
      [("Donald Trump", "PERSON"), ("Trump", "PERSON"), ("GOP", "ORG")]),
     ("Rand Paul spoke. Paul Ryan agreed.", [("Rand Paul", "PERSON"), ("Paul Ryan", "PERSON")]),
+    ("Wherever Obama goes, crowds follow.", [("Obama", "PERSON")]),  # tagged no name word
+    ("Will Trump win Ohio? Donald Trump thinks so.",
+     [("Trump", "PERSON"), ("Ohio", "GPE"), ("Donald Trump", "PERSON")]),
+    ("Rep. Will Hurd said he will run.", [("Will Hurd", "PERSON")]),
 ])
 def test_headline_words_run_into_a_name_are_cut(nlp, text: str, expected: list) -> None:
     from tasks.extract.mention_spans import collect
@@ -315,3 +319,10 @@ def test_a_portfolio_word_alone_is_no_entity_and_run_together_names_are_cut(nlp)
     assert run_together_cut("Hillary Diane Rodham ClintonGiuliani") == (
         "Hillary Diane Rodham Clinton")
     assert run_together_cut("Ronald McDonald") == "Ronald McDonald"
+
+
+def test_a_person_name_ending_in_a_body_noun_is_an_organisation() -> None:
+    from tasks.extract.mention_spans import _label
+
+    assert _label("Obama White House", "PERSON") == "ORG"
+    assert _label("Steve House", "PERSON") == "PERSON"  # a given name: a surname House
