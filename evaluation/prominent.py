@@ -80,12 +80,16 @@ def _rows(lake: str, label: str) -> list[tuple]:
 
 def person_groups(lake: str, top: int = TOP) -> list[tuple[str, dict[str, int]]]:
     """The `top` surnames by PERSON mentions, each with its ids' mention counts: every id
-    whose canonical name ends in that surname (a one-word id is its own surname)."""
+    whose canonical name ends in that surname (a one-word id is its own surname), and the
+    ORG ids named by the surname alone ("Trump" the model tagged an organisation)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for eid, name, _, n in _rows(lake, "PERSON"):
         counts[name.split()[-1].lower() if name.split() else eid][eid] += n
-    ranked = sorted(counts.items(), key=lambda kv: -sum(kv[1].values()))[:top]
-    return [(last, dict(ids.most_common())) for last, ids in ranked]
+    groups = dict(sorted(counts.items(), key=lambda kv: -sum(kv[1].values()))[:top])
+    for eid, name, _, n in _rows(lake, "ORG"):
+        if name.lower() in groups:
+            groups[name.lower()][eid] += n
+    return [(last, dict(ids.most_common())) for last, ids in groups.items()]
 
 
 def org_ids(lake: str, top: int = TOP) -> list[tuple[str, int, list[str]]]:
