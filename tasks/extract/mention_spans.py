@@ -161,7 +161,8 @@ def _label(text: str, label: str) -> str:
 def _is_uncapitalised(text: str) -> bool:
     # Names are written with a capital; the small model also tags "marijuana", "state", "n't",
     # "16th", "@handles" and "x.y@wsj.com" (0.5% of its mentions on allsides, nearly all junk).
-    return not any(c.isupper() for c in text)
+    # A handle is no name even with capitals ("@SpeakerRyan").
+    return not any(c.isupper() for c in text) or text.startswith("@")
 
 
 def _is_heading_word(body: str, piece: Span) -> bool:
@@ -180,7 +181,8 @@ def _is_heading_word(body: str, piece: Span) -> bool:
 def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[str]) -> Span:
     """A person's name without the headline or caption words the model ran into it before
     the name ("Having Obama", "HANOI Obama", "Billionaire Charles Koch", "Trump Trump"): a
-    verb, a word in capitals before words that are not, a word written lower-case elsewhere
+    verb or a word ending in -ing that is no given name ("Painting Sanders as ..."), a word
+    in capitals before words that are not, a word written lower-case elsewhere
     in the article that is no given name, or the next word written twice; and at the start
     of a line or caption, a word that is no given name before a given name ("Billionaire
     Charles Koch") or before the surname of a person the article names in full ("Getty
@@ -191,6 +193,7 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     while lo < piece.end - 1:
         word, after = doc[lo], doc[lo + 1]
         if not (word.tag_.startswith("VB") or word.tag_ in _NOT_NAME_TAGS or word.text == after.text
+                or (word.lower_.endswith("ing") and len(word) > 5 and word.lower_ not in GIVEN)
                 or (word.is_upper and len(word) > 1 and not after.is_upper)
                 or (word.lower_ in lower_words and word.lower_ not in GIVEN)
                 or (headline and lo == piece.start and word.lower_ not in GIVEN and (

@@ -303,6 +303,8 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
     ("Will Trump win Ohio? Donald Trump thinks so.",
      [("Trump", "PERSON"), ("Ohio", "GPE"), ("Donald Trump", "PERSON")]),
     ("Rep. Will Hurd said he will run.", [("Will Hurd", "PERSON")]),
+    ("Then, Cruz overlooked the most important part: Winning Kasich voters.",
+     [("Cruz", "PERSON"), ("Kasich", "PERSON")]),
 ])
 def test_headline_words_run_into_a_name_are_cut(nlp, text: str, expected: list) -> None:
     from tasks.extract.mention_spans import collect
@@ -314,8 +316,8 @@ def test_a_portfolio_word_alone_is_no_entity_and_run_together_names_are_cut(nlp)
     from tasks.extract.entities import run_together_cut
     from tasks.extract.mention_spans import collect
 
-    text = "Clinton was secretary of State. The State Senator spoke to Treasury."
-    assert "State" not in [m.text for m in collect(nlp(text), text)]
+    text = "Clinton was secretary of State. The State Senator spoke to Treasury. @SpeakerRyan"
+    assert not {"State", "@SpeakerRyan"} & {m.text for m in collect(nlp(text), text)}
     assert run_together_cut("Hillary Diane Rodham ClintonGiuliani") == (
         "Hillary Diane Rodham Clinton")
     assert run_together_cut("Ronald McDonald") == "Ronald McDonald"
