@@ -103,16 +103,17 @@ def org_ids(lake: str, top: int = TOP) -> list[tuple[str, int, list[str]]]:
 
 
 def score(lake: str, gold_path: str, top: int = TOP) -> dict:
-    """Of the `top` judged people by mentions (in the top surname groups): those carried by
-    exactly one id (any id with a mention of them counts), and the ids carrying two people."""
+    """Of the `top` judged people by mentions: those carried by exactly one id (any judged id
+    with a mention of them counts, in any surname group), the ids carrying two people (of
+    the top groups), and the top ORG ids joining two things."""
     judged = {}
     with open(gold_path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 row = json.loads(line)
                 judged[row["entity_id"]] = row.get("identities") or [row["identity"]]
-    groups = person_groups(lake, top)
-    seen = {eid for _, ids in groups for eid in ids}
+    groups = person_groups(lake, 10 ** 9)  # a judged id counts wherever it is ("Hillary")
+    seen = {eid for _, ids in groups[:top] for eid in ids}
     orgs = {eid for eid, _, _ in org_ids(lake, top)}
     ids_of: dict[str, set[str]] = defaultdict(set)
     mentions: Counter = Counter()
