@@ -183,22 +183,25 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     the name ("Having Obama", "HANOI Obama", "Billionaire Charles Koch", "Trump Trump"): a
     verb or a word ending in -ing that is no given name ("Painting Sanders as ..."), a word
     in capitals before words that are not, a word written lower-case elsewhere
-    in the article that is no given name, or the next word written twice; and at the start
-    of a line or caption, a word that is no given name before a given name ("Billionaire
-    Charles Koch") or before the surname of a person the article names in full ("Getty
-    Trump" beside Donald Trump)."""
+    in the article that is no given name, or the next word written twice; at the start of a
+    line or caption, a word that is no given name before a given name ("Billionaire Charles
+    Koch"); and at a caption's, before the surname of a person the article names in full
+    ("| Getty Trump" beside Donald Trump; a line's "Naina Yeltsin" beside Boris stays)."""
     lo, doc = piece.start, piece.doc
     before = body[max(0, piece.start_char - 3):piece.start_char]
-    headline = not before.strip(" ") or before.endswith("\n") or before.rstrip(" ").endswith("|")
+    caption = before.rstrip(" ").endswith("|")
+    headline = caption or not before.strip(" ") or before.endswith("\n")
     while lo < piece.end - 1:
         word, after = doc[lo], doc[lo + 1]
-        if not (word.tag_.startswith("VB") or word.tag_ in _NOT_NAME_TAGS or word.text == after.text
+        tagged = word.tag_.startswith("VB") or word.tag_ in _NOT_NAME_TAGS
+        if not ((tagged and (word.lower_ not in GIVEN or word.is_sent_start))  # "Will Carling"
+                or word.text == after.text
                 or (word.lower_.endswith("ing") and len(word) > 5 and word.lower_ not in GIVEN)
-                or (word.is_upper and len(word) > 1 and not after.is_upper)
+                or (word.is_upper and word.is_alpha and len(word) > 1 and not after.is_upper)
                 or (word.lower_ in lower_words and word.lower_ not in GIVEN)
                 or (headline and lo == piece.start and word.lower_ not in GIVEN and (
                     (after.lower_ in GIVEN and lo + 2 < piece.end)
-                    or (lo + 2 == piece.end and after.text in surnames)))):
+                    or (caption and lo + 2 == piece.end and after.text in surnames)))):
             break
         lo += 1
     return doc[lo:piece.end]
