@@ -149,9 +149,9 @@ def _label(text: str, label: str) -> str:
     tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
     ("Ronald Reagan Airport", "Bill Gates Foundation")."""
     words = text.split()
-    if (label == "PERSON" and len(words) > 1 and words[-1].lower() in _NOT_SURNAMES
+    if (label == "PERSON" and len(words) > 2 and words[-1].lower() in _NOT_SURNAMES
             and words[0].lower() not in GIVEN):
-        return "ORG"  # "Obama White House", "Clinton Foundation"; "Steve House" stays
+        return "ORG"  # "Obama White House"; "Steve House" and "Sam Park" stay people
     if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
             and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
         return "PERSON"

@@ -335,3 +335,4 @@ def test_a_person_name_ending_in_a_body_noun_is_an_organisation() -> None:
 
     assert _label("Obama White House", "PERSON") == "ORG"
     assert _label("Steve House", "PERSON") == "PERSON"  # a given name: a surname House
+    assert _label("Sam Park", "PERSON") == "PERSON"  # two words: a name ending in Park
