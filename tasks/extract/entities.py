@@ -19,6 +19,7 @@ from tasks.extract.person_names import (
     behind_nickname,
     courtesy_gender,
     courtesy_title,
+    dominant,
     given_name_means,
     of_gender,
 )
@@ -117,6 +118,8 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     """Give each mention an entity_id; return entity_id -> canonical name (when in the text)."""
     votes: dict[str, Counter] = {}
     for m in mentions:
+        if m.label == "PERSON" and (cut := run_together_cut(m.text)) != m.text:
+            m.text, m.end = cut, m.start + len(cut)  # "Hillary Clinton" + a link's "Giuliani"
         votes.setdefault(slug(m.text), Counter())[m.label] += 1
     # One person written two ways in one article ("Donald J. Trump", "Donald Trump")
     variant = article_variants(m.text for m in mentions if m.label == "PERSON" and " " in m.text)
@@ -188,7 +191,20 @@ def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: d
     if not people:
         return None
     fit = {eid: people[eid] for eid in people if of_gender([people[eid]], gender)}
+    if len(fit) > 1 and hasattr(known, "counts"):  # "Mr. Trump": the lake's far likeliest
+        counts = known.counts(m.text)
+        if (meant := dominant({eid: counts.get(eid, 0) for eid in fit})) is not None:
+            return meant, fit[meant]
     return next(iter(fit.items())) if len(fit) == 1 else ("", f"{title} {m.text}")
+
+
+def run_together_cut(text: str) -> str:
+    """A name without the words of a run-together list after it ("Hillary Diane Rodham
+    ClintonGiuliani", a web page's linked names), so that it is compared as written."""
+    last = text.rsplit(" ", 1)[-1]
+    if " " not in text or not (joined := _JOINED.match(last)):
+        return text
+    return text[:len(text) - len(last) + joined.end(1)]
 
 
 def unjoin(name: str) -> str:

@@ -20,13 +20,22 @@ import jellyfish
 
 from tasks.extract import lexicon
 from tasks.extract.entities import LABEL_OF_KIND, bare_surname_means, lake_names, surname
-from tasks.extract.person_names import behind_nickname, one_person
+from tasks.extract.person_names import (
+    DOMINANCE,
+    GIVEN,
+    behind_nickname,
+    dominant,
+    middles_agree,
+    of_gender,
+    one_person,
+    titled_surname,
+)
 from tasks.extract.person_names import core as _core
 from tasks.extract.person_names import words as _words
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
-__all__ = ["apply_links", "link_people", "person_links", "same_person"]
+__all__ = ["apply_links", "dominant", "link_people", "person_links", "same_person"]
 
 
 def _key(words: list[str]) -> tuple[str, ...]:
@@ -56,7 +65,7 @@ def same_person(a: str, b: str) -> bool:
     people ("George W. Bush", "George H.W. Bush")."""
     (wa, middle_a), (wb, middle_b) = _core(_words(a)), _core(_words(b))
     if (len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb)
-            or (middle_a and middle_b and middle_a != middle_b)):
+            or not middles_agree(middle_a, middle_b)):
         return False
     (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
     if {first_a, first_b} & MALE and {first_a, first_b} & FEMALE:
@@ -66,20 +75,7 @@ def same_person(a: str, b: str) -> bool:
             and all(map(_spelt_alike, rest_a, rest_b)))
 
 
-DOMINANCE = 3  # a bare surname means the person named at least 3 times as often as the next
-MIN_DOMINANT = 3  # ... and at least this often: one mention against none is no evidence
 VOTED = "ORG"  # the label the model gives people's bare names in some articles ("Trump")
-
-
-def dominant(weights: dict[str, int]) -> str | None:
-    """Of the people a bare surname may mean, the one the lake and the run name far more
-    often than any other ("Obama" is Barack, not Michelle); None when nobody dominates."""
-    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-    if len(ranked) == 1:
-        return ranked[0][0]
-    if not ranked or ranked[0][1] < max(MIN_DOMINANT, DOMINANCE * ranked[1][1]):
-        return None
-    return ranked[0][0]
 
 
 def label_votes(rows: list[dict], lake_counts: dict[tuple[str, str], int]) -> set[str]:
@@ -133,14 +129,20 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
     full = {eid: name for eid, name in names.items() if " " in name}
     # A lone word that is the given name of two people in its article ("I like Paul" beside
     # Paul Ryan and Paul Nehlen) is no surname: it never links to the lake's Rand Paul.
+    # Only a given name counts: two junk spans "Trump Be Trump", "Trump Twitter" do not.
     firsts = Counter((r["article_id"], r["name"].split()[0]) for r in rows if " " in r["name"])
-    given = {key for key, n in firsts.items() if n > 1}
-    by_last, by_key = defaultdict(set), defaultdict(set)
+    given = {key for key, n in firsts.items() if n > 1 and key[1].lower() in GIVEN}
+    by_last, by_key, by_first = defaultdict(set), defaultdict(set), defaultdict(set)
+    by_tail: dict[str, set[str]] = defaultdict(set)
     keys = {eid: key for eid, name in full.items() if (key := _name_key(name)) is not None}
     by_name: dict[str, set[str]] = defaultdict(set)
     for eid, name in full.items():
-        by_last[surname(name)].add(eid)
         by_name[name].add(eid)
+        if titled_surname(name) is None:  # "Mr. Trump" is nobody's full name
+            by_last[surname(name)].add(eid)
+            by_first[name.split()[0]].add(eid)
+            if len(name.split()) > 2:  # a surname of two words
+                by_tail[" ".join(name.split()[-2:])].add(eid)
     for eid, key in keys.items():
         by_key[key].add(eid)
 
@@ -170,8 +172,21 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
             if any((article, names[eid]) in given for article in articles[eid]):
                 continue
             meant = bare_surname_means({other: full[other] for other in by_last[names[eid]]})
+            best = means(by_first[names[eid]]) if names[eid].lower() in GIVEN else None
+            if best and mentions[best] >= DOMINANCE * sum(mentions[e] for e in meant):
+                meant = {best}  # "Hillary": Clinton, not a "Crooked Hillary"
             if meant and (target := means(meant)) is not None:
                 remap[eid] = target
+            continue
+        if (titled := titled_surname(full[eid])) is not None:  # "Mr. Trump": of his gender
+            meant = bare_surname_means({other: full[other] for other in by_last[titled[1]]
+                                        if of_gender([full[other]], titled[0])})
+            if meant and (target := means(meant)) is not None:
+                remap[eid] = target
+            continue
+        if full[eid].split()[0].lower() not in GIVEN and (
+                (compound := by_tail[full[eid]]) and one_person(full[e] for e in compound)):
+            remap[eid] = first(compound) or eid  # "Wasserman Schultz": Debbie's surname
             continue
         if (real := behind_nickname(full[eid], by_name)) and len(by_name[real]) == 1:
             remap[eid] = next(iter(by_name[real]))  # "Crooked Hillary Clinton"
@@ -185,11 +200,21 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
                 continue
         # Middle names given or left out ("Paul Ryan", "Paul D. Ryan", "Paul Davis Ryan"):
         # one person when all of them agree and no two are named in one article.
-        group = {eid}.union(others, *map(spellings, others))
+        # A slip of the pen among them ("Hilary Clinton") is left to the next rule; another
+        # middle name ("George H. W. Bush" beside "George W. Bush") stops it.
+        group = {e for e in {eid}.union(others, *map(spellings, others))
+                 if _core(_words(full[e]))[0] == _core(_words(full[eid]))[0]}
         if (len(group) > 1 and one_person(full[e] for e in group)
                 and all(not articles[a] & articles[b] for a in group for b in group - {a})
                 and (target := first(group)) not in (None, eid)):
             remap[eid] = target
+        elif len(others) > 1 and one_person(full[e] for e in others) and (
+                target := first(others)) is not None and mentions[target] > mentions[eid]:
+            remap[eid] = target  # the spelling of a name others write in several forms
+        elif ((best := dominant({e: mentions[e] for e in group})) not in (None, eid)
+              and one_person([full[eid], full[best]]) and not articles[eid] & articles[best]):
+            remap[eid] = best  # "Donald J. Trump" beside a far commoner "Donald Trump", even
+            # when a stray "Donald F. Trump" keeps the forms from being one name
     for eid in remap:  # a lone "Zohri" -> "Samir Abu Zohri" -> "Sami Abu Zuhri"
         seen = {eid}
         while remap[eid] in remap and remap[eid] not in seen:

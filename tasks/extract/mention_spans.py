@@ -3,6 +3,7 @@ run-together names split off, headline fragments and junk left out), each with i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,12 +14,14 @@ from tasks.extract.person_names import SUFFIXES, person_pieces
 from tasks.schemas import ENTITY_LABELS
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
+GIVEN = MALE | FEMALE
 
 # Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
 _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
                  "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
                  "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
                  "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
+                 "representative", "congressman", "congresswoman", "pres.", "pres",
                  "state", "of"}
 # Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
 GIVEN_NAMES = (MALE | FEMALE) - {
@@ -33,6 +36,9 @@ _NOT_SURNAMES = {"foundation", "center", "centre", "institute", "university", "c
                  "county", "city", "island", "lake", "river", "valley", "administration",
                  "campaign", "project", "show", "network", "house", "day", "alert", "alerts",
                  "garden", "gardens", "hills", "heights", "beach", "springs"}
+# Tags of words that start no name: "Will Trump ...?", "Wherever Obama goes".
+_NOT_NAME_TAGS = {"MD", "WRB", "WDT", "WP", "RB", "IN", "DT", "PRP", "PRP$", "CC"}
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _TRIM_LEFT = {"DET", "PUNCT", "ADP", "CCONJ", "PART", "SPACE"}
 _TRIM_RIGHT = {"PUNCT", "PART", "ADP", "CCONJ", "SPACE", "DET"}
 _FINITE = {"VBZ", "VBD", "VBP"}
@@ -130,11 +136,12 @@ _PORTFOLIOS = {"State", "Defense", "Defence", "Health", "Interior", "Foreign", "
                "Transportation", "Agriculture", "Housing", "Homeland Security"}
 
 
-def _is_title_fragment(body: str, start: int, text: str) -> bool:
-    # "State" in "Secretary of State", "Health" in "Health Secretary" are tagged ORG; they
-    # belong to the role, not to an entity.
-    return text in _PORTFOLIOS and (body.endswith("Secretary of ", 0, start) or
-                                    body.startswith((" Secretary", " Minister"), start + len(text)))
+def _is_portfolio_word(text: str) -> bool:
+    # "State" in "secretary of State", "Health" in "Health Secretary", "State Senator" are
+    # tagged ORG; they belong to the role, not to an entity. Alone, a portfolio's common word
+    # is no entity either: "State" would join the department, a state senate and "Islamic
+    # State" under one id ("Treasury" alone is the department).
+    return text in _PORTFOLIOS and text != "Treasury"
 
 
 def _label(text: str, label: str) -> str:
@@ -142,6 +149,9 @@ def _label(text: str, label: str) -> str:
     tagged as something else ("Sean Hannity" ORG), unless it ends in a place or body's noun
     ("Ronald Reagan Airport", "Bill Gates Foundation")."""
     words = text.split()
+    if (label == "PERSON" and len(words) > 2 and words[-1].lower() in _NOT_SURNAMES
+            and words[0].lower() not in GIVEN):
+        return "ORG"  # "Obama White House"; "Steve House" and "Sam Park" stay people
     if (label in _RELABELLED and 2 <= len(words) <= 3 and words[0].lower() in GIVEN_NAMES
             and all(w[0].isupper() for w in words) and words[-1].lower() not in _NOT_SURNAMES):
         return "PERSON"
@@ -151,7 +161,8 @@ def _label(text: str, label: str) -> str:
 def _is_uncapitalised(text: str) -> bool:
     # Names are written with a capital; the small model also tags "marijuana", "state", "n't",
     # "16th", "@handles" and "x.y@wsj.com" (0.5% of its mentions on allsides, nearly all junk).
-    return not any(c.isupper() for c in text)
+    # A handle is no name even with capitals ("@SpeakerRyan").
+    return not any(c.isupper() for c in text) or text.startswith("@")
 
 
 def _is_heading_word(body: str, piece: Span) -> bool:
@@ -167,16 +178,49 @@ def _is_heading_word(body: str, piece: Span) -> bool:
             and body.count(piece.text) == 1)
 
 
+def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[str]) -> Span:
+    """A person's name without the headline or caption words the model ran into it before
+    the name ("Having Obama", "HANOI Obama", "Billionaire Charles Koch", "Trump Trump"): a
+    verb or a word ending in -ing that is no given name ("Painting Sanders as ..."), a word
+    in capitals before words that are not, a word written lower-case elsewhere
+    in the article that is no given name, or the next word written twice; at the start of a
+    line or caption, a word that is no given name before a given name ("Billionaire Charles
+    Koch"); and at a caption's, before the surname of a person the article names in full
+    ("| Getty Trump" beside Donald Trump; a line's "Naina Yeltsin" beside Boris stays)."""
+    lo, doc = piece.start, piece.doc
+    before = body[max(0, piece.start_char - 3):piece.start_char]
+    caption = before.rstrip(" ").endswith("|")
+    headline = caption or not before.strip(" ") or before.endswith("\n")
+    while lo < piece.end - 1:
+        word, after = doc[lo], doc[lo + 1]
+        tagged = word.tag_.startswith("VB") or word.tag_ in _NOT_NAME_TAGS
+        if not ((tagged and (word.lower_ not in GIVEN or word.is_sent_start))  # "Will Carling"
+                or word.text == after.text
+                or (word.lower_.endswith("ing") and len(word) > 5 and word.lower_ not in GIVEN)
+                or (word.is_upper and word.is_alpha and len(word) > 1 and not after.is_upper)
+                or (word.lower_ in lower_words and word.lower_ not in GIVEN)
+                or (headline and lo == piece.start and word.lower_ not in GIVEN and (
+                    (after.lower_ in GIVEN and lo + 2 < piece.end)
+                    or (caption and lo + 2 == piece.end and after.text in surnames)))):
+            break
+        lo += 1
+    return doc[lo:piece.end]
+
+
 def collect(doc: Doc, body: str) -> list[Mention]:
     """The name mentions of a parsed article, in order."""
     sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
-    mentions = []
+    mentions, lower_words = [], set(_LOWER_WORD.findall(body))
+    surnames = {e[-1].text for e in doc.ents  # of the people named in full by a given name
+                if e.label_ == "PERSON" and len(e) > 1 and e[0].lower_ in GIVEN}
     for ent in doc.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
         for piece, label in _pieces(ent):
+            if label == "PERSON" and len(piece) > 1:
+                piece = _name_starts(piece, body, lower_words, surnames)
             start, end = piece.start_char, piece.end_char
-            if (_is_title_fragment(body, start, piece.text) or _is_heading_word(body, piece)
+            if (_is_portfolio_word(piece.text) or _is_heading_word(body, piece)
                     or _is_uncapitalised(piece.text)):
                 continue
             mentions.append(Mention(start, end, piece.text, _label(piece.text, label),

@@ -16,8 +16,14 @@ from tasks.extract import lexicon
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
 GENDER = {"m": lexicon.given_names("m"), "f": lexicon.given_names("f")}
 GIVEN = GENDER["m"] | GENDER["f"]
+# Short forms of given names -> the formal one ("bernie" -> "bernard"; lexicons/nicknames.tsv).
+FORMAL = dict(lexicon.rows("nicknames"))
 # A courtesy title right before a name says the person's gender ("Mrs. Clinton").
 _COURTESY = re.compile(r"\b(?:(Mr)|Mrs|Ms|Miss)\.?\s+$")
+# A name that is a courtesy title and a surname only ("Mr. Trump"), kept while unresolved.
+_TITLED = re.compile(r"(?:(Mr)|Mrs|Ms|Miss)\.? (\S+)")
+DOMINANCE = 3  # a bare surname means the person named at least 3 times as often as the next
+MIN_DOMINANT = 3  # ... and at least this often: one mention against none is no evidence
 
 
 def words(name: str) -> list[str]:
@@ -27,23 +33,35 @@ def words(name: str) -> list[str]:
 
 
 def core(name_words: list[str]) -> tuple[list[str], list[str]]:
-    """The given name, surname and suffix; and the middle names or initials between them
-    (nothing of a name with no words)."""
+    """The given name (its formal form: "Bernie" is "Bernard"), surname and suffix; and the
+    middle names or initials between them (nothing of a name with no words)."""
     if not name_words:
         return [], []
     last = len(name_words) - 1
     while last > 1 and name_words[last] in SUFFIXES:
         last -= 1
-    return [name_words[0], *name_words[last:]], name_words[1:last]
+    first = FORMAL.get(name_words[0], name_words[0])
+    return [first, *name_words[last:]], name_words[1:last]
 
 
 def middles_agree(a: list[str], b: list[str]) -> bool:
     """Middle names that may be one person's: one left out ("Paul Ryan"), or each an initial
-    of the other or the same ("Paul D. Ryan", "Paul Davis Ryan"); "W." and "H. W." differ."""
+    of the other or the same ("Paul D. Ryan", "Paul Davis Ryan"); "W." and "H. W." differ,
+    but of whole middle names one may be left out ("Hillary Diane Rodham Clinton", "Hillary
+    Rodham Clinton")."""
     if not a or not b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if min(map(len, a + b)) > 1 and _within(short, long_):
         return True
     return len(a) == len(b) and all(x == y or (min(len(x), len(y)) == 1 and x[0] == y[0])
                                     for x, y in zip(a, b, strict=True))
+
+
+def _within(short: list[str], long_: list[str]) -> bool:
+    """`short` is `long_` with some words left out, in order."""
+    rest = iter(long_)
+    return all(word in rest for word in short)
 
 
 def one_person(names: Iterable[str]) -> bool:
@@ -103,6 +121,23 @@ def courtesy_gender(body: str, start: int) -> str | None:
     """"m" or "f" when a courtesy title stands right before body[start:]."""
     found = _COURTESY.search(body, max(0, start - 6), start)
     return None if found is None else "m" if found.group(1) else "f"
+
+
+def titled_surname(name: str) -> tuple[str, str] | None:
+    """(gender, surname) of a name that is a courtesy title and a surname ("Mr. Trump")."""
+    found = _TITLED.fullmatch(name)
+    return None if found is None else ("m" if found.group(1) else "f", found.group(2))
+
+
+def dominant(weights: dict[str, int]) -> str | None:
+    """Of the people a bare surname may mean, the one the lake and the run name far more
+    often than any other ("Obama" is Barack, not Michelle); None when nobody dominates."""
+    ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    if len(ranked) == 1:
+        return ranked[0][0]
+    if not ranked or ranked[0][1] < max(MIN_DOMINANT, DOMINANCE * ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def of_gender(names: Iterable[str], gender: str) -> list[str]:

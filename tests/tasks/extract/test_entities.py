@@ -286,3 +286,53 @@ def test_a_name_that_starts_with_a_given_name_is_a_person(nlp) -> None:
     assert [m["entity_id"] for m in mentions] == [
         "person/sean-hannity", "org/al-qaeda", "person/nikki-haley", "org/bill-gates-foundation",
         "gpe/virginia-beach"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Having Obama on the trail helps. The team met.", [("Obama", "PERSON")]),
+    ("LETTER FROM HANOI Obama, muted on human rights, lifts arms embargo.",
+     [("Obama", "PERSON")]),
+    ("Billionaire Charles Koch will not back him. The billionaire said so.",
+     [("Charles Koch", "PERSON")]),
+    ("Bill Clinton spoke about the bill.", [("Bill Clinton", "PERSON")]),  # a given name
+    # At a caption's or line's start, before the surname of a person named in full:
+    ("Donald Trump says. | Getty Trump strikes back against GOP critics.",
+     [("Donald Trump", "PERSON"), ("Trump", "PERSON"), ("GOP", "ORG")]),
+    ("Rand Paul spoke. Paul Ryan agreed.", [("Rand Paul", "PERSON"), ("Paul Ryan", "PERSON")]),
+    ("Wherever Obama goes, crowds follow.", [("Obama", "PERSON")]),  # tagged no name word
+    ("Will Trump win Ohio? Donald Trump thinks so.",
+     [("Trump", "PERSON"), ("Ohio", "GPE"), ("Donald Trump", "PERSON")]),
+    ("Rep. Will Hurd said he will run.", [("Will Hurd", "PERSON")]),
+    # CoNLL's score lines and a line's start: an initial, and a wife beside her husband
+    ("England captain M. Atherton was out for 12 runs.",
+     [("England", "GPE"), ("M. Atherton", "PERSON")]),
+    ("Boris Yeltsin spoke.\nNaina Yeltsin is recovering.", None),
+    ("Then, Cruz overlooked the most important part: Winning Kasich voters.",
+     [("Cruz", "PERSON"), ("Kasich", "PERSON")]),
+])
+def test_headline_words_run_into_a_name_are_cut(nlp, text: str, expected: list | None) -> None:
+    from tasks.extract.mention_spans import collect
+
+    found = [(m.text, m.label) for m in collect(nlp(text), text)]
+    if expected is None:  # nothing cut: every mention as spaCy spans it
+        expected = [(e.text, e.label_) for e in nlp(text).ents]
+    assert found == expected
+
+
+def test_a_portfolio_word_alone_is_no_entity_and_run_together_names_are_cut(nlp) -> None:
+    from tasks.extract.entities import run_together_cut
+    from tasks.extract.mention_spans import collect
+
+    text = "Clinton was secretary of State. The State Senator spoke to Treasury. @SpeakerRyan"
+    assert not {"State", "@SpeakerRyan"} & {m.text for m in collect(nlp(text), text)}
+    assert run_together_cut("Hillary Diane Rodham ClintonGiuliani") == (
+        "Hillary Diane Rodham Clinton")
+    assert run_together_cut("Ronald McDonald") == "Ronald McDonald"
+
+
+def test_a_person_name_ending_in_a_body_noun_is_an_organisation() -> None:
+    from tasks.extract.mention_spans import _label
+
+    assert _label("Obama White House", "PERSON") == "ORG"
+    assert _label("Steve House", "PERSON") == "PERSON"  # a given name: a surname House
+    assert _label("Sam Park", "PERSON") == "PERSON"  # two words: a name ending in Park

@@ -20,7 +20,7 @@ def test_every_file_is_a_known_notion_read_by_the_loader():
     names = {p.name.removesuffix(".tsv")
              for p in files("tasks.extract").joinpath("lexicons").iterdir()}
     assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds",
-                     "fact_hedges", "date_words", "short_names"}
+                     "fact_hedges", "date_words", "short_names", "nicknames"}
     assert all(lexicon.rows(name) for name in names)
 
 

@@ -116,7 +116,16 @@ def test_a_middle_name_left_out_is_one_person_across_articles() -> None:
     assert person_links(three, {}) == {"person/hillary-rodham-clinton": target,
                                        "person/hillary-r-clinton": target}
     rows.append(person("c", "person/hillary-m-clinton", "Hillary M. Clinton"))
+    rows[0]["mention_count"] = 2
     assert person_links(rows, {}) == {}  # "Hillary Clinton" could be either of the others
+    rows[0]["mention_count"] = 4  # ... unless named far more often than both: a variant of it
+    assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target,
+                                      "person/hillary-m-clinton": target}
+    bush = [person("a", "person/george-w-bush", "George W. Bush", mentions=12),
+            person("b", "person/george-h-w-bush", "George H. W. Bush", mentions=3),
+            person("c", "person/george-bush", "George Bush")]
+    assert person_links(bush, {}) == {  # never one middle initial into another
+        "person/george-bush": ("person/george-w-bush", "George W. Bush")}
 
 
 def test_names_with_no_latin_words_are_not_compared_by_sound() -> None:
@@ -194,3 +203,51 @@ def test_a_nickname_before_a_known_name_is_that_person() -> None:
     assert person_links(rows, {}) == {
         "person/crooked-hillary-clinton": ("person/hillary-clinton", "Hillary Clinton")}
     assert person_links(rows[1:], {}) == {}  # nobody known behind it
+
+
+def test_a_titled_surname_left_open_takes_the_run_person_of_its_gender() -> None:
+    rows = [person("a", "person/donald-trump", "Donald Trump", mentions=30),
+            person("b", "person/melania-trump", "Melania Trump", mentions=30),
+            person("c", "person/eric-trump", "Eric Trump"),
+            person("d", "person/mr-trump", "Mr. Trump")]
+    assert person_links(rows, {}) == {"person/mr-trump": ("person/donald-trump", "Donald Trump")}
+    rows[2]["mention_count"] = 20  # two men Trump named about as often: neither
+    assert person_links(rows, {}) == {}
+
+
+def test_a_lone_given_name_is_the_person_far_likeliest_to_have_it() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=40),
+            person("b", "person/crooked-hillary", "Crooked Hillary"),
+            person("c", "person/hillary", "Hillary")]
+    assert person_links(rows, {}) == {
+        "person/hillary": ("person/hillary-clinton", "Hillary Clinton")}
+    pauls = [person("a", "person/rand-paul", "Rand Paul", mentions=5),
+             person("b", "person/paul-ryan", "Paul Ryan", mentions=9),
+             person("c", "person/paul", "Paul")]
+    assert person_links(pauls, {}) == {"person/paul": ("person/rand-paul", "Rand Paul")}
+
+
+def test_a_surname_of_two_words_alone_is_its_one_holder() -> None:
+    rows = [person("a", "person/debbie-wasserman-schultz", "Debbie Wasserman Schultz", 5),
+            person("b", "person/wasserman-schultz", "Wasserman Schultz")]
+    assert person_links(rows, {}) == {"person/wasserman-schultz": (
+        "person/debbie-wasserman-schultz", "Debbie Wasserman Schultz")}
+    rows[1]["name"] = "Anna Schultz"  # a given name: someone else
+    assert person_links(rows, {}) == {}
+
+
+def test_a_slip_of_the_pen_beside_several_forms_of_one_name() -> None:
+    rows = [person("a", "person/hillary-clinton", "Hillary Clinton", mentions=40),
+            person("b", "person/hillary-rodham-clinton", "Hillary Rodham Clinton", mentions=2),
+            person("c", "person/hilary-clinton", "Hilary Clinton")]
+    target = ("person/hillary-clinton", "Hillary Clinton")
+    assert person_links(rows, {}) == {"person/hillary-rodham-clinton": target,
+                                      "person/hilary-clinton": target}
+
+
+def test_two_junk_spans_starting_with_a_surname_do_not_make_it_a_given_name() -> None:
+    rows = [person("a", "person/donald-trump", "Donald Trump", mentions=9),
+            person("b", "person/trump-twitter", "Trump Twitter"),
+            person("b", "person/trump-be-trump", "Trump Be Trump"),
+            person("b", "person/trump", "Trump")]
+    assert person_links(rows, {})["person/trump"] == ("person/donald-trump", "Donald Trump")

@@ -163,3 +163,40 @@ def test_a_titled_surname_takes_the_lake_person_of_its_gender(vocab) -> None:
     _, mentions = extract_entities(doc, doc.text, "x", {"Barack Obama": "person/barack-obama",
                                                         "Obama": "person/barack-obama"})
     assert [m["entity_id"] for m in mentions] == ["person/mrs-obama", "person/barack-obama"]
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("Bernie Sanders", "Bernard Sanders", True),  # a short form of the given name
+    ("Rudy Giuliani", "Rudolph Giuliani", True),
+    ("Bill Clinton", "William Clinton", True),
+    ("Bill Clinton", "Hillary Clinton", False),
+    ("Hillary Diane Rodham Clinton", "Hillary Rodham Clinton", True),  # a whole middle left out
+    ("George W. Bush", "George H. W. Bush", False),  # initials: one left out is another man
+])
+def test_short_given_names_and_whole_middle_names(a: str, b: str, same: bool) -> None:
+    assert one_person([a, b]) is same
+
+
+def test_a_titled_surname_takes_the_lakes_far_likeliest_person_of_its_gender(
+        vocab, tmp_path) -> None:
+    from tasks.extract import aliases
+    from tasks.extract.aliases import AliasIndex
+    from tasks.lake import Lake
+    from tasks.schemas import conform
+
+    def row(article: str, eid: str, name: str, mentions: int) -> dict:
+        return {"article_id": article, "entity_id": eid, "name": name, "label": "PERSON",
+                "aliases": [name, name.split()[-1]], "roles": [], "mention_count": mentions}
+
+    lake = Lake(str(tmp_path / "lake"))
+    rows = [row("a", "person/donald-trump", "Donald Trump", 40),
+            row("b", "person/eric-trump", "Eric Trump", 2),
+            row("c", "person/fred-smith", "Fred Smith", 3),
+            row("d", "person/john-smith", "John Smith", 3)]
+    table = conform("entities", rows, run_id="r1")
+    lake.publish("r1", "2026-01-05", {"entities": table}, aliases.state(table), {"run_id": "r1"})
+    words = ["Mr.", "Trump", "spoke", ",", "Mr.", "Smith", "left"]
+    doc = Doc(vocab, words=words, ents=["O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"],
+              pos=["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB"])
+    _, mentions = extract_entities(doc, doc.text, "x", AliasIndex(lake.url))
+    assert [m["entity_id"] for m in mentions] == ["person/donald-trump", "person/mr-smith"]
