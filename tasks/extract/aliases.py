@@ -120,7 +120,9 @@ def _rebuild(lake: Lake, tag: str) -> None:
                   else SCHEMA.empty_table(), tag)
 
 
-ALIASES = State("aliases", 2, _rebuild, {"aliases": SCHEMA})
+# Version 3: sound keys file a short given name under its formal one ("Bill" as "William",
+# lexicons/nicknames.tsv), so an index of version 2 answers old keys and is rebuilt.
+ALIASES = State("aliases", 3, _rebuild, {"aliases": SCHEMA})
 
 
 def ready(lake: Lake) -> bool:

@@ -137,3 +137,18 @@ def test_the_index_counts_mentions_over_every_publish(tmp_path: Path) -> None:
         "org/romney": ("person/mitt-romney", "Mitt Romney")}  # a person by the lake's vote
     known = known_aliases(lake.read("entities"))  # no counts: neither is settled
     assert person_links(run, known) == {}
+
+
+def test_an_index_of_the_version_before_nicknames_is_stale(tmp_path: Path) -> None:
+    """Version 3 files a short given name's sound key under the formal name, so an index
+    of version 2, whose "William Smith" rows a "Bill Smith" would not find, is rebuilt."""
+    from tasks.state import rebuild, stale
+
+    assert aliases._sound("Bill Smith") == aliases._sound("William Smith")
+    lake = Lake(str(tmp_path / "lake"))
+    publish(lake, [entity("a1", "person/william-smith", "William Smith")], "r1")
+    lake.write_json({"version": 2}, aliases.ALIASES.marker(lake))
+    assert stale(lake, [aliases.ALIASES]) == [aliases.ALIASES]
+    rebuild(lake, [aliases.ALIASES], "t")
+    assert not stale(lake, [aliases.ALIASES])
+    assert AliasIndex(lake.url).people(["Bill Smith"]) == {"person/william-smith": "William Smith"}
