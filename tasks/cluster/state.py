@@ -117,9 +117,7 @@ def read_features(lake: Lake, weeks: set[datetime.date] | None,
         folders = lake.fs.ls(base, detail=False) if lake.fs.exists(base) else []
     else:
         folders = [posixpath.join(base, f"week={w.isoformat()}") for w in sorted(weeks)]
-    paths = [path for folder in folders if lake.fs.exists(folder)
-             for path in sorted(lake.fs.ls(folder, detail=False))
-             if path.endswith(".parquet") and not posixpath.basename(path).startswith(".")]
+    paths = [path for folder in folders for path in lake.files_in(folder)]
     if not paths:
         return FEATURES_SCHEMA.empty_table()
     # One scan over every file (pyarrow reads them in parallel); by id, only the row groups

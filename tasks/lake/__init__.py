@@ -108,10 +108,13 @@ class Lake:
     def files(self, table: str) -> list[str]:
         """Published Parquet files of a table, in a stable order (temporaries excluded)."""
         base = self.path(table)
-        if not self.fs.exists(base):
-            return []
-        return sorted(p for p in self.fs.find(base)
-                      if p.endswith(".parquet") and not posixpath.basename(p).startswith("."))
+        return sorted(_parquet(self.fs.find(base))) if self.fs.exists(base) else []
+
+    def files_in(self, folder: str) -> list[str]:
+        """The Parquet files directly in a folder (a partition, a state's bucket or week), in
+        a stable order, temporaries excluded; none when the folder is missing."""
+        return (sorted(_parquet(self.fs.ls(folder, detail=False))) if self.fs.exists(folder)
+                else [])
 
     def read(self, table: str, columns: list[str] | None = None,
              filters: object = None) -> pa.Table | None:
@@ -340,3 +343,9 @@ def _chunks(table: pa.Table) -> Iterable[pa.Table]:
     """Empty tables write no file: a partition only holds rows."""
     for offset in range(0, table.num_rows, ROWS_PER_FILE):
         yield table.slice(offset, ROWS_PER_FILE)
+
+
+def _parquet(paths: Iterable[str]) -> list[str]:
+    """Published Parquet files among `paths`: a name starting with "." is a temporary."""
+    return [p for p in paths
+            if p.endswith(".parquet") and not posixpath.basename(p).startswith(".")]

@@ -112,9 +112,7 @@ def closed_partitions(lake: Lake, closed_before: dt.date, tables: list[str] | No
             match = _PARTITION.match(posixpath.basename(folder.rstrip("/")))
             if not match or dt.date.fromisoformat(match[1]) >= closed_before:
                 continue
-            files = tuple(sorted(p for p in lake.fs.ls(folder, detail=False)
-                                 if p.endswith(".parquet")
-                                 and not posixpath.basename(p).startswith(".")))
+            files = tuple(lake.files_in(folder))
             if len(files) < 2:
                 continue
             part = Partition(table, match[1], files, sum(_footer_rows(lake, p) for p in files))

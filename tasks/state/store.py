@@ -68,11 +68,7 @@ class BucketedTable:
                 for b in np.unique(buckets).tolist()}
 
     def files(self, lake: Lake, bucket: int) -> list[str]:
-        folder = self.folder(lake, bucket)
-        if not lake.fs.exists(folder):
-            return []
-        return sorted(p for p in lake.fs.ls(folder, detail=False)
-                      if p.endswith(".parquet") and not posixpath.basename(p).startswith("."))
+        return lake.files_in(self.folder(lake, bucket))
 
     def lookup(self, lake: Lake, keys: Iterable[object],
                columns: list[str] | None = None) -> pa.Table:
@@ -155,7 +151,9 @@ class BucketedTable:
 
 def parquet_file(lake: Lake, path: str, whole: bool | None = None) -> pq.ParquetFile:
     """A state file to read, fetched whole in one read when `whole` (default: when small)."""
-    if lake.fs.size(path) <= SMALL_FILE if whole is None else whole:
+    if whole is None:
+        whole = lake.fs.size(path) <= SMALL_FILE
+    if whole:
         return pq.ParquetFile(pa.BufferReader(lake.fs.cat_file(path)))
     return pq.ParquetFile(path, filesystem=lake.fs)
 

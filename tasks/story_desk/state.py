@@ -13,7 +13,6 @@ published tables (tasks/state/registry.py).
 from __future__ import annotations
 
 import datetime
-import posixpath
 from collections import defaultdict
 
 import pyarrow as pa
@@ -73,9 +72,7 @@ def read(lake: Lake, weeks: set[datetime.date], ids: pa.Array) -> dict[str, list
     """The desk's rows of the articles `ids` (from the weeks they are in), by table, each
     row with its article_id, as the desk draws from them."""
     folders = [lake.path("_state", ROOT, f"week={week.isoformat()}") for week in sorted(weeks)]
-    paths = [path for folder in folders if lake.fs.exists(folder)
-             for path in sorted(lake.fs.ls(folder, detail=False))
-             if path.endswith(".parquet") and not posixpath.basename(path).startswith(".")]
+    paths = [path for folder in folders for path in lake.files_in(folder)]
     # One scan over the weeks' files (pyarrow reads them in parallel), not one read each.
     found = ds.dataset(paths, schema=SCHEMA, format="parquet", filesystem=lake.fs).to_table(
         filter=pc.field("article_id").isin(ids)) if paths else SCHEMA.empty_table()
