@@ -1,8 +1,9 @@
 """Clean: raw record text to an article: junk out, headline, date, byline, language, paragraphs.
 
-Cleaning only removes what is provably not the article (share counters, comment prompts,
-author boxes, stray quote marks, trailing "Related" links) and lifts metadata written into
-the text (a `date 2024-08-18` header, a `By ...` line, the headline, a dateline) into columns.
+Cleaning only removes what is provably not the article (page furniture, tasks.junk: share
+counters, comment prompts, stray quote marks, "Related" headers, link cards) and lifts
+metadata written into the text (a `date 2024-08-18` header, a `By ...` line, the headline, a
+dateline) into columns.
 Anything else stays in the body, paragraph by paragraph, separated by a blank line. When the
 metadata lacks the outlet or the date, they are taken from where else they are written
 (tasks.sourcing): the URL, the file name, a dateline.
@@ -24,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks import sourcing
 from tasks.headline import HEADLINE_MAX_CHARS, is_headline_text, is_timestamp
+from tasks.junk import cut_link_cards, is_junk
 from tasks.lake import Lake
 from tasks.language import detect_language
 from tasks.ledger import reason
@@ -38,28 +40,6 @@ STAGED_ARTICLES = pa.schema(
        pa.field("note", pa.string())])
 LOG_SCHEMA = pa.schema([f for f in TABLES["ingest_log"] if f.name != "run_id"])
 
-# Whole paragraphs that are page furniture, never article text (compared lower-cased,
-# without trailing punctuation).
-JUNK_LINES = {
-    "about author", "about the author", "leave a reply", "leave a comment", "comments",
-    "related", "related posts", "related articles", "related stories", "related content",
-    "read more", "read next", "see also", "more from this author", "you may also like",
-    "share", "share this", "share this article", "share this story", "share on facebook",
-    "share on twitter", "tweet", "email", "print", "advertisement", "sponsored content",
-    "click to share", "subscribe", "sign up", "sign up for our newsletter",
-    "follow us", "cancel reply", "post navigation", "previous article", "next article",
-    "all rights reserved", "skip to content", "loading", "recommended",
-}
-_JUNK_PATTERNS = [
-    re.compile(r"[\W_]*", re.UNICODE),                    # only quote marks, dashes, dots
-    re.compile(r"[\d\s.,:kKmM]+"),                        # share counters: "0 95", "1.2K"
-    # copyright footers: "© 2024 Reuters", "Copyright 2024 ...", "... All rights reserved."
-    re.compile(r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}\b)?.{0,100}|copyright\s+\d{4}\b.{0,100}"
-               r"|.{0,100}\ball rights reserved\W*", re.I),
-    re.compile(r"(?:share|follow us) on (?:facebook|twitter|x|whatsapp|linkedin|email)\W*"
-               r"(?:(?:and|or|,)?\s*(?:facebook|twitter|x|whatsapp|linkedin|email)\W*)*", re.I),
-    re.compile(r"(?:click|tap) (?:here )?to (?:share|print|email|subscribe)\b.{0,80}", re.I),
-]
 # Leading header with the publication date, as scrapers write it: "date 2024-08-18 ...".
 _HEADER_DATE = re.compile(
     r"^\s*(?:date|dated|published(?: on)?|posted(?: on)?|updated(?: on)?)\s*[:\-]?\s*"
@@ -102,7 +82,14 @@ def clean_record(record: dict, ingested_at: dt.datetime) -> dict:
     if published is None and (header := _HEADER_DATE.match(text)):
         published, date_source = _plausible(_parse_date(header["date"]), latest), "header"
         text = text[header.end():] if published else text
-    paragraphs = [p for p in split_paragraphs(text) if not is_junk(p)]
+    paragraphs, cards = [], 0
+    for paragraph in split_paragraphs(text):
+        if not is_junk(paragraph):
+            paragraph, cut = cut_link_cards(paragraph)
+            paragraphs.append(paragraph)
+            cards += cut
+    if cards:
+        notes.append(f"{cards} link card{'s' * (cards > 1)} cut")
     written, credit = _dateline(paragraphs, latest, need_date=published is None)
     outlet = sourcing.outlet_name(_clean_inline(record.get("source_name")))
     outlet_source = "metadata"
@@ -175,11 +162,6 @@ def split_paragraphs(text: str) -> list[str]:
             else:
                 paragraphs.append([line])
     return [" ".join(lines) for lines in paragraphs]
-
-
-def is_junk(paragraph: str) -> bool:
-    bare = paragraph.strip().rstrip(".:!|»›>").strip().lower()
-    return bare in JUNK_LINES or any(p.fullmatch(paragraph) for p in _JUNK_PATTERNS)
 
 
 def article_id(body: str) -> str:

@@ -15,7 +15,8 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ["tasks/extract/lexicons", "evaluation/gold", "expectations"]
+DATA = ["tasks", "evaluation", "expectations"]  # every data file the code reads, anywhere in them
+SUFFIXES = (".tsv", ".txt", ".jsonl", ".json", ".md")
 PACKAGES = ["flows", "tasks", "evaluation", "expectations", "benchmarks"]
 
 
@@ -35,10 +36,12 @@ def test_the_wheel_carries_every_data_file(tmp_path: Path) -> None:
     wheel, = (tmp_path / "dist").glob("wiredesk-*.whl")
     shipped = set(zipfile.ZipFile(wheel).namelist())
     wanted = {path.relative_to(ROOT).as_posix() for folder in DATA
-              for path in (ROOT / folder).iterdir()
-              if path.is_file() and path.suffix in (".tsv", ".jsonl", ".json", ".md")}
+              for path in (ROOT / folder).rglob("*")
+              if path.is_file() and path.suffix in SUFFIXES and "__pycache__" not in path.parts}
     assert {"evaluation/gold/facts.jsonl", "evaluation/gold/polnear_referents.jsonl",
-            "tasks/extract/lexicons/speech_verbs.tsv", "expectations/quotes.json"} <= wanted
+            "tasks/extract/lexicons/speech_verbs.tsv", "expectations/quotes.json",
+            "tasks/junk_lines.txt", "tasks/outlets.tsv",
+            "tasks/extract/quotes/speaker_model.json"} <= wanted
     assert wanted <= shipped, sorted(wanted - shipped)
     code = {path.relative_to(ROOT).as_posix() for package in PACKAGES
             for path in (ROOT / package).rglob("*.py")}

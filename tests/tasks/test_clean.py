@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tasks.clean import article_id, clean_batch, clean_record, is_junk, split_paragraphs
+from tasks.clean import article_id, clean_batch, clean_record, split_paragraphs
 
 NOW = dt.datetime(2024, 8, 20, tzinfo=dt.UTC)
 
@@ -95,17 +95,6 @@ def test_nothing_left_is_an_error_and_batch_logs_it() -> None:
     articles, log = clean_batch(records, NOW)
     assert articles.num_rows == 0
     assert log.to_pylist()[0]["status"] == "rejected"
-
-
-@pytest.mark.parametrize("line,junk", [
-    ("© 2024 Reuters", True), ("Copyright 2024 The Associated Press.", True),
-    ("Thomson Reuters. All rights reserved.", True), ("0 95", True), ('" "', True),
-    ("Leave a Reply", True), ("Share on Facebook", True),
-    ("Copyright law was rewritten by Congress in 2019, officials said.", False),
-    ("Readiness to end the conflict", False), ("Related talks resume in Cairo", False),
-])
-def test_junk_lines(line: str, junk: bool) -> None:
-    assert is_junk(line) is junk
 
 
 @pytest.mark.parametrize("stamp", ["20:09 IST", "Oct. 12, 2016 8:09 PM ET", "Updated 20:09 GMT"])
