@@ -25,10 +25,35 @@ _JUNK_PATTERNS = [
     # copyright footers: "© 2024 Reuters", "Copyright 2024 ...", "... All rights reserved."
     re.compile(r"(?:copyright\s*)?(?:©|\(c\))\s*(?:\d{4}\b)?.{0,100}|copyright\s+\d{4}\b.{0,100}"
                r"|.{0,100}\ball rights reserved\W*", re.I),
+    # social buttons and follow prompts: "Share on Facebook", "Follow @politico"
     re.compile(r"(?:share|follow us) on (?:facebook|twitter|x|whatsapp|linkedin|email)\W*"
-               r"(?:(?:and|or|,)?\s*(?:facebook|twitter|x|whatsapp|linkedin|email)\W*)*", re.I),
+               r"(?:(?:and|or|,)?\s*(?:facebook|twitter|x|whatsapp|linkedin|email)\W*)*"
+               r"|(?:follow @\w+\s*)+|follow us on (?:twitter|facebook|instagram)\b.{0,60}"
+               r"|(?:share this (?:article|story)\s*)?share\W+tweet\W+(?:post\W+)?email\W*", re.I),
     re.compile(r"(?:click|tap) (?:here )?to (?:share|print|email|subscribe)\b.{0,80}", re.I),
+    # advertising slots: "Advertisement Continue reading the main story", "Story Continued Below"
+    re.compile(r"(?:advertisement\s*)+(?:continue reading(?: the main story| below)?"
+               r"|thanks for watching!? visit website)?|story continue[sd] below"
+               r"|continue reading (?:the main story|below)", re.I),
+    # picture and player furniture: a credit, a caption toggle, a gallery's count, a fallback
+    re.compile(r"image copyright .{1,60}|(?:enlarge this image\b|toggle caption\b).{0,120}"
+               r"|slideshow \(\d+ images?\)|your browser does ?n[o']t support html5 .{0,100}"
+               r"|(?:can'?t|don'?t) see the (?:video|graphic|photos?)(?: above)?\? click here\W*"
+               r"|this article is more than \d+ (?:year|month)s? old", re.I),
 ]
+# A short paragraph that asks the reader to sign up, subscribe or get an app, and says what
+# for ("Sign up for Daily Newsletters", "Want FOX News First in your inbox? Sign up here."); or
+# that opens with a link's prompt ("Click here for live coverage"). A quotation is never one:
+# '"Sign up to receive an email notification," visitors were told' is the article's.
+_PROMPT = re.compile(r"(?:^|[.!?:]\s+)\W*(?:want\b[^.?!]{0,80}\?\s*)?(?:newsletter )?"
+                     r"(?P<verb>sign[ -]?up|subscribe|click here|click to|download (?:the|our)"
+                     r"|get (?:the|our)\b)", re.I)
+_PROMPT_FOR = re.compile(r"newsletter|inbox|e-?mail|podcast|\bapp\b|channel|privacy policy"
+                         r"|sign[ -]?up (?:here|today|now)", re.I)
+_QUOTATION = re.compile(r"[\"“”]")
+OPENING_PROMPT_MAX_CHARS = 150
+PROMPT_MAX_CHARS = 300
+
 # A word of a full name: capitalised, a "(nickname)", or a lower-case particle ("de Blasio").
 _NAME_WORD = (r"(?:[A-Z][\w.'’-]*|\([A-Z][^()\n]{0,30}\)"
               r"|de|del|della|der|van|von|la|le|da|di|du|bin|al)")
@@ -54,7 +79,17 @@ def junk_lines() -> frozenset[str]:
 def is_junk(paragraph: str) -> bool:
     """A whole paragraph of page furniture."""
     bare = paragraph.strip().rstrip(".:!|»›>").strip().lower()
-    return bare in junk_lines() or any(p.fullmatch(paragraph) for p in _JUNK_PATTERNS)
+    return (bare in junk_lines() or any(p.fullmatch(paragraph) for p in _JUNK_PATTERNS)
+            or _is_prompt(paragraph))
+
+
+def _is_prompt(paragraph: str) -> bool:
+    if len(paragraph) > PROMPT_MAX_CHARS or _QUOTATION.search(paragraph):
+        return False
+    prompt = _PROMPT.search(paragraph)
+    return prompt is not None and (_PROMPT_FOR.search(paragraph) is not None or (
+        prompt.start() == 0 and len(paragraph) <= OPENING_PROMPT_MAX_CHARS
+        and prompt["verb"].lower().startswith("click")))
 
 
 def cut_link_cards(paragraph: str) -> tuple[str, int]:

@@ -36,6 +36,23 @@ CARDS = [
     ("Leave a Reply", True), ("Share on Facebook", True), ("Related Articles:", True),
     ("Copyright law was rewritten by Congress in 2019, officials said.", False),
     ("Readiness to end the conflict", False), ("Related talks resume in Cairo", False),
+    # advertising slots, picture and player furniture, follow buttons
+    ("Advertisement Continue reading the main story", True), ("Story Continued Below", True),
+    ("AD", True), ("Image copyright Getty Images", True), ("Slideshow (5 Images)", True),
+    ("Enlarge this image toggle caption Jo Ortiz/AP Jo Ortiz/AP", True), ("Photo", True),
+    ("toggle caption Sam Lee/NPR", True), ("Follow @desk Follow @reporter", True),
+    ("This article is more than 2 years old", True),
+    ("SHARE THIS ARTICLE Share Tweet Post Email", True),
+    ("The advertisement ran for six weeks in Ohio before the vote.", False),
+    # prompts to sign up, subscribe or get an app
+    ("Sign up for Daily Newsletters Manage Newsletters", True),
+    ("CLICK HERE TO GET THE NEWS APP", True), ("Click here for live coverage of the summit", True),
+    ("The Desk is a nonprofit newsroom. Sign up for our newsletter to get its stories.", True),
+    ("Want our morning briefing in your inbox? Sign up here.", True),
+    ('Visitors were told: "Sign up to receive an email when enrollment opens."', False),
+    ("Sign up for health insurance before Dec. 15, officials urged residents.", False),
+    ("Seven states voted on Tuesday, including Iowa and Montana. Click here for results.", False),
+    ("Millions signed up for coverage, and many read the newsletter the agency e-mailed.", False),
 ])
 def test_junk_lines(line: str, junk: bool) -> None:
     assert is_junk(line) is junk
