@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks.lake import Lake, LakeCorrupt, unreadable
+from tasks.lake import Lake, LakeCorrupt, published_parquet, unreadable
 from tasks.lake.errors import repair_hint
 from tasks.lake.lock import abandoned, current
 from tasks.schemas import ADDED_COLUMNS, TABLES
@@ -245,9 +245,9 @@ def _listed(lake: Lake, base: str, since: float | None) -> list[str]:
     """Published Parquet files below `base` (no temporaries), those modified after `since`."""
     if not lake.fs.exists(base):
         return []
-    return sorted(path for path, info in lake.fs.find(base, detail=True).items()
-                  if path.endswith(".parquet") and not posixpath.basename(path).startswith(".")
-                  and (since is None or (_mtime(info) or since) >= since - SLACK_SECONDS))
+    found = lake.fs.find(base, detail=True)  # with each file's time, from one listing
+    return sorted(path for path in published_parquet(found)
+                  if since is None or (_mtime(found[path]) or since) >= since - SLACK_SECONDS)
 
 
 def _state_files(lake: Lake, since: float | None = None) -> list[str]:

@@ -43,7 +43,8 @@ from tasks.lake.store import temporary as _temporary
 from tasks.schemas import ADDED_COLUMNS, PARTITIONED, SNAPSHOTS, TABLES, with_metadata
 
 __all__ = ["LOCK_HEARTBEAT_SECONDS", "LOCK_STALE_SECONDS", "RETRIED", "Lake", "LakeBusy",
-           "LakeClosed", "LakeCorrupt", "LakeError", "LakeFull", "RunInterrupted", "unreadable"]
+           "LakeClosed", "LakeCorrupt", "LakeError", "LakeFull", "RunInterrupted",
+           "published_parquet", "unreadable"]
 
 ROWS_PER_FILE = 250_000
 RETRIED = ("rejected", "failed", "quarantined")  # ingest_log statuses read again by later runs
@@ -108,13 +109,13 @@ class Lake:
     def files(self, table: str) -> list[str]:
         """Published Parquet files of a table, in a stable order (temporaries excluded)."""
         base = self.path(table)
-        return sorted(_parquet(self.fs.find(base))) if self.fs.exists(base) else []
+        return sorted(published_parquet(self.fs.find(base))) if self.fs.exists(base) else []
 
     def files_in(self, folder: str) -> list[str]:
         """The Parquet files directly in a folder (a partition, a state's bucket or week), in
         a stable order, temporaries excluded; none when the folder is missing."""
-        return (sorted(_parquet(self.fs.ls(folder, detail=False))) if self.fs.exists(folder)
-                else [])
+        return (sorted(published_parquet(self.fs.ls(folder, detail=False)))
+                if self.fs.exists(folder) else [])
 
     def read(self, table: str, columns: list[str] | None = None,
              filters: object = None) -> pa.Table | None:
@@ -345,7 +346,8 @@ def _chunks(table: pa.Table) -> Iterable[pa.Table]:
         yield table.slice(offset, ROWS_PER_FILE)
 
 
-def _parquet(paths: Iterable[str]) -> list[str]:
-    """Published Parquet files among `paths`: a name starting with "." is a temporary."""
+def published_parquet(paths: Iterable[str]) -> list[str]:
+    """Published Parquet files among `paths`: a name starting with "." is a temporary (each
+    listing of published Parquet files filters here)."""
     return [p for p in paths
             if p.endswith(".parquet") and not posixpath.basename(p).startswith(".")]
