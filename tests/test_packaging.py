@@ -1,6 +1,7 @@
 """What ships: the wheel carries the data files the code reads (lexicons, gold sets, suites),
-so an installed `wiredesk` (and `wiredesk eval`) works without a checkout; and the
-production command line does not load the evaluation tooling."""
+so an installed `wiredesk` (and `wiredesk eval`) works without a checkout; and modules start
+without what they do not need (the command line without the evaluation tooling, the
+validation stage without Great Expectations)."""
 
 from __future__ import annotations
 
@@ -48,9 +49,14 @@ def test_the_wheel_carries_every_data_file(tmp_path: Path) -> None:
     assert code <= shipped, sorted(code - shipped)
 
 
-def test_the_command_line_starts_without_the_evaluation_tooling() -> None:
-    code = ("import sys, flows.cli; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'evaluation'))")
+@pytest.mark.parametrize("module,not_loaded", [
+    ("flows.cli", "evaluation"),  # the production command line, without the scorers
+    # a run with nothing new checks its ledger without Great Expectations (2-3 s to import)
+    ("tasks.validate", "great_expectations"),
+])
+def test_a_module_starts_without_what_it_does_not_need(module: str, not_loaded: str) -> None:
+    code = (f"import sys, {module}; "
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] == {not_loaded!r}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "[]"
