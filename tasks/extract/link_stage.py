@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.extract.aliases import AliasIndex, ready, rebuild
 from tasks.extract.entities import bare_surname_means, surname
-from tasks.extract.linking import VOTED, apply_links, person_links
+from tasks.extract.linking import VOTED, Links, apply_links, person_links
 from tasks.lake import Lake
 from tasks.ledger import failures_table, isolate, reason
 from tasks.schemas import conform
@@ -51,7 +51,7 @@ def lake_aliases(lake_url: str, files: tuple[str, ...]) -> AliasIndex:
 
 
 def link_guarded(entity_rows: list[dict], known: dict[str, str]
-                 ) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+                 ) -> tuple[Links, dict[str, str]]:
     """person_links over the rows of many articles; an article whose rows it cannot handle
     is left out and returned as failed (article_id -> reason)."""
     by_article: dict[str, list[dict]] = defaultdict(list)

@@ -34,8 +34,10 @@ from tasks.extract.person_names import core as _core
 from tasks.extract.person_names import words as _words
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
+# entity_id -> (entity_id, name) it becomes; an (article_id, entity_id) key is that article's
+Links = dict[str | tuple[str, str], tuple[str, str]]
 
-__all__ = ["apply_links", "dominant", "link_people", "person_links", "same_person"]
+__all__ = ["Links", "apply_links", "dominant", "link_people", "person_links", "same_person"]
 
 
 def _key(words: list[str]) -> tuple[str, ...]:
@@ -101,9 +103,10 @@ def _lake_counts(known: dict[str, str], words: Iterable[str]) -> dict[tuple[str,
     return {(eid, word): n for word in set(words) for eid, n in known.counts(word).items()}
 
 
-def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple[str, str]]:
+def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
     """entity_id -> (entity_id, name) it should be, for the PERSON entity rows of a run
-    (and the one-word VOTED rows that the label vote makes people).
+    (and the one-word VOTED rows that the label vote makes people); an (article_id,
+    entity_id) key overrides its id's link in that article (there it keeps its own id).
 
     `rows` need article_id, entity_id, name, label and mention_count; `known` is the lake's
     alias -> entity_id map (known_aliases) or index (aliases.AliasIndex, asked only for
@@ -165,12 +168,17 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
         return dominant({e: mentions[e] for e in meant})
 
     remap: dict[str, str] = {}
+    kept: set[tuple[str, str]] = set()  # (article, id): the id stays in that article
     for eid in mentions.keys() - lake.keys():
         if eid not in names:
             continue  # a lake entity known only by its count
         if eid not in full:
-            if any((article, names[eid]) in given for article in articles[eid]):
+            # the word is ambiguous only in the articles that name two people by it: there
+            # the id stays; the articles that do not are linked as if those were not there
+            ambiguous = {article for article in articles[eid] if (article, names[eid]) in given}
+            if ambiguous and ambiguous >= articles[eid]:
                 continue
+            kept |= {(article, eid) for article in ambiguous}
             meant = bare_surname_means({other: full[other] for other in by_last[names[eid]]})
             best = means(by_first[names[eid]]) if names[eid].lower() in GIVEN else None
             if best and mentions[best] >= DOMINANCE * sum(mentions[e] for e in meant):
@@ -220,18 +228,26 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> dict[str, tuple
         while remap[eid] in remap and remap[eid] not in seen:
             seen.add(remap[eid])
             remap[eid] = remap[remap[eid]]
-    return {eid: (target, names[target]) for eid, target in remap.items() if target != eid}
+    links: Links = {eid: (target, names[target]) for eid, target in remap.items() if target != eid}
+    links.update({key: (key[1], names[key[1]]) for key in kept if key[1] in links})
+    return links
 
 
-def apply_links(out: dict[str, list[dict]], remap: dict[str, tuple[str, str]]) -> None:
+def apply_links(out: dict[str, list[dict]], links: Links) -> None:
     """Rewrite entity, mention and quote rows in place; an article that now names one person
     two ways gets one entity row."""
-    if not remap:
+    if not links:
         return
+
+    def link(article_id: str, eid: str) -> tuple[str, str] | None:
+        """The article's own entry first; one that keeps the id changes nothing."""
+        target = links.get((article_id, eid), links.get(eid))
+        return None if target is None or target[0] == eid else target
+
     merged: dict[tuple[str, str], dict] = {}
     for row in out["entities"]:
-        if row["entity_id"] in remap:
-            row["entity_id"], row["name"] = remap[row["entity_id"]]
+        if (target := link(row["article_id"], row["entity_id"])) is not None:
+            row["entity_id"], row["name"] = target
             row["label"] = LABEL_OF_KIND.get(row["entity_id"].split("/", 1)[0], row["label"])
         key = (row["article_id"], row["entity_id"])
         if key in merged:
@@ -243,10 +259,12 @@ def apply_links(out: dict[str, list[dict]], remap: dict[str, tuple[str, str]]) -
             merged[key] = row
     out["entities"] = list(merged.values())
     for row in out["mentions"]:
-        row["entity_id"] = remap.get(row["entity_id"], (row["entity_id"],))[0]
+        if (target := link(row["article_id"], row["entity_id"])) is not None:
+            row["entity_id"] = target[0]
     for row in out["quotes"]:
-        if row["speaker_entity_id"] in remap:
-            row["speaker_entity_id"] = remap[row["speaker_entity_id"]][0]
+        if row["speaker_entity_id"] and (
+                target := link(row["article_id"], row["speaker_entity_id"])) is not None:
+            row["speaker_entity_id"] = target[0]
 
 
 def link_people(out: dict[str, list[dict]], known: dict[str, str]) -> None:

@@ -192,9 +192,22 @@ def test_a_given_name_alone_is_no_surname() -> None:
             person("b", "person/paul-ryan", "Paul Ryan"),
             person("b", "person/paul-nehlen", "Paul Nehlen"), person("b", "person/paul", "Paul"),
             person("c", "person/paul", "Paul")]
-    assert person_links(rows, {}) == {}  # article b's "Paul" is one of its two Pauls
-    assert person_links(rows[:1] + rows[-1:], {}) == {
-        "person/paul": ("person/rand-paul", "Rand Paul")}
+    rand = ("person/rand-paul", "Rand Paul")
+    # article b's "Paul" is one of its two Pauls and stays; c's is the lake's one Paul surname
+    links = person_links(rows, {})
+    assert links == {"person/paul": rand, ("b", "person/paul"): ("person/paul", "Paul")}
+    assert person_links(rows[:1] + rows[-1:], {}) == {"person/paul": rand}
+    assert person_links(rows[1:4], {}) == {}  # only the ambiguous article: nothing to link
+    out = {"entities": [dict(row) for row in rows],
+           "mentions": [{"article_id": a, "entity_id": "person/paul"} for a in "bc"],
+           "quotes": [{"article_id": a, "speaker_entity_id": "person/paul"} for a in "bc"]}
+    apply_links(out, links)
+    assert [(r["article_id"], r["entity_id"], r["name"]) for r in out["entities"]] == [
+        ("a", "person/rand-paul", "Rand Paul"), ("b", "person/paul-ryan", "Paul Ryan"),
+        ("b", "person/paul-nehlen", "Paul Nehlen"), ("b", "person/paul", "Paul"),
+        ("c", "person/rand-paul", "Rand Paul")]
+    assert [r["entity_id"] for r in out["mentions"]] == \
+        [r["speaker_entity_id"] for r in out["quotes"]] == ["person/paul", "person/rand-paul"]
 
 
 def test_a_nickname_before_a_known_name_is_that_person() -> None:
