@@ -11,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from tasks.extract import lexicon
 from tasks.extract.person_names import SUFFIXES, person_pieces
-from tasks.extract.truecase import TRUECASED
+from tasks.extract.truecase import TRUECASED, name_form
 from tasks.schemas import ENTITY_LABELS
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
@@ -212,6 +212,10 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     return doc[lo:piece.end]
 
 
+def _linked_name(written: str, truecased: str) -> str:
+    return written if truecased == written else name_form(truecased)
+
+
 def collect(doc: Doc, body: str) -> list[Mention]:
     """The name mentions of a parsed article, in order."""
     sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
@@ -231,5 +235,6 @@ def collect(doc: Doc, body: str) -> list[Mention]:
                 continue
             mentions.append(Mention(start, end, piece.text, _label(piece.text, label),
                                     int(sentence_of[piece.start]),
-                                    range(piece.start, piece.end), name=names[start:end]))
+                                    range(piece.start, piece.end),
+                                    name=_linked_name(piece.text, names[start:end])))
     return mentions

@@ -106,6 +106,19 @@ def _form(word: str, forms: dict[str, str], stop_after: bool) -> str | None:
     return word.lower()  # kept in capitals or title case instead, it scored lower
 
 
+def name_form(truecased: str) -> str:
+    """A name as linking reads it, from its truecased words: a word truecasing put in lower
+    case (one the article never writes otherwise) is capitalised, as a name's words are,
+    unless it is a function word ("Jonathan morris" -> "Jonathan Morris", "the Independent")."""
+    return _WORD.sub(lambda m: _capitalised(m.group(0)), truecased)
+
+
+def _capitalised(word: str) -> str:
+    if not word.islower() or word in STOP_WORDS or len(up := word[0].upper()) != 1:
+        return word
+    return up + word[1:]
+
+
 TRUECASED = "truecased"  # Doc.user_data key: the text that was parsed, where it differs
 # What the extractors read of a parse; carried over token by token.
 _ATTRS = [TAG, POS, MORPH, LEMMA, HEAD, DEP, ENT_IOB, ENT_TYPE, ENT_KB_ID]

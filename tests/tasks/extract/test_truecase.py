@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from tasks.extract import extract_articles, load_nlp, parse_long
-from tasks.extract.truecase import onto_body, truecase
+from tasks.extract.truecase import name_form, onto_body, truecase
 
 BODY = ("CLINTON LEADS TRUMP IN NEW POLL AS NATO AND NBC WATCH THE U.S. RACE\n\n"
         "Hillary Clinton leads Donald Trump by four points in a new poll, NATO officials "
@@ -81,3 +81,17 @@ def test_published_text_equals_the_body_at_its_offsets(nlp):
             assert row["text"] == BODY[row["start"]:row["end"]], (table, row)
     clinton = {m["entity_id"] for m in mentions if m["text"] in ("CLINTON", "Clinton")}
     assert len(clinton) == 1  # the headline's Clinton is the body's
+
+
+@pytest.mark.parametrize("truecased,name", [("Jonathan morris", "Jonathan Morris"),
+                                            ("the Independent", "the Independent"),
+                                            ("Secretary of state", "Secretary of State")])
+def test_a_name_from_a_truecased_line_is_linked_capitalised(truecased, name):
+    assert name_form(truecased) == name
+
+
+def test_the_headline_name_is_an_alias_as_written_of_the_one_person(nlp):
+    article = {"article_id": "a", "body": BODY, "published_date": None, "title": None}
+    entities = extract_articles([article], nlp)["entities"]
+    clinton = [e for e in entities if "CLINTON" in e["aliases"]]
+    assert [e["name"] for e in clinton] == ["Hillary Clinton"]
