@@ -1,11 +1,15 @@
-"""Entity mentions scored on CoNLL-2003 dev against bare spaCy NER on the very same parses.
+"""Entity mentions scored on CoNLL-2003 dev against bare spaCy NER, each on its own parse.
 
-Run: python -m evaluation.entities [path] [--cache FILE.spacy]. Each document's text is its
+Run: python -m evaluation.entities [path] [--part validation|fit] [--cache FILE.spacy]
+(--part: the fixed validation part of a training split, evaluation.splits, by document
+index). Each document's text is its
 tokens joined by spaces, sentences by "\\n"; one text per document. Labels map PERSON->PER,
 ORG->ORG, GPE/LOC/FAC->LOC; other spaCy labels are dropped and CoNLL's MISC is not scored
 (spaCy's NORP/EVENT/... only partly correspond to it). Scores are entity-level: a hit needs
-the exact character span and type. Both systems read the same Docs (parsed once), so the
-difference is exactly what our post-processing adds or costs.
+the exact character span and type. Bare spaCy reads the raw text; ours reads what the
+pipeline parses, the truecased text (tasks/extract/truecase), carried back onto the raw
+characters; a document truecasing leaves as it is has one parse, shared by both. So the
+difference is what truecasing and our post-processing add or cost.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
+from evaluation.splits import keeps
 from tasks.extract import extract_articles, load_nlp
 from tasks.extract.entities import extract_entities
+from tasks.extract.truecase import onto_body, truecase
 
 DEFAULT_PATH = "../shared/datasets/conll2003/conllpp_dev.txt"  # from a checkout
 TYPES = ("PER", "ORG", "LOC")
@@ -108,16 +114,34 @@ def scores(gold: set[Span], pred: set[Span]) -> dict[str, dict[str, float]]:
     return out
 
 
-def score_conll(path: str = DEFAULT_PATH, cache: str | None = None) -> dict:
+def score_conll(path: str = DEFAULT_PATH, cache: str | None = None,
+                part: str | None = None) -> dict:
     nlp = load_nlp()
     texts, gold = load(path)
+    if part:
+        kept = [i for i in range(len(texts)) if keeps(part, str(i))]
+        texts = [texts[i] for i in kept]
+        renumber = {old: new for new, old in enumerate(kept)}
+        gold = {(renumber[s[0]], *s[1:]) for s in gold if s[0] in renumber}
     docs, spacy_seconds = parse(nlp, texts, cache)
     bare = {(i, e.start_char, e.end_char, TYPE_OF[e.label_])
             for i, doc in enumerate(docs) for e in doc.ents if e.label_ in TYPE_OF}
+    started = time.perf_counter()
+    truecased = [truecase(text) for text in texts]
+    truecase_seconds = time.perf_counter() - started
+    changed = [i for i, text in enumerate(truecased) if text is not texts[i]]
+    recased, _ = parse(nlp, [truecased[i] for i in changed],
+                       cache and cache.removesuffix(".spacy") + "-truecased.spacy")
+    docs = list(docs)
+    for i, doc in zip(changed, recased, strict=True):
+        docs[i] = doc
+    started = time.perf_counter()
+    ours_docs = [onto_body(doc, text) for doc, text in zip(docs, texts, strict=True)]
+    truecase_seconds += time.perf_counter() - started
     articles = [{"article_id": str(i), "body": text, "published_date": None, "title": None}
                 for i, text in enumerate(texts)]
     started = time.perf_counter()
-    for i, doc in enumerate(docs):
+    for i, doc in enumerate(ours_docs):
         extract_entities(doc, texts[i], str(i), {})
     entity_seconds = time.perf_counter() - started
     started = time.perf_counter()
@@ -132,28 +156,32 @@ def score_conll(path: str = DEFAULT_PATH, cache: str | None = None) -> dict:
             ours.add((int(m["article_id"]), m["start"], m["end"], kind))
     return {"documents": len(texts), "bare": scores(gold, bare), "ours": scores(gold, ours),
             "spacy_seconds": spacy_seconds, "entity_seconds": entity_seconds,
+            "truecase_seconds": truecase_seconds, "truecased": len(changed),
             "extract_seconds": extract_seconds, "gold": gold, "bare_spans": bare,
             "our_spans": ours, "texts": texts}
 
 
 def report(result: dict) -> str:
     spacy_s = result["spacy_seconds"]
-    lines = [f"CoNLL-2003 dev: {result['documents']} documents; exact span + type; "
-             "MISC not scored",
+    lines = [f"CoNLL-2003: {result['documents']} documents ({result['truecased']} truecased);"
+             " exact span + type; MISC not scored",
              f"{'type':<9}{'gold':>6} | {'bare spaCy P/R/F1':^23} | {'ours P/R/F1':^23}"]
     for kind in (*TYPES, "overall"):
         b, o = result["bare"][kind], result["ours"][kind]
         lines.append(f"{kind:<9}{b['gold']:>6} | {b['p']:.3f} {b['r']:.3f} {b['f1']:.3f}"
                      f"{'':>5} | {o['p']:.3f} {o['r']:.3f} {o['f1']:.3f}")
     share = (f" = {result['entity_seconds'] / spacy_s:.1%} of spaCy" if spacy_s else "")
+    truecasing = (f" = {result['truecase_seconds'] / spacy_s:.2%} of spaCy" if spacy_s else "")
     lines.append(f"spaCy {f'{spacy_s:.1f}s' if spacy_s else '(cached)'}; entity "
                  f"post-processing {result['entity_seconds']:.2f}s{share}; all extractors "
-                 f"{result['extract_seconds']:.2f}s")
+                 f"{result['extract_seconds']:.2f}s; truecasing "
+                 f"{result['truecase_seconds']:.3f}s{truecasing}")
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     cache = args[args.index("--cache") + 1] if "--cache" in args else None
-    paths = [a for a in args if a != "--cache" and a != cache]
-    print(report(score_conll(paths[0] if paths else DEFAULT_PATH, cache)))
+    part = args[args.index("--part") + 1] if "--part" in args else None
+    paths = [a for a in args if a not in ("--cache", cache, "--part", part)]
+    print(report(score_conll(paths[0] if paths else DEFAULT_PATH, cache, part)))

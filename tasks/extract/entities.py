@@ -118,11 +118,12 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     """Give each mention an entity_id; return entity_id -> canonical name (when in the text)."""
     votes: dict[str, Counter] = {}
     for m in mentions:
-        if m.label == "PERSON" and (cut := run_together_cut(m.text)) != m.text:
-            m.text, m.end = cut, m.start + len(cut)  # "Hillary Clinton" + a link's "Giuliani"
-        votes.setdefault(slug(m.text), Counter())[m.label] += 1
+        if m.label == "PERSON" and (cut := run_together_cut(m.name)) != m.name:
+            m.end = m.start + len(cut)  # "Hillary Clinton" + a link's "Giuliani"
+            m.name, m.text = cut, m.text[:len(cut)]
+        votes.setdefault(slug(m.name), Counter())[m.label] += 1
     # One person written two ways in one article ("Donald J. Trump", "Donald Trump")
-    variant = article_variants(m.text for m in mentions if m.label == "PERSON" and " " in m.text)
+    variant = article_variants(m.name for m in mentions if m.label == "PERSON" and " " in m.name)
     for name, form in variant.items():  # "Crooked Hillary Clinton" beside "Hillary Clinton"
         variant[name] = behind_nickname(form, variant.values()) or form
     fulls = sorted(set(variant.values()))
@@ -131,18 +132,18 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
         by_last.setdefault(surname(full), []).append(full)
     names: dict[str, str] = {}
     for m in mentions:
-        words = m.text.split()
+        words = m.name.split()
         longer = []
-        if m.label == "PERSON" and variant.get(m.text, m.text) != m.text:
-            longer = [variant[m.text]]
+        if m.label == "PERSON" and variant.get(m.name, m.name) != m.name:
+            longer = [variant[m.name]]
         elif m.label == "PERSON" or len(words) == 1:
-            ending = {n: n for n in by_last.get(surname(m.text), [])
+            ending = {n: n for n in by_last.get(surname(m.name), [])
                       if words in (n.split()[-len(words):], name_words(n)[-len(words):])}
-            longer = sorted(bare_surname_means(ending) - {m.text})
+            longer = sorted(bare_surname_means(ending) - {m.name})
             if len(longer) > 1 and (gender := courtesy_gender(body, m.start)):
                 longer = of_gender(longer, gender)  # "Mr. Clinton" beside Hillary and Bill
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
-                longer = [meant] if (meant := given_name_means(m.text, fulls)) else []
+                longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
         lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
@@ -152,16 +153,16 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             continue
         elif lake_fit is not None:  # the lake knows only men Obama: "Mrs. Obama" stays apart
             m.label, name = "PERSON", lake_fit[1]
-        elif len(words) == 1 and m.text in known:
-            m.entity_id = known[m.text]
+        elif len(words) == 1 and m.name in known:
+            m.entity_id = known[m.name]
             m.label = LABEL_OF_KIND.get(m.entity_id.split("/", 1)[0], m.label)
             if (lake_name := known_names.get(m.entity_id)) is not None:
                 names.setdefault(m.entity_id, lake_name)
             continue
         else:
             # Same words, different labels across the article (Blinken GPE/PERSON): majority wins.
-            m.label = votes[slug(m.text)].most_common(1)[0][0]
-            name = canonical_name(m.text, m.label)
+            m.label = votes[slug(m.name)].most_common(1)[0][0]
+            name = canonical_name(m.name, m.label)
         if m.label == "PERSON":
             name = unjoin(name)
         m.entity_id = entity_id(m.label, name)
@@ -181,21 +182,21 @@ def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: d
     gender (id, name), or ("", the title and surname) when the lake knows that surname only
     for others; None without a title or a lake person of that surname."""
     title, gender = courtesy_title(body, m.start), courtesy_gender(body, m.start)
-    if " " in m.text or title is None or gender is None:
+    if " " in m.name or title is None or gender is None:
         return None
     if hasattr(known, "people"):
-        people = known.people([m.text])
+        people = known.people([m.name])
     else:
         people = {eid: n for eid, n in known_names.items()
-                  if eid.startswith("person/") and " " in n and surname(n) == m.text}
+                  if eid.startswith("person/") and " " in n and surname(n) == m.name}
     if not people:
         return None
     fit = {eid: people[eid] for eid in people if of_gender([people[eid]], gender)}
     if len(fit) > 1 and hasattr(known, "counts"):  # "Mr. Trump": the lake's far likeliest
-        counts = known.counts(m.text)
+        counts = known.counts(m.name)
         if (meant := dominant({eid: counts.get(eid, 0) for eid in fit})) is not None:
             return meant, fit[meant]
-    return next(iter(fit.items())) if len(fit) == 1 else ("", f"{title} {m.text}")
+    return next(iter(fit.items())) if len(fit) == 1 else ("", f"{title} {m.name}")
 
 
 def run_together_cut(text: str) -> str:
@@ -252,7 +253,8 @@ def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
         aliases = list(dict.fromkeys(m.text for m in group))
         rows.append({"article_id": article_id, "entity_id": eid,
                      # known only through an alias the lake lacks a name for: longest alias
-                     "name": names.get(eid) or max(aliases, key=len), "label": label,
+                     "name": names.get(eid) or max((m.name for m in group), key=len),
+                     "label": label,
                      "aliases": aliases, "roles": _roles(body, group, qualifiers),
                      "mention_count": len(group)})
     mention_rows = [{"article_id": article_id, "entity_id": m.entity_id, "text": m.text,

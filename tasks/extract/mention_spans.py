@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 
 from tasks.extract import lexicon
 from tasks.extract.person_names import SUFFIXES, person_pieces
+from tasks.extract.truecase import TRUECASED, name_form
 from tasks.schemas import ENTITY_LABELS
 
 MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
@@ -61,6 +62,10 @@ class Mention:
     sentence_index: int
     tokens: range
     entity_id: str = ""
+    name: str = ""  # the words as linking reads them: truecased in a line of capitals
+
+    def __post_init__(self) -> None:
+        self.name = self.name or self.text
 
 
 def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
@@ -207,10 +212,15 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     return doc[lo:piece.end]
 
 
+def _linked_name(written: str, truecased: str) -> str:
+    return written if truecased == written else name_form(truecased)
+
+
 def collect(doc: Doc, body: str) -> list[Mention]:
     """The name mentions of a parsed article, in order."""
     sentence_of = np.cumsum(doc.to_array("SENT_START") == 1) - 1  # token -> sentence number
     mentions, lower_words = [], set(_LOWER_WORD.findall(body))
+    names = doc.user_data.get(TRUECASED, body)  # the text parsed (truecase.onto_body)
     surnames = {e[-1].text for e in doc.ents  # of the people named in full by a given name
                 if e.label_ == "PERSON" and len(e) > 1 and e[0].lower_ in GIVEN}
     for ent in doc.ents:
@@ -225,5 +235,6 @@ def collect(doc: Doc, body: str) -> list[Mention]:
                 continue
             mentions.append(Mention(start, end, piece.text, _label(piece.text, label),
                                     int(sentence_of[piece.start]),
-                                    range(piece.start, piece.end)))
+                                    range(piece.start, piece.end),
+                                    name=_linked_name(piece.text, names[start:end])))
     return mentions

@@ -1,6 +1,7 @@
 """The parse: spaCy with only the components the extractors use, paragraph breaks as
-sentence breaks, and bodies over spaCy's length limit parsed in pieces; within time limits
-when the stage runs it."""
+sentence breaks, lines in capitals truecased (the Doc carries the body's own text), and
+bodies over spaCy's length limit parsed in pieces; within time limits when the stage runs
+it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from tasks.extract.truecase import onto_body, truecase
 from tasks.extract.workers import ArticleTimeout, time_limit
 from tasks.ledger import reason
 
@@ -53,16 +55,19 @@ def parsed_articles(articles: list[dict], nlp: Language, seconds: float | None,
     """(article, Doc) pairs, in order. Strictly (evaluation): streamed through nlp.pipe,
     errors propagate. Otherwise a chunk is parsed at once within its articles' summed time
     limits; if that fails, article by article, each within its own."""
-    short = [(a["body"], i) for i, a in enumerate(articles) if len(a["body"]) <= SEGMENT_CHARS]
+    short = [(truecase(a["body"]), i) for i, a in enumerate(articles)
+             if len(a["body"]) <= SEGMENT_CHARS]
     if strict:
         docs = iter(nlp.pipe(short, as_tuples=True))
         for article in articles:
-            yield article, (next(docs)[0] if len(article["body"]) <= SEGMENT_CHARS
+            yield article, (onto_body(next(docs)[0], article["body"])
+                            if len(article["body"]) <= SEGMENT_CHARS
                             else parse_long(nlp, article["body"]))
         return
     try:
         with time_limit(sum(limit(articles[i], seconds) for _, i in short)):
-            parsed = {i: doc for doc, i in nlp.pipe(short, as_tuples=True)}
+            parsed = {i: onto_body(doc, articles[i]["body"])
+                      for doc, i in nlp.pipe(short, as_tuples=True)}
     except (Exception, ArticleTimeout):  # one article spoils the chunk: parse one by one
         parsed = {}
     for i, article in enumerate(articles):
@@ -81,11 +86,13 @@ def parsed_articles(articles: list[dict], nlp: Language, seconds: float | None,
 
 
 def parse_long(nlp: Language, body: str) -> Doc:
-    """One body, in paragraph-aligned pieces of at most SEGMENT_CHARS joined into one Doc
-    whose text is the body exactly (so offsets hold)."""
+    """One body, truecased, in paragraph-aligned pieces of at most SEGMENT_CHARS joined into
+    one Doc whose text is the body exactly (so offsets hold)."""
+    text = truecase(body)
     if len(body) <= SEGMENT_CHARS:
-        return nlp(body)
-    return Doc.from_docs(list(nlp.pipe(segments(body))), ensure_whitespace=False)
+        return onto_body(nlp(text), body)
+    return onto_body(Doc.from_docs(list(nlp.pipe(segments(text))), ensure_whitespace=False),
+                     body)
 
 
 def segments(body: str, size: int = SEGMENT_CHARS) -> list[str]:
