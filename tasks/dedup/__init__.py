@@ -12,7 +12,7 @@ bucketed, and a run reads only the buckets its articles need (`index.py`).
 The package: `signatures` (shingles, MinHash, band keys), `desk` (the CopyDesk deciding each
 article, and the similarity measure), `index` (the lake's state, looked up and rebuilt).
 
-Settings (tuned on evaluation/copies.py, allsides perturbations; see its report):
+Settings (tuned on evaluation/copies/, allsides perturbations; see its report):
 - 3-word shingles: 5% of words edited still leaves ~85% of 3-grams intact (~75% of 5-grams),
   while other outlets' stories on the same event share well under 70% of them.
 - shingles never cross a paragraph break, so reordered paragraphs keep their shingle set.

@@ -58,12 +58,12 @@ class CopyDesk:
       candidates left out).
     Both counters 0 means every verdict is exactly what an unbounded index gives. On real
     news they stay 0: on 10,000 allsides articles, the 2,223 BBC files and the copies
-    benchmark (evaluation/copies.py) no bucket held more than 7 articles (CNN pages sharing
+    benchmark (evaluation/copies/) no bucket held more than 7 articles (CNN pages sharing
     furniture) and no article had more than 7 candidates. Where a cap bites, a copy is still
     found: it shares many bands with its original, so it meets it through the bands that are
     not full and ranks first among the candidates. What changes is which of several originals
     a copy names (one a little less similar), and now and then a borderline copy (similarity
-    just over MIN_CONTAINMENT) is missed: on 10,000 templated records (evaluation/copies.py)
+    just over MIN_CONTAINMENT) is missed: on 10,000 templated records (evaluation/copies/)
     20 of 6,129 near copies, and 2,024 name another original, 0.016 less similar (median).
     """
 

@@ -22,7 +22,7 @@ from evaluation.copies import (
     score_speed,
 )
 
-DATASET = Path(__file__).resolve().parents[2] / ALLSIDES
+DATASET = Path(__file__).resolve().parents[3] / ALLSIDES
 
 
 def _rows(n: int) -> list[dict]:
