@@ -20,7 +20,7 @@ from tasks.schemas import conform
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 CONLL = """-DOCSTART- -X- -X- O
