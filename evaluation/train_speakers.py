@@ -22,9 +22,9 @@ import numpy as np
 
 from evaluation.quotes import (
     DEFAULT_ROOT,
-    _parse,
     direct_gold,
     matches,
+    parse_bodies,
     people_of,
     prepare,
     speaker_right,
@@ -42,7 +42,7 @@ def quotes_of(root: str, split: str, cache: str | None) -> list[tuple[bool, Quot
     """The candidates of every scored quote of a split, with their labels, and whether the
     gold Source is a pronoun (whose referent train does not annotate: see evaluation.quotes)."""
     articles, golds, _, _ = prepare(root, split)
-    nlp, _ = _parse([a["body"] for a in articles], cache)
+    nlp, _ = parse_bodies([a["body"] for a in articles], cache)
     docs = {a["body"]: doc for a, (doc, _) in zip(
         articles, nlp.pipe(((a["body"], None) for a in articles), as_tuples=True),
         strict=True)}

@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from evaluation.copies.benchmark import SEED
-from evaluation.copies.scoring import _ratio, run_desk
+from evaluation.copies.scoring import ratio, run_desk
 
 BBC = "../shared/datasets/bbc"
 
@@ -84,7 +84,7 @@ def score_bbc(root: str = BBC) -> dict:
                                     {frozenset(g[:2]) for g in identical}],
             "sample": [f"{_key(p)} {label or 'unlabelled'}" for p, label in zip(sample, labels,
                                                                                  strict=True)],
-            "sample_precision": _ratio(copies, labelled), "near": [_key(p) for p in near]}
+            "sample_precision": ratio(copies, labelled), "near": [_key(p) for p in near]}
 
 
 def _key(pair: tuple[str, str]) -> str:

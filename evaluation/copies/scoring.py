@@ -72,19 +72,19 @@ def score(records: list[dict], verdicts: list[dict]) -> dict:
     for kind in KINDS:
         tp = caught[kind]
         kinds[kind] = {"copies": total[kind], "caught": tp, "wrong_target": wrong[kind],
-                       "recall": _ratio(tp, total[kind]),
-                       "precision": _ratio(tp, tp + wrong[kind] + len(false_pos)),
-                       "precision_natural_as_errors": _ratio(
+                       "recall": ratio(tp, total[kind]),
+                       "precision": ratio(tp, tp + wrong[kind] + len(false_pos)),
+                       "precision_natural_as_errors": ratio(
                            tp, tp + wrong[kind] + len(false_pos) + len(natural))}
     tp, n, bad = sum(caught.values()), sum(total.values()), sum(wrong.values()) + len(false_pos)
-    return {"kinds": kinds, "copies": n, "caught": tp, "recall": _ratio(tp, n),
-            "precision": _ratio(tp, tp + bad),
-            "precision_natural_as_errors": _ratio(tp, tp + bad + len(natural)),
+    return {"kinds": kinds, "copies": n, "caught": tp, "recall": ratio(tp, n),
+            "precision": ratio(tp, tp + bad),
+            "precision_natural_as_errors": ratio(tp, tp + bad + len(natural)),
             "wrong_target": sum(wrong.values()), "false_positives": false_pos,
             "natural_copies": natural, "negatives": sum(r["role"] == "negative" for r in records)}
 
 
-def _ratio(a: int, b: int) -> float | None:
+def ratio(a: int, b: int) -> float | None:
     return a / b if b else None
 
 

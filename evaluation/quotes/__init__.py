@@ -63,12 +63,12 @@ from evaluation.quotes.matching import (
     referent,
     speaker_right,
 )
-from evaluation.quotes.parsing import _parse
+from evaluation.quotes.parsing import parse_bodies
 from evaluation.quotes.report import report
 from evaluation.quotes.score import score_polnear
 
-__all__ = ["DEFAULT_ROOT", "MARK", "PRONOUNS", "REFERENTS", "RELATIVE", "TITLES", "Aligner",
-           "Person", "Span", "_parse", "by_article", "direct_gold", "length", "load_referents",
+__all__ = ["Aligner", "DEFAULT_ROOT", "MARK", "PRONOUNS", "Person", "REFERENTS", "RELATIVE",
+           "Span", "TITLES", "by_article", "direct_gold", "length", "load_referents",
            "load_split", "locate", "matches", "names_referent", "nearest_person", "overlap",
-           "people_of", "prepare", "read_ann", "referent", "regex_quotes", "report",
-           "score_polnear", "speaker_right"]
+           "parse_bodies", "people_of", "prepare", "read_ann", "referent", "regex_quotes",
+           "report", "score_polnear", "speaker_right"]

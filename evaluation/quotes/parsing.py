@@ -10,7 +10,7 @@ from pathlib import Path
 import tasks.extract as extract
 
 
-class _Timed:
+class Timed:
     """Wraps an extractor to add up its time (spaCy time is the rest of extract_articles)."""
 
     def __init__(self, fn) -> None:
@@ -35,7 +35,7 @@ class _CachedNLP:
             yield self.docs[text], ctx
 
 
-def _parse(bodies: list[str], cache: str | None):
+def parse_bodies(bodies: list[str], cache: str | None):
     from spacy.tokens import DocBin
 
     nlp = extract.load_nlp()

@@ -10,7 +10,7 @@ from evaluation.quotes.articles import by_article, direct_gold, people_of, prepa
 from evaluation.quotes.baselines import nearest_person, regex_quotes
 from evaluation.quotes.gold import DEFAULT_ROOT
 from evaluation.quotes.matching import matches, speaker_right
-from evaluation.quotes.parsing import _parse, _Timed
+from evaluation.quotes.parsing import Timed, parse_bodies
 from tasks.extract.extractor import Extractor
 
 
@@ -29,8 +29,8 @@ def score_polnear(root: str = DEFAULT_ROOT, split: str = "dev", cache: str | Non
     # every registered extractor timed (the entities' work is timed once, by the first
     # extractor that asks for it)
     saved = extract.EXTRACTORS
-    timers = {e.table: _Timed(e.rows) for e in saved}
-    nlp, parse_s = _parse([a["body"] for a in articles], cache)
+    timers = {e.table: Timed(e.rows) for e in saved}
+    nlp, parse_s = parse_bodies([a["body"] for a in articles], cache)
     t0 = time.perf_counter()
     try:
         extract.EXTRACTORS = tuple(Extractor(table, timer) for table, timer in timers.items())
