@@ -141,7 +141,9 @@ TABLES: dict[str, pa.Schema] = {
         _f("bytes", pa.int64(), "size of the record as read", False),
         _s("status",
            "published, duplicate, rejected, already_seen, failed or quarantined", False),
-        _s("reason", "why rejected, failed or quarantined, or which kind of duplicate"),
+        _s("reason", "why rejected, failed or quarantined, or which kind of duplicate; then, "
+           "`; `-separated, what cleaning repaired or cut (`date '…' dropped: after the run's "
+           "day`, `3 link cards cut`)"),
         _s("article_id", "the article it became or duplicates"),
         _RUN,
     ]),
