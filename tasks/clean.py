@@ -29,7 +29,7 @@ from tasks.junk import cut_link_cards, is_junk
 from tasks.lake import Lake
 from tasks.language import detect_language
 from tasks.ledger import reason
-from tasks.schemas import TABLES
+from tasks.schemas import STAGED_LOG, TABLES
 
 # Articles as staged between clean and dedup: the published columns dedup does not fill yet,
 # plus the ledger columns of the record each came from.
@@ -38,7 +38,6 @@ STAGED_ARTICLES = pa.schema(
                                                      "duplicate_similarity")]
     + [pa.field("content_sha256", pa.string()), pa.field("bytes", pa.int64()),
        pa.field("note", pa.string())])
-LOG_SCHEMA = pa.schema([f for f in TABLES["ingest_log"] if f.name != "run_id"])
 
 # Leading header with the publication date, as scrapers write it: "date 2024-08-18 ...".
 _HEADER_DATE = re.compile(
@@ -271,9 +270,9 @@ def clean_batch(records: list[dict], ingested_at: dt.datetime) -> tuple[pa.Table
                 record = {**record, "status": "rejected", "reason": str(exc)}
             except Exception as exc:  # a bug met on this text: the others go on
                 record = {**record, "status": "failed", "reason": reason("clean", exc)}
-        log.append({name: record.get(name) for name in LOG_SCHEMA.names})
+        log.append({name: record.get(name) for name in STAGED_LOG.names})
     return (pa.Table.from_pylist(articles, schema=STAGED_ARTICLES),
-            pa.Table.from_pylist(log, schema=LOG_SCHEMA))
+            pa.Table.from_pylist(log, schema=STAGED_LOG))
 
 
 @task(name="clean", cache_policy=NO_CACHE)

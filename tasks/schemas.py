@@ -199,6 +199,9 @@ TABLES: dict[str, pa.Schema] = {
     ]),
 }
 
+# ingest_log rows as the stages stage them (clean, dedup): publish adds the run's id.
+STAGED_LOG = pa.schema([f for f in TABLES["ingest_log"] if f.name != "run_id"])
+
 # Columns added after a table was first published, with the schema version that added them:
 # files written before lack them (readers see nulls; `wiredesk check` accepts their absence).
 ADDED_COLUMNS: dict[str, dict[str, str]] = {"articles": {"source_name_source": "2"}}

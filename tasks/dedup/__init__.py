@@ -37,7 +37,6 @@ import pyarrow.parquet as pq
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.clean import LOG_SCHEMA
 from tasks.dedup.desk import (
     BUCKET_CAP,
     MAX_CANDIDATES,
@@ -62,7 +61,7 @@ from tasks.dedup.signatures import (
     signatures_of,
 )
 from tasks.lake import Lake
-from tasks.schemas import conform, empty
+from tasks.schemas import STAGED_LOG, conform, empty
 
 __all__ = ["BANDS", "BUCKET_CAP", "MAX_CANDIDATES", "MINHASH_SCHEMA", "MIN_CONTAINMENT",
            "MIN_SHINGLES_FOR_CONTAINMENT", "NUM_PERM", "ROWS", "SEED", "SHINGLE_WORDS",
@@ -119,7 +118,7 @@ def dedup_task(cleaned: list[tuple[str, str]], lake_url: str, staging_url: str, 
             "dedup: crowded LSH buckets (templated text?): %d band entries left out of full "
             "buckets, %d candidates not confirmed; some near copies may be missed",
             desk.saturated, desk.unconfirmed)
-    log_rows = pa.concat_tables([*read[1::2], pa.Table.from_pylist(log, schema=LOG_SCHEMA)])
+    log_rows = pa.concat_tables([*read[1::2], pa.Table.from_pylist(log, schema=STAGED_LOG)])
     staged = {"articles": conform("articles", articles, run_id=run_id) if articles.num_rows
               else empty("articles"),
               "ingest_log": conform("ingest_log", log_rows, run_id=run_id),
