@@ -153,7 +153,7 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             continue
         elif lake_fit is not None:  # the lake knows only men Obama: "Mrs. Obama" stays apart
             m.label, name = "PERSON", lake_fit[1]
-        elif len(words) == 1 and m.name in known:
+        elif len(words) == 1 and not longer and m.name in known:  # namesakes: linking.py
             m.entity_id = known[m.name]
             m.label = LABEL_OF_KIND.get(m.entity_id.split("/", 1)[0], m.label)
             if (lake_name := known_names.get(m.entity_id)) is not None:

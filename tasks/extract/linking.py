@@ -20,6 +20,7 @@ import jellyfish
 
 from tasks.extract import lexicon
 from tasks.extract.entities import LABEL_OF_KIND, bare_surname_means, lake_names, surname
+from tasks.extract.namesakes import namesake_links
 from tasks.extract.person_names import (
     DOMINANCE,
     GIVEN,
@@ -230,6 +231,9 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
             remap[eid] = remap[remap[eid]]
     links: Links = {eid: (target, names[target]) for eid, target in remap.items() if target != eid}
     links.update({key: (key[1], names[key[1]]) for key in kept if key[1] in links})
+    for key, target in namesake_links(rows, full, mentions, lambda e: remap.get(e, e)).items():
+        if target != key[1] or key[1] in links:
+            links[key] = (target, names[target])
     return links
 
 
