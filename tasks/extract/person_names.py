@@ -27,9 +27,16 @@ MIN_DOMINANT = 3  # ... and at least this often: one mention against none is no 
 
 
 def words(name: str) -> list[str]:
-    """A name's words, ASCII lower case, without dots; a hyphen splits."""
+    """A name's words, ASCII lower case, without dots; a hyphen splits. Initials are one
+    word however they are spaced: "H. W.", "H.W." and "HW" are all "hw"."""
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return ascii_.lower().replace("-", " ").replace(".", "").split()
+    out: list[str] = []
+    for word in ascii_.lower().replace("-", " ").replace(".", ". ").split():
+        if word.endswith(".") and len(word) == 2 and out and out[-1].endswith("."):
+            out[-1] += word  # the next initial of a run: "h." "w." -> "h.w."
+        else:
+            out.append(word)
+    return [w.replace(".", "") for w in out if w.replace(".", "")]
 
 
 def core(name_words: list[str]) -> tuple[list[str], list[str]]:
@@ -52,6 +59,9 @@ def middles_agree(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return True
     short, long_ = sorted((a, b), key=len)
+    if len(short) == 1 < len(long_) == len(short[0]) and all(
+            letter == word[0] for letter, word in zip(short[0], long_, strict=True)):
+        return True  # "H. W." for "Herbert Walker"
     if min(map(len, a + b)) > 1 and _within(short, long_):
         return True
     return len(a) == len(b) and all(x == y or (min(len(x), len(y)) == 1 and x[0] == y[0])

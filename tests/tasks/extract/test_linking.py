@@ -40,6 +40,9 @@ def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
     ("Loretta E. Lynch", "Loretta Lynch", True),
     ("Eric H. Holder Jr.", "Eric Holder Jr.", True),
     ("George W. Bush", "George H.W. Bush", False),  # two middles that differ
+    ("George H. W. Bush", "George H.W. Bush", True),  # initials however spaced
+    ("George H.W. Bush", "George Herbert Walker Bush", True),  # initials of the middle names
+    ("J.D. Vance", "JD Vance", True), ("George HW Bush", "George W. Bush", False),
     ("Robert F. Kennedy Jr.", "Robert F. Kennedy", False),  # father and son
 ])
 def test_same_person(a: str, b: str, same: bool) -> None:
