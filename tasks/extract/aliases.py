@@ -6,7 +6,7 @@ published entity row leaves one row per question it can answer, keyed by the wor
 - `alias`: a name or alias -> the entity it names;
 - `surname`: a person's surname -> the person (full name): the bare surname's meaning and
   the people a lone surname in a run may be;
-- `sound`: a person's sound key (linking._name_key) -> the person: other spellings;
+- `sound`: a person's sound key (person_names.name_key) -> the person: other spellings;
 - `name`: an entity id -> the names its canonical name is chosen from (lake_names);
 - `count`: a person's surname, or an entity's one-word name -> the entity, and (in `name`,
   as `<mentions>@<run_id>`) the mentions one run published of it: the bare surname's
@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tasks.extract.entities import CANONICAL, bare_surname_means, slug, surname
-from tasks.extract.linking import _name_key
+from tasks.extract.person_names import name_key
 from tasks.lake import Lake
 from tasks.state import State
 from tasks.state import rebuild as rebuild_states
@@ -72,7 +72,7 @@ def bucket(key: str) -> int:
 
 
 def _sound(name: str) -> str | None:
-    key = _name_key(name)
+    key = name_key(name)
     return "|".join(key) if key is not None else None
 
 

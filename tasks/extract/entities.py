@@ -15,6 +15,7 @@ from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.mention_spans import Mention, collect
 from tasks.extract.person_names import (
     SUFFIXES,
+    article_spellings,
     article_variants,
     behind_nickname,
     courtesy_gender,
@@ -126,6 +127,8 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
     variant = article_variants(m.name for m in mentions if m.label == "PERSON" and " " in m.name)
     for name, form in variant.items():  # "Crooked Hillary Clinton" beside "Hillary Clinton"
         variant[name] = behind_nickname(form, variant.values()) or form
+    spelling = article_spellings(Counter(variant[m.name] for m in mentions if m.name in variant))
+    variant = {name: spelling.get(form, form) for name, form in variant.items()}
     fulls = sorted(set(variant.values()))
     by_last: dict[str, list[str]] = {}
     for full in fulls:

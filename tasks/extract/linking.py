@@ -16,9 +16,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-import jellyfish
-
-from tasks.extract import lexicon
 from tasks.extract.entities import LABEL_OF_KIND, bare_surname_means, lake_names, surname
 from tasks.extract.namesakes import namesake_links
 from tasks.extract.person_names import (
@@ -26,56 +23,19 @@ from tasks.extract.person_names import (
     GIVEN,
     behind_nickname,
     dominant,
-    middles_agree,
+    name_key,
     of_gender,
     one_person,
+    same_person,
     titled_surname,
 )
 from tasks.extract.person_names import core as _core
 from tasks.extract.person_names import words as _words
 
-MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 # entity_id -> (entity_id, name) it becomes; an (article_id, entity_id) key is that article's
 Links = dict[str | tuple[str, str], tuple[str, str]]
 
 __all__ = ["Links", "apply_links", "dominant", "link_people", "person_links", "same_person"]
-
-
-def _key(words: list[str]) -> tuple[str, ...]:
-    """Where to look for other spellings: the first letter, then each later word's sound."""
-    return (words[0][0], *(jellyfish.metaphone(w) for w in words[1:]))
-
-
-def _name_key(name: str) -> tuple[str, ...] | None:
-    """None for a name that has no words in Latin letters ("Джонни Депп", "- -"): its
-    spellings cannot be compared by sound, only its surname as written."""
-    words = _core(_words(name))[0]
-    return _key(words) if words else None
-
-
-def _spelt_alike(a: str, b: str) -> bool:
-    """One or two slips in a long word (Zohri/Zuhri, Pelsoi/Pelosi) that keep its sound;
-    Young/Yang and Kyl/Kelly differ more than that."""
-    return a == b or (jellyfish.metaphone(a) == jellyfish.metaphone(b) and
-                      jellyfish.damerau_levenshtein_distance(a, b) <= max(1, len(a) // 4))
-
-
-def same_person(a: str, b: str) -> bool:
-    """Two full names that are spellings of one name: the same suffix, each other word spelt
-    alike, the first one also when it is a short form of the other (Sami/Samir, Matt/Matthew),
-    but never a man's and a woman's given name (John/Joan). A middle name or initial may be
-    left out ("Hillary Rodham Clinton", "Loretta E. Lynch"), but two that differ are two
-    people ("George W. Bush", "George H.W. Bush")."""
-    (wa, middle_a), (wb, middle_b) = _core(_words(a)), _core(_words(b))
-    if (len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb)
-            or not middles_agree(middle_a, middle_b)):
-        return False
-    (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
-    if {first_a, first_b} & MALE and {first_a, first_b} & FEMALE:
-        return False
-    return ((_spelt_alike(first_a, first_b)
-             or (len(first_a) >= 4 and first_b.startswith(first_a)))
-            and all(map(_spelt_alike, rest_a, rest_b)))
 
 
 VOTED = "ORG"  # the label the model gives people's bare names in some articles ("Trump")
@@ -138,7 +98,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
     given = {key for key, n in firsts.items() if n > 1 and key[1].lower() in GIVEN}
     by_last, by_key, by_first = defaultdict(set), defaultdict(set), defaultdict(set)
     by_tail: dict[str, set[str]] = defaultdict(set)
-    keys = {eid: key for eid, name in full.items() if (key := _name_key(name)) is not None}
+    keys = {eid: key for eid, name in full.items() if (key := name_key(name)) is not None}
     by_name: dict[str, set[str]] = defaultdict(set)
     for eid, name in full.items():
         by_name[name].add(eid)

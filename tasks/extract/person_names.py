@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 
+import jellyfish
 from spacy.tokens import Span
 
 from tasks.extract import lexicon
@@ -74,6 +76,43 @@ def _within(short: list[str], long_: list[str]) -> bool:
     return all(word in rest for word in short)
 
 
+def _key(words: list[str]) -> tuple[str, ...]:
+    """Where to look for other spellings: the first letter, then each later word's sound."""
+    return (words[0][0], *(jellyfish.metaphone(w) for w in words[1:]))
+
+
+def name_key(name: str) -> tuple[str, ...] | None:
+    """None for a name that has no words in Latin letters ("Джонни Депп", "- -"): its
+    spellings cannot be compared by sound, only its surname as written."""
+    kept = core(words(name))[0]
+    return _key(kept) if kept else None
+
+
+def spelt_alike(a: str, b: str) -> bool:
+    """One or two slips in a long word (Zohri/Zuhri, Pelsoi/Pelosi) that keep its sound;
+    Young/Yang and Kyl/Kelly differ more than that."""
+    return a == b or (jellyfish.metaphone(a) == jellyfish.metaphone(b) and
+                      jellyfish.damerau_levenshtein_distance(a, b) <= max(1, len(a) // 4))
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two full names that are spellings of one name: the same suffix, each other word spelt
+    alike, the first one also when it is a short form of the other (Sami/Samir, Matt/Matthew),
+    but never a man's and a woman's given name (John/Joan). A middle name or initial may be
+    left out ("Hillary Rodham Clinton", "Loretta E. Lynch"), but two that differ are two
+    people ("George W. Bush", "George H.W. Bush")."""
+    (wa, middle_a), (wb, middle_b) = core(words(a)), core(words(b))
+    if (len(wa) != len(wb) or len(wa) < 2 or min(map(len, wa + wb)) < 2 or _key(wa) != _key(wb)
+            or not middles_agree(middle_a, middle_b)):
+        return False
+    (first_a, *rest_a), (first_b, *rest_b) = sorted((wa, wb), key=lambda w: len(w[0]))
+    if {first_a, first_b} & GENDER["m"] and {first_a, first_b} & GENDER["f"]:
+        return False
+    return ((spelt_alike(first_a, first_b)
+             or (len(first_a) >= 4 and first_b.startswith(first_a)))
+            and all(map(spelt_alike, rest_a, rest_b)))
+
+
 def one_person(names: Iterable[str]) -> bool:
     """Full names that are variants of one name: the same given name and surname (and
     suffix), and middle names that agree pairwise."""
@@ -100,6 +139,19 @@ def article_variants(full_names: Iterable[str]) -> dict[str, str]:
         else:
             out[name] = name
     return out
+
+
+def article_spellings(counts: Counter[str]) -> dict[str, str]:
+    """Within one article, each full name -> the spelling of it the article writes most
+    ("Hilary Clinton" beside a commoner "Hillary Clinton"): an article does not name two
+    people whose names differ by a slip (same_person)."""
+    by_key: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for name in sorted(counts):
+        if (key := name_key(name)) is not None:
+            by_key[key].append(name)
+    return {name: max([name, *(n for n in names if n != name and same_person(name, n))],
+                      key=lambda n: (counts[n], n))
+            for names in by_key.values() for name in names}
 
 
 def given_name_means(word: str, full_names: Iterable[str]) -> str | None:

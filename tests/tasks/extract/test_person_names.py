@@ -3,12 +3,15 @@ spans and nicknames; and what extract_entities makes of them."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import spacy
 from spacy.tokens import Doc
 
 from tasks.extract.entities import canonical_name, extract_entities
 from tasks.extract.person_names import (
+    article_spellings,
     article_variants,
     behind_nickname,
     courtesy_gender,
@@ -200,3 +203,12 @@ def test_a_titled_surname_takes_the_lakes_far_likeliest_person_of_its_gender(
               pos=["PROPN", "PROPN", "VERB", "PUNCT", "PROPN", "PROPN", "VERB"])
     _, mentions = extract_entities(doc, doc.text, "x", AliasIndex(lake.url))
     assert [m["entity_id"] for m in mentions] == ["person/donald-trump", "person/mr-smith"]
+
+
+def test_an_article_that_spells_a_name_two_ways_names_one_person() -> None:
+    counts = Counter({"Hillary Clinton": 5, "Hilary Clinton": 1, "Bill Clinton": 3, "Xi": 1,
+                      "Nancy Pelsoi": 1, "Nancy Pelosi": 2, "Mary Kelly": 1, "Mark Kelly": 4})
+    assert article_spellings(counts) == {
+        "Hillary Clinton": "Hillary Clinton", "Hilary Clinton": "Hillary Clinton",
+        "Bill Clinton": "Bill Clinton", "Xi": "Xi", "Nancy Pelsoi": "Nancy Pelosi",
+        "Nancy Pelosi": "Nancy Pelosi", "Mary Kelly": "Mary Kelly", "Mark Kelly": "Mark Kelly"}
