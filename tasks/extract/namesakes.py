@@ -3,10 +3,10 @@ Barbara Bush; "Mr. Koch" beside Charles and David Koch).
 
 Writers name the people they mean in full, so the bare surname is one of the article's
 namesakes, never another the lake knows: it is the one the lake and the run's other
-articles name far more often (`dominant`), else it keeps its own id in that article. On
-149 such mentions read in the 2016 validation lake, the lake's choice over all namesakes
-was right for 92, wrong for 15 and left 34 unlinked; this choice among the article's
-namesakes is right for 110, wrong for 10, and leaves 21.
+articles name far more often (`dominant`), else it keeps its own id in that article.
+Of 141 such mentions read in the 2016 validation lake (evaluation/gold/README.md), the
+lake's choice over all namesakes was right for 92, wrong for 15 and left 34 unlinked;
+with this rule the rebuilt lake has 102 right, 12 wrong and 27 unlinked.
 """
 
 from __future__ import annotations
