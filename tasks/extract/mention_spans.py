@@ -212,8 +212,13 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     return doc[lo:piece.end]
 
 
+# One apostrophe for linking: outlets write "O’Rourke" and "O'Rourke" for one man, and the
+# label vote and surname look-ups compare the words as written.
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
+
+
 def _linked_name(written: str, truecased: str) -> str:
-    return written if truecased == written else name_form(truecased)
+    return (written if truecased == written else name_form(truecased)).translate(_APOSTROPHES)
 
 
 def collect(doc: Doc, body: str) -> list[Mention]:

@@ -1,4 +1,5 @@
-"""A bare surname in an article that names several people by it is one of them."""
+"""A surname shared: by the namesakes of one article (a bare surname is one of them), and by
+the two apostrophes outlets write it with."""
 
 from __future__ import annotations
 
@@ -71,3 +72,12 @@ def test_the_lake_answer_for_a_surname_the_article_shares_is_not_taken(nlp) -> N
     out = extract_articles([article], nlp, known)
     bare = [m["entity_id"] for m in out["mentions"] if m["text"] == "Koch"]
     assert bare == ["person/koch", "person/koch"]
+
+
+def test_either_apostrophe_names_one_person(nlp) -> None:
+    body = ("Beto O’Rourke spoke in El Paso on Monday night. Later O'Rourke told reporters "
+            "that the wall was a prop, and O’Rourke's supporters cheered.")
+    article = {"article_id": "x", "body": body, "published_date": None, "title": None}
+    out = extract_articles([article], nlp, {})
+    assert {m["entity_id"] for m in out["mentions"] if "Rourke" in m["text"]} == {
+        "person/beto-orourke"}
