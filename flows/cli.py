@@ -98,7 +98,8 @@ def check(
     from tasks.check import check as check_lake
     from tasks.check import repair as repair_lake
     from tasks.lake import Lake, LakeError
-    from tasks.lake.lock import abandoned, current
+    from tasks.lake.generations import current
+    from tasks.lake.lock import abandoned
 
     try:
         target = Lake(lake)

@@ -37,7 +37,8 @@ import pyarrow.parquet as pq
 
 from tasks.lake import Lake, LakeCorrupt, published_parquet, unreadable
 from tasks.lake.errors import repair_hint
-from tasks.lake.lock import abandoned, current
+from tasks.lake.generations import current
+from tasks.lake.lock import abandoned
 from tasks.schemas import ADDED_COLUMNS, TABLES
 
 # What moving a file aside costs, by the folder it was in (the repair says it).

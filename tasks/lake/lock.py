@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import posixpath
-import re
 import socket
 import threading
 import time
@@ -35,10 +34,15 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from fsspec.implementations.local import LocalFileSystem
-
 from tasks.lake.errors import LakeBusy, LakeError
 from tasks.lake.gate import GATE, RunInterrupted
+from tasks.lake.generations import (
+    LOCK_DIR,
+    create_exclusive,
+    generation_path,
+    generations,
+    read_generation,
+)
 
 if TYPE_CHECKING:
     from tasks.lake import Lake
@@ -48,8 +52,6 @@ LOCK_STALE_SECONDS = 600  # a lock this long without a heartbeat was left by a d
 LOCK_DRAIN_SECONDS = 10  # how long a release waits for writes in flight
 LOCK_POLL_SECONDS = 5.0  # how often a run waiting for the lake looks again
 KEEP_GENERATIONS = 20  # older generations are pruned by the next holder
-LOCK_DIR = ("_state", "lock")
-_GENERATION = re.compile(r"^(\d{10})\.json$")
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,7 @@ class LakeLock:
         self.holder["generation"] = self.generation
         path = generation_path(lake, self.generation)
         try:
-            _create_exclusive(lake.fs, path, json.dumps(self.holder).encode())
+            create_exclusive(lake.fs, path, json.dumps(self.holder).encode())
         except FileExistsError:  # another run took it over first
             raise busy(lake, read_generation(lake, self.generation)) from None
         except OSError as exc:  # an object store may report a lost race as a conflict
@@ -185,49 +187,6 @@ class LakeLock:
 HELD: set[LakeLock] = set()  # the locks this process holds (the signal watchdog lets go)
 
 
-def generations(lake: Lake) -> list[int]:
-    try:
-        names = [posixpath.basename(p) for p in lake.fs.ls(lake.path(*LOCK_DIR), detail=False)]
-    except FileNotFoundError:
-        return []
-    return sorted(int(m[1]) for n in names if (m := _GENERATION.match(n)))
-
-
-def generation_path(lake: Lake, generation: int) -> str:
-    return lake.path(*LOCK_DIR, f"{generation:010d}.json")
-
-
-def current(lake: Lake) -> dict | None:
-    """The highest generation's holder (with `generation` and `path`), or None."""
-    top = max(generations(lake), default=0)
-    return read_generation(lake, top) if top else None
-
-
-def read_generation(lake: Lake, generation: int) -> dict:
-    """A generation's holder, with its path. An unreadable one (a creator killed between
-    create and write, or a damaged file) has `unreadable` and `modified` instead."""
-    path = generation_path(lake, generation)
-    for attempt in range(5):
-        try:
-            with lake.fs.open(path, "rb") as fh:
-                holder = json.loads(fh.read())
-            if isinstance(holder, dict):
-                return holder | {"generation": generation, "path": path}
-            problem = "not a JSON object"
-        except FileNotFoundError:
-            return {"generation": generation, "path": path, "unreadable": "missing"}
-        except (ValueError, UnicodeDecodeError) as exc:
-            problem = f"not valid JSON ({exc})"
-        time.sleep(0.05 * 2**attempt)  # a create racing with us: its bytes are on the way
-    try:
-        modified = lake.fs.modified(path)
-        modified = modified if modified.tzinfo else modified.replace(tzinfo=dt.UTC)
-    except (NotImplementedError, OSError, AttributeError):
-        modified = None
-    return {"generation": generation, "path": path, "unreadable": problem,
-            "modified": modified.isoformat(timespec="seconds") if modified else None}
-
-
 def is_free(holder: dict) -> bool:
     return bool(holder.get("released")) or abandoned(holder) is not None
 
@@ -290,42 +249,6 @@ def busy(lake: Lake, holder: dict) -> LakeBusy:
         f"{holder.get('host')}, pid {holder.get('pid')}, since {holder.get('since')}); run "
         f"again when it has finished (a dead run's lock is taken over at once on its machine, "
         f"{LOCK_STALE_SECONDS // 60} minutes after its last heartbeat elsewhere)", holder)
-
-
-def _create_exclusive(fs: object, path: str, data: bytes) -> None:
-    """Create path with data, or raise FileExistsError. On a local disk the bytes are
-    written aside and hard-linked in, so no reader ever sees an empty lock."""
-    if isinstance(fs, LocalFileSystem):
-        head, name = posixpath.split(path)
-        tmp = posixpath.join(head, f".{name}.{uuid.uuid4().hex[:8]}.tmp")  # swept if left
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        try:
-            os.link(tmp, path)
-            return
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
-                raise  # FileExistsError among them
-        finally:
-            os.unlink(tmp)
-    try:  # an object store: a PUT with If-None-Match: * (and no hard links on some disks)
-        with fs.open(path, "xb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        if not isinstance(exc, FileExistsError) and _precondition_failed(exc):
-            raise FileExistsError(errno.EEXIST, f"{path} exists") from exc
-        raise
-
-
-def _precondition_failed(exc: BaseException) -> bool:
-    """Whether an object store refused a conditional PUT because the key exists. s3fs
-    says FileExistsError only when the error names its condition, as AWS does; SeaweedFS
-    and others answer a bare 412 PreconditionFailed (an OSError EINVAL)."""
-    cause = exc.__cause__ or exc.__context__
-    error = getattr(cause, "response", None) or {}
-    code = str(error.get("Error", {}).get("Code", ""))
-    status = error.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return code in ("PreconditionFailed", "412") or status == 412
 
 
 def _now() -> str:

@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 import s3fs
 
+import tasks.lake.generations as lock_files
 import tasks.lake.lock as lock_module
 from tasks.lake import Lake, LakeBusy
 from tasks.schemas import conform
@@ -22,10 +23,10 @@ def test_a_second_conditional_put_is_refused(s3_bucket: str) -> None:
     fs.pipe_file(key, b"first", mode="create")
     with pytest.raises(OSError) as refused:
         fs.pipe_file(key, b"second", mode="create")
-    assert lock_module._precondition_failed(refused.value)
+    assert lock_files.precondition_failed(refused.value)
     assert fs.cat_file(key) == b"first"
     with pytest.raises(FileExistsError):  # as the lock creates its generations
-        lock_module._create_exclusive(fs, key, b"third")
+        lock_files.create_exclusive(fs, key, b"third")
     assert fs.cat_file(key) == b"first"
 
 
@@ -34,31 +35,31 @@ def test_one_run_holds_the_lake_and_the_next_takes_it_once_released(s3_bucket: s
     with lake.lock("r1"):
         with pytest.raises(LakeBusy, match="being written by run r1"):
             other.lock("r2").__enter__()
-        holder = lock_module.current(other)
+        holder = lock_files.current(other)
         assert holder["run_id"] == "r1" and not holder.get("released")
     with other.lock("r2"):  # the release is seen at once: no listing cached
-        assert lock_module.current(lake)["run_id"] == "r2"
-    assert lock_module.generations(lake) == [1, 2]
+        assert lock_files.current(lake)["run_id"] == "r2"
+    assert lock_files.generations(lake) == [1, 2]
 
 
 def test_of_runs_taking_a_dead_lock_at_once_exactly_one_wins(s3_bucket: str) -> None:
     lake = Lake(f"s3://{s3_bucket}/lake")
     dead = {"run_id": "r0", "host": "elsewhere", "pid": 1, "since": "2020-01-01T00:00:00+00:00",
             "beat": "2020-01-01T00:00:00+00:00", "token": "t", "generation": 1}
-    lake.fs.pipe_file(lock_module.generation_path(lake, 1), json.dumps(dead).encode())
+    lake.fs.pipe_file(lock_files.generation_path(lake, 1), json.dumps(dead).encode())
     held, refused = [], []
     for k in range(4):  # each reads generation 1 as free, then creates generation 2
         taker = lock_module.LakeLock(Lake(f"s3://{s3_bucket}/lake"), f"r{k + 1}")
         taker.generation = 1
         try:
             taker.holder["generation"] = 2
-            lock_module._create_exclusive(taker.lake.fs, lock_module.generation_path(lake, 2),
+            lock_files.create_exclusive(taker.lake.fs, lock_files.generation_path(lake, 2),
                                           json.dumps(taker.holder).encode())
             held.append(taker.run_id)
         except FileExistsError:
             refused.append(taker.run_id)
     assert held == ["r1"] and refused == ["r2", "r3", "r4"]
-    assert lock_module.current(lake)["run_id"] == "r1"
+    assert lock_files.current(lake)["run_id"] == "r1"
 
 
 def test_publish_and_read_back(s3_bucket: str) -> None:
