@@ -35,6 +35,7 @@ from pathlib import Path
 
 import py3langid
 
+from evaluation.facts_dates import GOLD
 from tasks.clean import clean_record
 from tasks.language import ISO_639_1, detect_language, scores
 
@@ -46,56 +47,11 @@ ENGLISH = {"allsides-dev-10k", "txt-sample-300", "conll", "conll-one-line", "pol
            "ecb+dev", "bbc"}
 
 # Written for this evaluation (not taken from any corpus): a small council news item in each
-# language, and one sentence each for the short end.
-SAMPLES = {
-    "fr": "Le conseil municipal a voté mardi soir un budget en hausse pour la rénovation des "
-          "écoles. Selon le maire, les travaux commenceront dès la fin de l'année scolaire et "
-          "dureront deux ans. L'opposition dénonce une dépense trop lourde pour une ville déjà "
-          "endettée.",
-    "de": "Der Stadtrat hat am Dienstagabend einen höheren Haushalt für die Sanierung der "
-          "Schulen beschlossen. Nach Angaben des Bürgermeisters beginnen die Arbeiten nach dem "
-          "Ende des Schuljahres und dauern zwei Jahre. Die Opposition kritisiert die Ausgaben "
-          "als zu hoch für eine bereits verschuldete Stadt.",
-    "es": "El ayuntamiento aprobó el martes por la noche un presupuesto mayor para la "
-          "renovación de las escuelas. Según el alcalde, las obras comenzarán al final del "
-          "curso escolar y durarán dos años. La oposición critica un gasto demasiado alto para "
-          "una ciudad ya endeudada.",
-    "it": "Il consiglio comunale ha approvato martedì sera un bilancio più alto per la "
-          "ristrutturazione delle scuole. Secondo il sindaco, i lavori inizieranno alla fine "
-          "dell'anno scolastico e dureranno due anni.",
-    "pt": "A câmara municipal aprovou na terça-feira à noite um orçamento maior para a reforma "
-          "das escolas. Segundo o prefeito, as obras começarão no fim do ano letivo e vão durar "
-          "dois anos.",
-    "nl": "De gemeenteraad heeft dinsdagavond een hogere begroting goedgekeurd voor de "
-          "renovatie van de scholen. Volgens de burgemeester beginnen de werkzaamheden na het "
-          "einde van het schooljaar en duren ze twee jaar.",
-    "pl": "Rada miejska przyjęła we wtorek wieczorem wyższy budżet na remont szkół. Według "
-          "burmistrza prace rozpoczną się po zakończeniu roku szkolnego i potrwają dwa lata.",
-    "tr": "Belediye meclisi salı akşamı okulların yenilenmesi için daha yüksek bir bütçeyi "
-          "onayladı. Belediye başkanına göre çalışmalar okul yılının bitiminden sonra başlayacak "
-          "ve iki yıl sürecek.",
-    "ar": "وافق المجلس البلدي مساء الثلاثاء على ميزانية أكبر لتجديد المدارس. وقال رئيس البلدية "
-          "إن الأشغال ستبدأ بعد نهاية العام الدراسي وستستمر عامين. وانتقدت المعارضة هذه النفقات "
-          "واعتبرتها مرتفعة جدا بالنسبة لمدينة مثقلة بالديون.",
-    "ru": "Городской совет во вторник вечером утвердил увеличенный бюджет на ремонт школ. "
-          "По словам мэра, работы начнутся после окончания учебного года и продлятся два года. "
-          "Оппозиция критикует эти расходы как слишком высокие для города, у которого уже есть "
-          "долги.",
-    "zh": "市议会周二晚上通过了一项用于翻修学校的更高预算。市长表示，工程将在学年结束后开始，"
-          "持续两年。反对派批评这笔开支对于一个已经负债累累的城市来说太高了。",
-    "ja": "市議会は火曜日の夜、学校の改修のための予算の増額を可決した。市長によると、工事は"
-          "学年末に始まり、二年間続く予定だ。",
-    "hi": "नगर परिषद ने मंगलवार शाम स्कूलों की मरम्मत के लिए बड़ा बजट मंजूर किया। महापौर के "
-          "अनुसार काम स्कूल वर्ष के अंत में शुरू होगा और दो साल तक चलेगा।",
-}
-SHORT = {
-    "fr": "Le gouvernement a annoncé mardi une hausse des impôts sur les grandes entreprises.",
-    "de": "Die Regierung hat am Dienstag eine Steuererhöhung für große Unternehmen angekündigt.",
-    "es": "El gobierno anunció el martes una subida de impuestos para las grandes empresas.",
-    "ar": "أعلنت الحكومة يوم الثلاثاء زيادة الضرائب على الشركات الكبرى.",
-    "zh": "政府周二宣布对大型企业提高税收。",
-    "ru": "Правительство во вторник объявило о повышении налогов для крупных компаний.",
-}
+# language, and one sentence each for the short end (evaluation/gold/language_samples.jsonl).
+_WRITTEN = [json.loads(line) for line in (GOLD / "language_samples.jsonl").read_text(
+    encoding="utf-8").splitlines() if line.strip()]
+SAMPLES = {row["lang"]: row["text"] for row in _WRITTEN if row["kind"] == "paragraph"}
+SHORT = {row["lang"]: row["text"] for row in _WRITTEN if row["kind"] == "sentence"}
 
 
 def before(body: str) -> str:
