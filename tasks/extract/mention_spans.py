@@ -9,13 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc, Span
 
-from tasks.extract import lexicon
-from tasks.extract.person_names import SUFFIXES, person_pieces
+from tasks.extract.person_names import GIVEN, SUFFIXES, person_pieces
 from tasks.extract.truecase import TRUECASED, name_form
 from tasks.schemas import ENTITY_LABELS
-
-MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
-GIVEN = MALE | FEMALE
 
 # Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
 _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
@@ -25,7 +21,7 @@ _TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.
                  "representative", "congressman", "congresswoman", "pres.", "pres",
                  "state", "of"}
 # Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
-GIVEN_NAMES = (MALE | FEMALE) - {
+GIVEN_NAMES = GIVEN - {
     "al", "virginia", "florence", "victoria", "charlotte", "eugene", "chester", "beverly",
     "amber", "rose", "troy", "warren", "douglas", "franklin", "grace", "joy", "ruby", "pearl",
     "crystal", "april", "june"}

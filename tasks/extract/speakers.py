@@ -12,9 +12,8 @@ from spacy.tokens import Doc, Span, Token
 
 from tasks.extract import lexicon
 from tasks.extract.entities import Entities, Mention
+from tasks.extract.person_names import GENDER
 from tasks.extract.syntax import phrase, rights
-
-MALE, FEMALE = lexicon.given_names("m"), lexicon.given_names("f")
 
 # Nouns of a definite description ("the Israeli leader") -> roles of the people it can be.
 _DESCRIBED = {
@@ -189,10 +188,10 @@ def _genders(doc: Doc, ents: Entities) -> dict[str, str]:
         # first and last name the tagger took for something else ("Carly Fiorina" as an
         # organisation) is a person too
         person = row["label"] == "PERSON"
-        found = {"m" if first in MALE else "f" for words in map(str.split, row["aliases"])
+        found = {"m" if first in GENDER["m"] else "f" for words in map(str.split, row["aliases"])
                  if (len(words) > 1 if person else
                      len(words) == 2 and all(w[:1].isupper() for w in words))
-                 and ((first := words[0].lower()) in MALE or first in FEMALE)}
+                 and ((first := words[0].lower()) in GENDER["m"] or first in GENDER["f"])}
         if len(found) == 1:
             named[row["entity_id"]] = found.pop()
     titled: dict[str, str] = {}
