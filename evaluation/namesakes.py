@@ -15,11 +15,14 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
 
-GOLD = Path(__file__).parent / "gold" / "namesakes_2016.jsonl"
+from evaluation.facts_dates import GOLD as GOLD_FOLDER
+
+GOLD = GOLD_FOLDER / "namesakes_2016.jsonl"
 UNSCORED = {"FAMILY", "UNSURE"}
 
 
@@ -28,7 +31,7 @@ def _same(name: str, referent: str) -> bool:
     return len(words) > 1 and (words[0], words[-1]) == (meant[0], meant[-1])
 
 
-def score(lake: str, gold: Path = GOLD) -> Counter:
+def score(lake: str, gold: Traversable = GOLD) -> Counter:
     """Counts of right, wrong, unlinked and missing (mention not in the lake) mentions."""
     judged = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()
               if line.strip()]

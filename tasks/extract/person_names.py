@@ -38,7 +38,7 @@ def words(name: str) -> list[str]:
             out[-1] += word  # the next initial of a run: "h." "w." -> "h.w."
         else:
             out.append(word)
-    return [w.replace(".", "") for w in out if w.replace(".", "")]
+    return [bare for word in out if (bare := word.replace(".", ""))]
 
 
 def core(name_words: list[str]) -> tuple[list[str], list[str]]:
