@@ -23,7 +23,8 @@ import duckdb
 from evaluation.facts_dates import GOLD as GOLD_FOLDER
 
 GOLD = GOLD_FOLDER / "namesakes_2016.jsonl"
-UNSCORED = {"FAMILY", "UNSURE"}
+BARE = GOLD_FOLDER / "bare_surnames_2016.jsonl"
+UNSCORED = {"FAMILY", "UNSURE", "NOT_A_PERSON"}
 
 
 def _same(name: str, referent: str) -> bool:
@@ -53,5 +54,7 @@ def score(lake: str, gold: Traversable = GOLD) -> Counter:
 
 
 if __name__ == "__main__":
-    counts = score(sys.argv[1], Path(sys.argv[2]) if len(sys.argv) > 2 else GOLD)
-    print(" ".join(f"{k} {counts[k]}" for k in ("right", "wrong", "unlinked", "missing")))
+    for gold in [Path(sys.argv[2])] if len(sys.argv) > 2 else [GOLD, BARE]:
+        counts = score(sys.argv[1], gold)
+        print(gold.name, " ".join(f"{k} {counts[k]}"
+                                  for k in ("right", "wrong", "unlinked", "missing")))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from evaluation.namesakes import GOLD, score
+import pytest
+
+from evaluation.namesakes import BARE, GOLD, score
 from tasks.lake import Lake
 from tasks.schemas import conform
 
@@ -24,14 +27,15 @@ def test_right_wrong_unlinked_and_unscored(tmp_path: Path) -> None:
                                       "mentions": conform("mentions", mentions, run_id="r1")},
                  {}, {"run_id": "r1"})
     judged = [("a", 0, "Jeb Bush"), ("a", 10, "Jeb Bush"), ("a", 20, "Jeb Bush"),
-              ("a", 30, "FAMILY"), ("b", 0, "Jeb Bush")]
+              ("a", 30, "FAMILY"), ("a", 40, "NOT_A_PERSON"), ("b", 0, "Jeb Bush")]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps({"article": a, "start": s, "referent": r}) + "\n"
                             for a, s, r in judged))
     assert score(lake.url, gold) == {"right": 1, "unlinked": 1, "wrong": 1, "missing": 1}
 
 
-def test_the_shipped_gold_is_readable_and_judged() -> None:
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 149 and all(row["referent"] for row in rows)
+@pytest.mark.parametrize(("gold", "size"), [(GOLD, 149), (BARE, 79)])
+def test_the_shipped_golds_are_readable_and_judged(gold: Traversable, size: int) -> None:
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == size and all(row["referent"] and row["surname"] for row in rows)
     assert len({(row["article"], row["start"]) for row in rows}) == len(rows)
