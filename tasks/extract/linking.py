@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from tasks.extract.entities import LABEL_OF_KIND, bare_surname_means, lake_names, surname
+from tasks.extract.entities import KIND, LABEL_OF_KIND, bare_surname_means, lake_names, surname
 from tasks.extract.namesakes import namesake_links
 from tasks.extract.person_names import (
     DOMINANCE,
@@ -41,19 +41,33 @@ __all__ = ["Links", "apply_links", "dominant", "link_people", "person_links", "s
 VOTED = "ORG"  # the label the model gives people's bare names in some articles ("Trump")
 
 
-def label_votes(rows: list[dict], lake_counts: dict[tuple[str, str], int]) -> set[str]:
-    """One-word names the model labelled VOTED in some articles that the run and the lake
-    use as people more often: a person's surname or a person named by it alone outweighs
-    the VOTED uses ("Romney" tagged ORG once, a person in every other article)."""
+def label_votes(rows: list[dict], lake_counts: dict[tuple[str, str], int]
+                ) -> tuple[set[str], dict[str, str]]:
+    """The model's labels of one-word names settled by the run and the lake, both ways:
+    - people: names it labelled VOTED in some articles that are people more often (a
+      person's surname or a person named by it alone outweighs the VOTED uses: "Romney"
+      tagged ORG once, a person in every other article);
+    - things: names it labelled PERSON in some articles that are VOTED more often, each
+      with the id it has there ("COVID-19", an ORG in most articles; a surname of people
+      named in full counts for the person side: "Fox" of Vicente Fox).
+    """
     votes: dict[str, Counter] = defaultdict(Counter)
+    things: dict[str, Counter] = defaultdict(Counter)  # word -> VOTED id -> mentions
     for row in rows:
         word = row["name"] if " " not in row["name"] else surname(row["name"])
         if row["label"] in ("PERSON", VOTED):
             votes[word][row["label"] == "PERSON"] += row["mention_count"]
+        if row["label"] == VOTED:
+            things[word][row["entity_id"]] += row["mention_count"]
     for (eid, word), count in lake_counts.items():
         votes[word][eid.startswith("person/")] += count
+        if eid.startswith(KIND[VOTED] + "/"):
+            things[word][eid] += count
     voted = {r["name"] for r in rows if r["label"] == VOTED}
-    return {word for word in voted if votes[word][True] > votes[word][False]}
+    tagged = {r["name"] for r in rows if r["label"] == "PERSON" and " " not in r["name"]}
+    return ({word for word in voted if votes[word][True] > votes[word][False]},
+            {word: min(things[word].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+             for word in tagged if things[word] and votes[word][False] > votes[word][True]})
 
 
 def _lake_counts(known: dict[str, str], words: Iterable[str]) -> dict[tuple[str, str], int]:
@@ -76,8 +90,11 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
         r["label"] == VOTED and " " not in r["name"])]
     words = {r["name"] if " " not in r["name"] else surname(r["name"]) for r in rows}
     lake_counts = _lake_counts(known, words)
-    people = label_votes(rows, lake_counts)
-    rows = [r for r in rows if r["label"] == "PERSON" or r["name"] in people]
+    people, things = label_votes(rows, lake_counts)
+    voted_away = {r["entity_id"]: (things[r["name"]], r["name"]) for r in rows
+                  if r["label"] == "PERSON" and r["name"] in things}
+    rows = [r for r in rows if r["entity_id"] not in voted_away and (
+        r["label"] == "PERSON" or r["name"] in people)]
     if hasattr(known, "people"):
         lake = known.people(r["name"] for r in rows)
     else:
@@ -194,6 +211,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
     for key, target in namesake_links(rows, full, mentions, lambda e: remap.get(e, e)).items():
         if target != key[1] or key[1] in links:
             links[key] = (target, names[target])
+    links.update({eid: thing for eid, thing in voted_away.items() if thing[0] != eid})
     return links
 
 

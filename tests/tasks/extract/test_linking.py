@@ -190,6 +190,24 @@ def test_a_name_the_model_labels_org_is_a_person_by_the_vote() -> None:
     assert person_links(company, {}) == {}  # mostly a company here: stays one
 
 
+def test_a_thing_the_model_labels_person_is_the_thing_by_the_vote() -> None:
+    def org(article: str, name: str, mentions: int) -> dict:
+        return {**person(article, "org/" + name.lower(), name, mentions), "label": "ORG"}
+
+    rows = [person("a", "person/covid-19", "COVID-19", mentions=2), org("b", "COVID-19", 3),
+            org("c", "COVID-19", 2)]
+    assert person_links(rows, {}) == {"person/covid-19": ("org/covid-19", "COVID-19")}
+    out = {"entities": [dict(rows[0])], "quotes": [],
+           "mentions": [{"article_id": "a", "entity_id": "person/covid-19"}]}
+    apply_links(out, person_links(rows, {}))
+    assert out["entities"][0]["label"] == "ORG"
+    assert out["mentions"][0]["entity_id"] == "org/covid-19"
+    # a surname of people named in full votes for the person: "Fox" stays Vicente Fox's
+    fox = [person("a", "person/fox", "Fox"), org("b", "Fox", 4),
+           person("c", "person/vicente-fox", "Vicente Fox", mentions=5)]
+    assert person_links(fox, {})["person/fox"] == ("person/vicente-fox", "Vicente Fox")
+
+
 def test_a_given_name_alone_is_no_surname() -> None:
     rows = [person("a", "person/rand-paul", "Rand Paul"),
             person("b", "person/paul-ryan", "Paul Ryan"),
