@@ -143,8 +143,11 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             ending = {n: n for n in by_last.get(surname(m.name), [])
                       if words in (n.split()[-len(words):], name_words(n)[-len(words):])}
             longer = sorted(bare_surname_means(ending) - {m.name})
-            if len(longer) > 1 and (gender := courtesy_gender(body, m.start)):
-                longer = of_gender(longer, gender)  # "Mr. Clinton" beside Hillary and Bill
+            if (gender := courtesy_gender(body, m.start)) is not None:
+                # "Mr. Clinton" beside Hillary and Bill is Bill; "Mr. Biden" beside Jill
+                # Biden alone is not her (the lake's man Biden, or nobody)
+                longer = of_gender(longer, gender) if len(longer) > 1 else [
+                    n for n in longer if not of_gender([n], "f" if gender == "m" else "m")]
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
                 longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
         lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None

@@ -156,6 +156,22 @@ def test_a_courtesy_title_tells_which_of_two_people_a_surname_is(vocab) -> None:
         "person/bill-clinton", "person/clinton"]  # no title: either of them, so neither
 
 
+def test_a_courtesy_title_of_the_other_gender_is_not_the_article_one_namesake(vocab) -> None:
+    # "Mr. Biden" in an article that names only Jill Biden is a man the lake knows
+    words = ["Jill", "Biden", "spoke", ",", "Mr.", "Biden", "left", ",", "Mrs.", "Biden", "too"]
+    tags = ["B-PERSON", "I-PERSON", "O", "O", "O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"]
+    doc = Doc(vocab, words=words, ents=tags,
+              pos=["PROPN" if w[0].isupper() else "PUNCT" if not w.isalnum() else "VERB"
+                   for w in words])
+    lake = {"Joe Biden": "person/joe-biden", "Jill Biden": "person/jill-biden"}
+    _, mentions = extract_entities(doc, doc.text, "x", lake)
+    assert [m["entity_id"] for m in mentions] == [
+        "person/jill-biden", "person/joe-biden", "person/jill-biden"]
+    _, mentions = extract_entities(doc, doc.text, "x", {})  # a lake that knows no man Biden
+    assert [m["entity_id"] for m in mentions] == [
+        "person/jill-biden", "person/biden", "person/jill-biden"]  # left to linking.py
+
+
 def test_a_titled_surname_takes_the_lake_person_of_its_gender(vocab) -> None:
     words = ["Mrs.", "Obama", "spoke", ",", "Mr.", "Obama", "left"]
     doc = Doc(vocab, words=words, ents=["O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"],
