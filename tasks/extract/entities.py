@@ -6,6 +6,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -150,6 +151,11 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                     n for n in longer if not of_gender([n], "f" if gender == "m" else "m")]
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
                 longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
+        if len(words) == 1 and len(longer) == 1 and (
+                father := _lake_father(longer[0], known)) is not None:
+            m.entity_id, m.label = father, "PERSON"
+            names.setdefault(father, known_names.get(father) or longer[0].rsplit(" ", 1)[0])
+            continue
         lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
@@ -180,6 +186,17 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                 and b.text.isupper() and b.text[0] == a.text[0].upper()):
             b.entity_id, b.label = a.entity_id, a.label
     return names
+
+
+def _lake_father(name: str, known: Mapping[str, str]) -> str | None:
+    """The lake's id of the father of a "Jr." named in full: a bare surname beside "Donald
+    Trump Jr." alone is the father, as writers call the son "Trump Jr." (None when the lake
+    does not know the father: "Jones" beside Robert Jones Jr. is him)."""
+    words = name.split()
+    if len(words) < 3 or words[-1].rstrip(".").lower() != "jr":
+        return None
+    eid = known.get(" ".join(words[:-1]).rstrip(","))
+    return eid if eid is not None and eid.startswith("person/") else None
 
 
 def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: dict[str, str]

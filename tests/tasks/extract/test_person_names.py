@@ -172,6 +172,19 @@ def test_a_courtesy_title_of_the_other_gender_is_not_the_article_one_namesake(vo
         "person/jill-biden", "person/biden", "person/jill-biden"]  # left to linking.py
 
 
+def test_a_bare_surname_beside_a_junior_alone_is_the_lake_father(vocab) -> None:
+    words = ["Donald", "Trump", "Jr.", "spoke", ",", "Trump", "left"]
+    tags = ["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O"]
+    doc = Doc(vocab, words=words, ents=tags,
+              pos=["PROPN" if w[0].isupper() else "PUNCT" if not w.isalnum() else "VERB"
+                   for w in words])
+    lake = {"Donald Trump": "person/donald-trump", "Donald Trump Jr.": "person/donald-trump-jr"}
+    _, mentions = extract_entities(doc, doc.text, "x", lake)
+    assert [m["entity_id"] for m in mentions] == ["person/donald-trump-jr", "person/donald-trump"]
+    _, mentions = extract_entities(doc, doc.text, "x", {})  # no father known: the son
+    assert [m["entity_id"] for m in mentions] == ["person/donald-trump-jr"] * 2
+
+
 def test_a_titled_surname_takes_the_lake_person_of_its_gender(vocab) -> None:
     words = ["Mrs.", "Obama", "spoke", ",", "Mr.", "Obama", "left"]
     doc = Doc(vocab, words=words, ents=["O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"],
