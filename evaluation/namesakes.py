@@ -24,6 +24,7 @@ from evaluation.facts_dates import GOLD as GOLD_FOLDER
 
 GOLD = GOLD_FOLDER / "namesakes_2016.jsonl"
 BARE = GOLD_FOLDER / "bare_surnames_2016.jsonl"
+SOLE = GOLD_FOLDER / "sole_namesake_2016.jsonl"
 UNSCORED = {"FAMILY", "UNSURE", "NOT_A_PERSON"}
 
 
@@ -54,7 +55,7 @@ def score(lake: str, gold: Traversable = GOLD) -> Counter:
 
 
 if __name__ == "__main__":
-    for gold in [Path(sys.argv[2])] if len(sys.argv) > 2 else [GOLD, BARE]:
+    for gold in [Path(p) for p in sys.argv[2:]] or [GOLD, SOLE, BARE]:
         counts = score(sys.argv[1], gold)
         print(gold.name, " ".join(f"{k} {counts[k]}"
                                   for k in ("right", "wrong", "unlinked", "missing")))

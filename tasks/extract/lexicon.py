@@ -1,6 +1,6 @@
 """The word lists the extractors read: one data file per notion in tasks/extract/lexicons/
-(speech verbs, people nouns, event nouns, given names, fact kinds), shipped in the package
-and read here once. A file is tab-separated, a word and its columns a line; `#` starts a
+(speech verbs, people nouns, event nouns, given names, titles, fact kinds), shipped in the
+package and read here once. A file is tab-separated, a word and its columns a line; `#` starts a
 comment. Where one notion serves rules that were fitted apart (people nouns for counting and
 for speaking), the file keeps one row per word and a `uses` column says which rules use it."""
 

@@ -9,17 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from tasks.extract import lexicon
 from tasks.extract.person_names import GIVEN, SUFFIXES, person_pieces
 from tasks.extract.truecase import TRUECASED, name_form
 from tasks.schemas import ENTITY_LABELS
 
 # Title words spaCy sometimes puts inside a PERSON span; the name starts after the last one.
-_TITLE_TOKENS = {"president", "prime", "minister", "secretary", "senator", "sen.", "rep.", "gov.",
-                 "governor", "chancellor", "king", "queen", "prince", "pope", "general", "gen.",
-                 "ambassador", "speaker", "mayor", "judge", "premier", "sheikh", "mr.", "mrs.",
-                 "ms.", "dr.", "mr", "mrs", "ms", "dr", "vice", "deputy", "foreign", "leader",
-                 "representative", "congressman", "congresswoman", "pres.", "pres",
-                 "state", "of"}
+_TITLE_TOKENS = lexicon.words("titles")
 # Given names that also name places and things ("Al Qaeda", "Virginia Beach", "Pearl Harbor")
 GIVEN_NAMES = GIVEN - {
     "al", "virginia", "florence", "victoria", "charlotte", "eugene", "chester", "beverly",

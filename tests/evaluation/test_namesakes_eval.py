@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.namesakes import BARE, GOLD, score
+from evaluation.namesakes import BARE, GOLD, SOLE, score
 from tasks.lake import Lake
 from tasks.schemas import conform
 
@@ -34,7 +34,8 @@ def test_right_wrong_unlinked_and_unscored(tmp_path: Path) -> None:
     assert score(lake.url, gold) == {"right": 1, "unlinked": 1, "wrong": 1, "missing": 1}
 
 
-@pytest.mark.parametrize(("gold", "size"), [(GOLD, 149), (BARE, 79)])
+@pytest.mark.parametrize(("gold", "size"), [
+    (GOLD, 149), (BARE, 79), (SOLE, 89), (GOLD.parent / "sole_namesake_2020.jsonl", 116)])
 def test_the_shipped_golds_are_readable_and_judged(gold: Traversable, size: int) -> None:
     rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == size and all(row["referent"] and row["surname"] for row in rows)

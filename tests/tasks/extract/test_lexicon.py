@@ -20,7 +20,7 @@ def test_every_file_is_a_known_notion_read_by_the_loader():
     names = {p.name.removesuffix(".tsv")
              for p in files("tasks.extract").joinpath("lexicons").iterdir()}
     assert names == {"speech_verbs", "people_nouns", "event_nouns", "given_names", "fact_kinds",
-                     "fact_hedges", "date_words", "short_names", "nicknames"}
+                     "fact_hedges", "date_words", "short_names", "nicknames", "titles"}
     assert all(lexicon.rows(name) for name in names)
 
 
@@ -55,3 +55,10 @@ def test_short_names_have_a_canonical_name_and_known_labels():
     assert len({row[0] for row in rows}) == len(rows)
     assert all(len(row) == 3 and row[1][0].isupper() for row in rows)
     assert all(set(row[2].split()) <= {*ENTITY_LABELS, "*"} for row in rows)
+
+
+def test_titles_are_lower_case_and_each_abbreviation_has_both_forms():
+    titles = lexicon.words("titles")
+    assert all(t == t.lower().strip() for t in titles)
+    dotted = {t for t in titles if t.endswith(".") and not t.endswith("s.")}
+    assert {t.rstrip(".") for t in dotted} <= titles  # "gen." and "gen"
