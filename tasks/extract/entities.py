@@ -25,29 +25,12 @@ from tasks.extract.person_names import (
     given_name_means,
     of_gender,
 )
+from tasks.extract.roles import roles, title_before
 from tasks.schemas import ENTITY_LABELS
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
 LABEL_OF_KIND = {kind: label for label, kind in KIND.items()}
 
-# A title directly before a name ("US Secretary of State Antony Blinken", "Hamas leader X");
-# a lower-case title may carry one qualifier ("Politburo chief"), dropped when it is an entity.
-_ROLE = re.compile(
-    r"(?:\b(?:Vice|Deputy|Prime|Foreign|Defen[cs]e|Finance|Interior|Health|Chief|Supreme|Crown)"
-    r"\s+)?\b(?:President|Minister|Secretary(?: of State| of Defen[cs]e| General)?|Senator|Sen\."
-    r"|Representative|Rep\.|Governor|Gov\.|Chancellor|King|Queen|Prince|Pope|General|Gen\."
-    r"|Ambassador|Speaker|Mayor|Judge|Justice|Premier|Sheikh|Ayatollah|Leader"
-    r"|(?:[A-Z][\w-]+\s+)?(?:leader|official|spokesman|spokeswoman|spokesperson|commander|chief"
-    r"|envoy|negotiator|CEO|[Cc]hairman|[Dd]irector))\s+$")
-# An appositive after a name: "Mustafa Barghouti, a spokesman for the Palestinian National
-# Initiative," -> "spokesman for the Palestinian National Initiative".
-_APPOSITIVE = re.compile(
-    r",\s+(?:a|an|the)\s+(?:(?:senior|top|former|chief|leading|[A-Z][\w’'-]+)\s+){0,2}"
-    r"((?:(?:prime|foreign|defen[cs]e|finance|interior|deputy|vice)\s+)?"
-    r"(?:spokes(?:man|woman|person)|member|official|leader|head|chief|minister|president"
-    r"|secretary|ambassador|envoy|negotiator|advis[eo]r|commander|director|chairman|chairwoman"
-    r"|founder|co-founder|representative|mayor|governor|senator)"
-    r"(?:\s+(?:of|for|at|to|in|with)\s+[^,.;:()\"“”\n]{2,60}?)?)\s*[,.;]")
 # Two words run together by a lost space ("SamirAbu"), but not McDonald or MacArthur.
 _JOINED = re.compile(r"\b(?!(?:Mac|Van|Von|Fitz|Della|Del|Des)[A-Z])([A-Z][a-z]{2,})(?=[A-Z][a-z])")
 
@@ -151,6 +134,10 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                     n for n in longer if not of_gender([n], "f" if gender == "m" else "m")]
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
                 longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
+        if len(words) == 1 and len(longer) == 1 and (title := title_before(body, m.start)) and \
+                title not in {title_before(body, x.start) for x in mentions
+                              if variant.get(x.name, x.name) == longer[0]}:
+            longer = []  # "President Trump" in an article naming Melania Trump alone
         if len(words) == 1 and len(longer) == 1 and (
                 father := _lake_father(longer[0], known)) is not None:
             m.entity_id, m.label = father, "PERSON"
@@ -240,22 +227,6 @@ def unjoin(name: str) -> str:
     return _JOINED.sub(r"\1 ", " ".join([*words, last]))
 
 
-def _roles(body: str, mentions: list[Mention], qualifiers: set[str]) -> list[str]:
-    """Titles right before a person's name and appositives right after it."""
-    roles: dict[str, str] = {}
-    for m in mentions:
-        if m.label != "PERSON":
-            continue
-        found = [hit.group(0) for hit in [_ROLE.search(body, max(0, m.start - 60), m.start)] if hit]
-        found += [hit.group(1) for hit in [_APPOSITIVE.match(body, m.end)] if hit]
-        for role in found:
-            words = role.split()
-            if len(words) > 1 and words[0] in qualifiers:  # "Hamas leader" -> "leader"
-                words = words[1:]
-            roles.setdefault(" ".join(words).lower(), " ".join(words))
-    return list(roles.values())
-
-
 def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str],
                      known_names: dict[str, str] | None = None) -> tuple[Entities, list[dict]]:
     """Entity rows and mention rows (both without run_id) plus the linking the others use.
@@ -278,7 +249,7 @@ def extract_entities(doc: Doc, body: str, article_id: str, known: dict[str, str]
                      # known only through an alias the lake lacks a name for: longest alias
                      "name": names.get(eid) or max((m.name for m in group), key=len),
                      "label": label,
-                     "aliases": aliases, "roles": _roles(body, group, qualifiers),
+                     "aliases": aliases, "roles": roles(body, group, qualifiers),
                      "mention_count": len(group)})
     mention_rows = [{"article_id": article_id, "entity_id": m.entity_id, "text": m.text,
                      "start": m.start, "end": m.end, "sentence_index": m.sentence_index}
