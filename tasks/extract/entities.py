@@ -24,6 +24,7 @@ from tasks.extract.person_names import (
     dominant,
     given_name_means,
     of_gender,
+    same_person,
 )
 from tasks.extract.roles import roles, title_before
 from tasks.schemas import ENTITY_LABELS
@@ -136,8 +137,13 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                 longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
         if len(words) == 1 and len(longer) == 1 and (title := title_before(body, m.start)) and \
                 title not in {title_before(body, x.start) for x in mentions
-                              if variant.get(x.name, x.name) == longer[0]}:
-            longer = []  # "President Trump" in an article naming Melania Trump alone
+                              if variant.get(x.name, x.name) == longer[0]} and any(
+                    not same_person(n, longer[0])
+                    for n in _lake_people(m.name, known, known_names).values()):
+            # "President Trump" in an article naming Melania Trump alone is the lake's other
+            # Trump; "General Soleimani" beside Qassem Soleimani, whom the lake knows alone,
+            # is him
+            longer = []
         if len(words) == 1 and len(longer) == 1 and (
                 father := _lake_father(longer[0], known)) is not None:
             m.entity_id, m.label = father, "PERSON"
@@ -186,6 +192,15 @@ def _lake_father(name: str, known: Mapping[str, str]) -> str | None:
     return eid if eid is not None and eid.startswith("person/") else None
 
 
+def _lake_people(word: str, known: dict[str, str], known_names: dict[str, str]
+                 ) -> dict[str, str]:
+    """The lake's persons (id -> full name) of that surname."""
+    if hasattr(known, "people"):
+        return known.people([word])  # type: ignore[no-any-return]
+    return {eid: n for eid, n in known_names.items()
+            if eid.startswith("person/") and " " in n and surname(n) == word}
+
+
 def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: dict[str, str]
                     ) -> tuple[str, str] | None:
     """For a lone surname after a courtesy title, the lake's one person of that surname and
@@ -194,12 +209,7 @@ def _titled_in_lake(body: str, m: Mention, known: dict[str, str], known_names: d
     title, gender = courtesy_title(body, m.start), courtesy_gender(body, m.start)
     if " " in m.name or title is None or gender is None:
         return None
-    if hasattr(known, "people"):
-        people = known.people([m.name])
-    else:
-        people = {eid: n for eid, n in known_names.items()
-                  if eid.startswith("person/") and " " in n and surname(n) == m.name}
-    if not people:
+    if not (people := _lake_people(m.name, known, known_names)):
         return None
     fit = {eid: people[eid] for eid in people if of_gender([people[eid]], gender)}
     if len(fit) > 1 and hasattr(known, "counts"):  # "Mr. Trump": the lake's far likeliest
