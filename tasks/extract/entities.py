@@ -182,14 +182,21 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
 
 
 def _lake_father(name: str, known: Mapping[str, str]) -> str | None:
-    """The lake's id of the father of a "Jr." named in full: a bare surname beside "Donald
-    Trump Jr." alone is the father, as writers call the son "Trump Jr." (None when the lake
-    does not know the father: "Jones" beside Robert Jones Jr. is him)."""
+    """The lake's id of the father of a "Jr." named in full, when the lake names him far more
+    often than the son: a bare surname beside "Donald Trump Jr." alone is the father, as
+    writers call the son "Trump Jr."; beside "Martin Luther King Jr.", whom the lake also
+    names without the suffix about as often, and beside a son whose father the lake does
+    not know ("Jones" beside Robert Jones Jr.), it is the son (None)."""
     words = name.split()
-    if len(words) < 3 or words[-1].rstrip(".").lower() != "jr":
+    if len(words) < 3 or words[-1].rstrip(".").lower() != "jr" or not hasattr(known, "counts"):
         return None
-    eid = known.get(" ".join(words[:-1]).rstrip(","))
-    return eid if eid is not None and eid.startswith("person/") else None
+    father = known.get(" ".join(words[:-1]).rstrip(","))
+    if father is None or not father.startswith("person/"):
+        return None
+    counts = known.counts(surname(name))
+    son = known.get(name, entity_id("PERSON", name))
+    return father if dominant({father: counts.get(father, 0), son: counts.get(son, 0)}) \
+        == father else None
 
 
 def _lake_people(word: str, known: dict[str, str], known_names: dict[str, str]
