@@ -6,7 +6,6 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -144,11 +143,6 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
             # Trump; "General Soleimani" beside Qassem Soleimani, whom the lake knows alone,
             # is him
             longer = []
-        if len(words) == 1 and len(longer) == 1 and (
-                father := _lake_father(longer[0], known)) is not None:
-            m.entity_id, m.label = father, "PERSON"
-            names.setdefault(father, known_names.get(father) or longer[0].rsplit(" ", 1)[0])
-            continue
         lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
@@ -179,24 +173,6 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                 and b.text.isupper() and b.text[0] == a.text[0].upper()):
             b.entity_id, b.label = a.entity_id, a.label
     return names
-
-
-def _lake_father(name: str, known: Mapping[str, str]) -> str | None:
-    """The lake's id of the father of a "Jr." named in full, when the lake names him far more
-    often than the son: a bare surname beside "Donald Trump Jr." alone is the father, as
-    writers call the son "Trump Jr."; beside "Martin Luther King Jr.", whom the lake also
-    names without the suffix about as often, and beside a son whose father the lake does
-    not know ("Jones" beside Robert Jones Jr.), it is the son (None)."""
-    words = name.split()
-    if len(words) < 3 or words[-1].rstrip(".").lower() != "jr" or not hasattr(known, "counts"):
-        return None
-    father = known.get(" ".join(words[:-1]).rstrip(","))
-    if father is None or not father.startswith("person/"):
-        return None
-    counts = known.counts(surname(name))
-    son = known.get(name, entity_id("PERSON", name))
-    return father if dominant({father: counts.get(father, 0), son: counts.get(son, 0)}) \
-        == father else None
 
 
 def _lake_people(word: str, known: dict[str, str], known_names: dict[str, str]

@@ -172,34 +172,6 @@ def test_a_courtesy_title_of_the_other_gender_is_not_the_article_one_namesake(vo
         "person/jill-biden", "person/biden", "person/jill-biden"]  # left to linking.py
 
 
-class _Lake(dict):
-    """A lake's aliases with its mention counts by surname, as aliases.AliasIndex answers."""
-
-    def __init__(self, aliases: dict[str, str], counts: dict[str, int]):
-        super().__init__(aliases)
-        self._counts = counts
-
-    def counts(self, word: str) -> dict[str, int]:
-        return self._counts
-
-
-def test_a_bare_surname_beside_a_junior_alone_is_the_lake_father(vocab) -> None:
-    words = ["Donald", "Trump", "Jr.", "spoke", ",", "Trump", "left"]
-    tags = ["B-PERSON", "I-PERSON", "I-PERSON", "O", "O", "B-PERSON", "O"]
-    doc = Doc(vocab, words=words, ents=tags,
-              pos=["PROPN" if w[0].isupper() else "PUNCT" if not w.isalnum() else "VERB"
-                   for w in words])
-    aliases = {"Donald Trump": "person/donald-trump", "Donald Trump Jr.": "person/donald-trump-jr"}
-    lake = _Lake(aliases, {"person/donald-trump": 300, "person/donald-trump-jr": 4})
-    _, mentions = extract_entities(doc, doc.text, "x", lake)
-    assert [m["entity_id"] for m in mentions] == ["person/donald-trump-jr", "person/donald-trump"]
-    # the lake names the suffixless form about as often (Martin Luther King, with or without
-    # his "Jr."), or does not know it: the son
-    for lake in (_Lake(aliases, {"person/donald-trump": 5, "person/donald-trump-jr": 4}), {}):
-        _, mentions = extract_entities(doc, doc.text, "x", lake)
-        assert [m["entity_id"] for m in mentions] == ["person/donald-trump-jr"] * 2
-
-
 def test_a_titled_surname_takes_the_lake_person_of_its_gender(vocab) -> None:
     words = ["Mrs.", "Obama", "spoke", ",", "Mr.", "Obama", "left"]
     doc = Doc(vocab, words=words, ents=["O", "B-PERSON", "O", "O", "O", "B-PERSON", "O"],
