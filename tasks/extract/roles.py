@@ -28,16 +28,23 @@ _APPOSITIVE = re.compile(
     r"(?:\s+(?:of|for|at|to|in|with)\s+[^,.;:()\"“”\n]{2,60}?)?)\s*[,.;]")
 
 
+# Abbreviated titles written out, so that "Sen." and "Senator" are one title.
+_TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general"}
+
+
+def _role_before(body: str, start: int) -> str | None:
+    """The title right before body[start:], as written."""
+    hit = _ROLE.search(body, max(0, start - 60), start)
+    return None if hit is None else hit.group(0)
+
+
 def title_before(body: str, start: int) -> str | None:
     """The title right before body[start:], by its last word, abbreviations written out
     ("Sen." and "Senator" are "senator")."""
-    if (hit := _ROLE.search(body, max(0, start - 60), start)) is None:
+    if (role := _role_before(body, start)) is None:
         return None
-    word = hit.group(0).split()[-1].rstrip(".").lower()
+    word = role.split()[-1].rstrip(".").lower()
     return _TITLE_WORDS.get(word, word)
-
-
-_TITLE_WORDS = {"sen": "senator", "rep": "representative", "gov": "governor", "gen": "general"}
 
 
 def roles(body: str, mentions: list[Mention], qualifiers: set[str]) -> list[str]:
@@ -46,7 +53,7 @@ def roles(body: str, mentions: list[Mention], qualifiers: set[str]) -> list[str]
     for m in mentions:
         if m.label != "PERSON":
             continue
-        found = [hit.group(0) for hit in [_ROLE.search(body, max(0, m.start - 60), m.start)] if hit]
+        found = [role for role in [_role_before(body, m.start)] if role]
         found += [hit.group(1) for hit in [_APPOSITIVE.match(body, m.end)] if hit]
         for role in found:
             words = role.split()
