@@ -63,7 +63,7 @@ class Mention:
 def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
     if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
         last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
-        while last > lo and doc[last].text.strip(".,").lower() in SUFFIXES:
+        while last > lo and _is_suffix(doc[last].text):
             last -= 1
         lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
     while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
@@ -175,6 +175,19 @@ def _is_heading_word(body: str, piece: Span) -> bool:
             and body.count(piece.text) == 1)
 
 
+_SMALL_WORDS = {"ADP", "DET", "CCONJ", "AUX", "PART", "PRON", "SCONJ"}
+
+
+def _in_title_case(piece: Span) -> bool:
+    """In a sentence written as a headline: a small word after its start has a capital
+    ("Activists Heckle Mike Bloomberg In Virginia", a related story's title)."""
+    if not piece.doc.has_annotation("SENT_START"):
+        return False
+    sentence = piece.sent
+    return any(t.pos_ in _SMALL_WORDS and t.is_title and t.i > sentence.start
+               and not t.ent_type_ for t in sentence)
+
+
 def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[str]) -> Span:
     """A person's name without the headline or caption words the model ran into it before
     the name ("Having Obama", "HANOI Obama", "Billionaire Charles Koch", "Trump Trump"): a
@@ -185,10 +198,13 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     Koch"); and at a caption's, before the surname of a person the article names in full
     ("| Getty Trump" beside Donald Trump; a line's "Naina Yeltsin" beside Boris stays)."""
     lo, doc = piece.start, piece.doc
+    last = piece.end - 1  # the surname stays, before a suffix: "Trump Jr." is no "Jr."
+    while last > lo and _is_suffix(doc[last].text):
+        last -= 1
     before = body[max(0, piece.start_char - 3):piece.start_char]
     caption = before.rstrip(" ").endswith("|")
-    headline = caption or not before.strip(" ") or before.endswith("\n")
-    while lo < piece.end - 1:
+    headline = caption or not before.strip(" ") or before.endswith("\n") or _in_title_case(piece)
+    while lo < last:
         word, after = doc[lo], doc[lo + 1]
         tagged = word.tag_.startswith("VB") or word.tag_ in _NOT_NAME_TAGS
         if not ((tagged and (word.lower_ not in GIVEN or word.is_sent_start))  # "Will Carling"
@@ -202,6 +218,29 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
             break
         lo += 1
     return doc[lo:piece.end]
+
+
+_SUFFIX_GAP = re.compile(r" ?,? ?")  # "Jerry Falwell, Jr.", "Jerry Falwell Jr."
+
+
+def _is_suffix(text: str) -> bool:
+    return text.strip(".,").lower() in SUFFIXES
+
+
+def _suffixes_joined(mentions: list[Mention], body: str) -> list[Mention]:
+    """A generational suffix the model tagged apart ("Jerry Falwell" PERSON, ", Jr." GPE)
+    ends the name before it; alone it names nobody."""
+    out: list[Mention] = []
+    for m in mentions:
+        if not all(map(_is_suffix, m.text.split())):
+            out.append(m)
+            continue
+        if out and out[-1].label == "PERSON" and _SUFFIX_GAP.fullmatch(body[out[-1].end:m.start]):
+            person = out[-1]
+            person.end, person.text = m.end, body[person.start:m.end]
+            person.name, person.tokens = f"{person.name} {m.name}", range(
+                person.tokens.start, m.tokens.stop)
+    return out
 
 
 # One apostrophe for linking: outlets write "O’Rourke" and "O'Rourke" for one man, and the
@@ -234,4 +273,4 @@ def collect(doc: Doc, body: str) -> list[Mention]:
                                     int(sentence_of[piece.start]),
                                     range(piece.start, piece.end),
                                     name=_linked_name(piece.text, names[start:end])))
-    return mentions
+    return _suffixes_joined(mentions, body)

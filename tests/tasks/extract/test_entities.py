@@ -181,6 +181,32 @@ def test_span_conventions_match_conll(nlp, text, ents, pos, expected):
     assert all(doc.text[m["start"]:m["end"]] == m["text"] for m in mentions)
 
 
+def test_a_suffix_tagged_apart_ends_the_name_before_it(nlp):
+    # the model's "Jerry Falwell" PERSON and ", Jr." GPE are one name; "Jr." alone is nobody
+    doc = _doc(nlp, "Jerry Falwell , Jr. , spoke . Jr. Sr.",
+               {"Jerry Falwell": "PERSON", "Jr.": "GPE", "Jr. Sr.": "PERSON"},
+               {"spoke": "VERB", "Jr.": "PROPN", "Sr.": "PROPN"})
+    entities, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [(m["text"], m["entity_id"]) for m in mentions] == [
+        ("Jerry Falwell , Jr.", "person/jerry-falwell-jr")]
+    assert entities.rows[0]["name"] == "Jerry Falwell Jr."
+
+
+def test_a_name_before_its_suffix_is_never_cut_to_the_suffix(nlp):
+    # "trump" written lower-case elsewhere cuts junk words off the start of names, but the
+    # surname before a suffix is the name
+    doc = _doc(nlp, "Trump Jr. played a trump card", {"Trump Jr.": "PERSON"},
+               {"played": "VERB", "a": "DET", "trump": "NOUN", "card": "NOUN", "Jr.": "PROPN"})
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [m["text"] for m in mentions] == ["Trump Jr."]
+
+
+def test_a_word_before_a_name_in_a_title_case_line_is_cut(nlp):
+    text = "(RELATED: Second Amendment Activists Heckle Mike Bloomberg In Virginia) He left."
+    _, mentions = extract_entities(nlp(text), text, "x", {})
+    assert "Mike Bloomberg" in [m["text"] for m in mentions]
+
+
 def test_sentence_case_subhead_is_not_an_entity(nlp):
     text = "Hamas met . \n\n Readiness to end the conflict \n\n Efforts grew ."
     doc = _doc(nlp, text, {"Readiness": "ORG", "Hamas": "ORG"},
