@@ -14,19 +14,24 @@ more mentions (then the smaller id), so the result does not depend on article or
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from tasks.extract.entities import KIND, LABEL_OF_KIND, bare_surname_means, lake_names, surname
 from tasks.extract.namesakes import namesake_links
 from tasks.extract.person_names import (
     DOMINANCE,
+    FORMAL,
     GIVEN,
     behind_nickname,
     dominant,
+    formal_form,
+    middles_agree,
     name_key,
     of_gender,
     one_person,
     same_person,
+    suffix,
+    suffixed_word,
     titled_surname,
 )
 from tasks.extract.person_names import core as _core
@@ -177,13 +182,32 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
         if (real := behind_nickname(full[eid], by_name)) and len(by_name[real]) == 1:
             remap[eid] = next(iter(by_name[real]))  # "Crooked Hillary Clinton"
             continue
+        if (word := suffixed_word(full[eid])) is not None:  # "Trump Jr.", "Don Jr."
+            sons = {e for e, n in full.items() if suffix(n) == suffix(full[eid])
+                    and suffixed_word(n) is None and FORMAL.get(word, word) in _core(_words(n))[0]}
+            if sons and (target := means(sons)) is not None:
+                remap[eid] = target
+            continue
+        if (formal := formal_form(full[eid])) is not None and (
+                target := _plain_form(eid, formal, full, mentions, means)) is not None:
+            remap[eid] = target  # "John G. Roberts Jr." beside a far commoner "John Roberts"
+            continue
+        if (aliased := known.get(full[eid])) not in (None, eid) and aliased in lake:
+            remap[eid] = aliased  # a name the lake has linked before goes the same way
+            continue
+        # Other spellings of the name ("Qassem", "Qasem", "Qassim Suleimani"): the lake's,
+        # else the commonest, when each is a spelling of it, no two are named in one article,
+        # their middle names agree, and no two are given names of their own (Jon, John and
+        # Jonn Smith).
         others = spellings(eid)
-        if len(others) == 1:
-            other = next(iter(others))
-            if other in lake or (spellings(other) == {eid}
-                                 and (-mentions[other], other) < (-mentions[eid], eid)):
-                remap[eid] = other
-                continue
+        spelt = {eid}.union(others, *map(spellings, others))
+        cores = {e: _core(_words(full[e])) for e in spelt}
+        if ((target := first(spelt)) in others and spelt - {target} <= spellings(target)
+                and all(not articles[a] & articles[b] and middles_agree(cores[a][1], cores[b][1])
+                        for a in spelt for b in spelt - {a})
+                and len({kept[0] for kept, _ in cores.values()} & GIVEN) < 2):
+            remap[eid] = target
+            continue
         # Middle names given or left out ("Paul Ryan", "Paul D. Ryan", "Paul Davis Ryan"):
         # one person when all of them agree and no two are named in one article.
         # A slip of the pen among them ("Hilary Clinton") is left to the next rule; another
@@ -213,6 +237,21 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
             links[key] = (target, names[target])
     links.update({eid: thing for eid, thing in voted_away.items() if thing[0] != eid})
     return links
+
+
+def _plain_form(eid: str, formal: tuple[list[str], list[str]], full: dict[str, str],
+                mentions: Counter, means: Callable[[set[str]], str | None]) -> str | None:
+    """The plain name a full legal name is written for ("John Roberts" for "John G. Roberts
+    Jr."): named far more often, while no other form keeps the suffix or the middle initial
+    without it ("Robert F. Kennedy" beside "Robert F. Kennedy Jr." is his father)."""
+    (given, last, _), middles = formal
+    forms = {e: _core(_words(n)) for e, n in full.items() if e != eid}
+    forms = {e: form for e, form in forms.items() if form[0][:2] == [given, last]}
+    if any(len(kept) > 2 or middle == middles for kept, middle in forms.values()):
+        return None
+    plain = {e for e, (kept, middle) in forms.items() if middles_agree(middle, middles)}
+    target = means(plain) if plain else None
+    return target if target and mentions[target] >= DOMINANCE * mentions[eid] else None
 
 
 def apply_links(out: dict[str, list[dict]], links: Links) -> None:

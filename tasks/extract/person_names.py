@@ -53,6 +53,28 @@ def core(name_words: list[str]) -> tuple[list[str], list[str]]:
     return [first, *name_words[last:]], name_words[1:last]
 
 
+def suffix(name: str) -> str | None:
+    """The generational suffix a name ends with ("jr" of "John G. Roberts Jr.")."""
+    found = words(name)
+    return found[-1] if len(found) > 1 and found[-1] in SUFFIXES else None
+
+
+def suffixed_word(name: str) -> str | None:
+    """The one word of a name that is a word and a suffix: a surname ("Trump Jr.") or a
+    given name ("Don Jr."), each of a son the article or the lake names in full."""
+    found = words(name)
+    return found[0] if len(found) == 2 and found[1] in SUFFIXES else None
+
+
+def formal_form(name: str) -> tuple[list[str], list[str]] | None:
+    """core() of a full legal name, a middle initial and a suffix ("John G. Roberts Jr.",
+    "Roger J. Stone Jr."), as courts and some outlets write the name others write plain."""
+    kept, middles = core(words(name))
+    if len(kept) == 3 and kept[2] in SUFFIXES and len(middles) == 1 and len(middles[0]) == 1:
+        return kept, middles
+    return None
+
+
 def middles_agree(a: list[str], b: list[str]) -> bool:
     """Middle names that may be one person's: one left out ("Paul Ryan"), or each an initial
     of the other or the same ("Paul D. Ryan", "Paul Davis Ryan"); "W." and "H. W." differ,

@@ -95,6 +95,47 @@ def test_a_spelling_that_fits_two_people_links_to_neither() -> None:
     assert person_links(rows, {}) == {}
 
 
+def test_three_spellings_of_one_name_are_one_person() -> None:
+    # transliterations, none a given name of its own: the commonest spelling
+    rows = [person("a", "person/qassem-soleimani", "Qassem Soleimani", mentions=9),
+            person("b", "person/qassim-suleimani", "Qassim Suleimani", mentions=4),
+            person("c", "person/qasem-soleimani", "Qasem Soleimani", mentions=2)]
+    target = ("person/qassem-soleimani", "Qassem Soleimani")
+    assert person_links(rows, {}) == {"person/qassim-suleimani": target,
+                                      "person/qasem-soleimani": target}
+
+
+def test_a_surname_or_given_name_with_a_suffix_is_the_son() -> None:
+    rows = [person("a", "person/donald-trump", "Donald Trump", mentions=40),
+            person("b", "person/donald-trump-jr", "Donald Trump Jr.", mentions=5),
+            person("c", "person/don-jr", "Don Jr.", mentions=2),
+            person("d", "person/trump-jr", "Trump Jr.")]
+    son = ("person/donald-trump-jr", "Donald Trump Jr.")
+    assert person_links(rows, {}) == {"person/don-jr": son, "person/trump-jr": son}
+
+
+def test_a_full_legal_name_joins_the_plain_name_others_write() -> None:
+    rows = [person("a", "person/john-roberts", "John Roberts", mentions=12),
+            person("b", "person/john-g-roberts-jr", "John G. Roberts Jr.")]
+    assert person_links(rows, {}) == {
+        "person/john-g-roberts-jr": ("person/john-roberts", "John Roberts")}
+    # named about as often as the plain form: maybe a son
+    assert person_links([rows[0], {**rows[1], "mention_count": 5}], {}) == {}
+    # the father's own formal name beside it: the suffix tells them apart
+    father = person("c", "person/robert-f-kennedy", "Robert F. Kennedy", mentions=3)
+    rows = [person("a", "person/robert-kennedy", "Robert Kennedy", mentions=12), father,
+            person("b", "person/robert-f-kennedy-jr", "Robert F. Kennedy Jr.")]
+    assert "person/robert-f-kennedy-jr" not in person_links(rows, {})
+
+
+def test_a_name_the_lake_linked_before_goes_the_same_way() -> None:
+    lake = {"Qassem Soleimani": "person/qassem-soleimani",
+            "Ghassem Soleimani": "person/qassem-soleimani"}
+    rows = [person("a", "person/ghassem-soleimani", "Ghassem Soleimani")]
+    assert person_links(rows, lake) == {
+        "person/ghassem-soleimani": ("person/qassem-soleimani", "Qassem Soleimani")}
+
+
 def test_apply_links_rewrites_ids_and_merges_rows_of_one_article() -> None:
     out = {"entities": [person("b", "person/biden", "Biden"),
                         person("b", "person/joe-biden", "Joe Biden", mentions=2)],
