@@ -5,8 +5,9 @@ Run, from a checkout: `python -m evaluation.namesakes LAKE [GOLD]`. The gold
 (`evaluation/gold/namesakes_2016.jsonl`, how it was made: evaluation/gold/README.md) locates
 each mention by the lake's article id and start offset, so it scores the lake that
 `python -m evaluation.prominent build 2016 LAKE --paragraphs=100000` builds. A mention is
-right when its id's name has the judged person's first and last word, unlinked when the
-id is a bare word's own ("person/bush"), and wrong otherwise; mentions judged "FAMILY" or
+right when its id's name has the judged person's first and last word or the id carries the
+judged name as written somewhere in the lake (another spelling: "Qasem" of "Qassem
+Soleimani"), unlinked when the id is a bare word's own ("person/bush"), and wrong otherwise; mentions judged "FAMILY" or
 "UNSURE" are not scored.
 """
 
@@ -43,6 +44,8 @@ def score(lake: str, gold: Traversable = GOLD) -> Counter:
         [f"{lake}/mentions/**/*.parquet"]).fetchall()}
     names = dict(con.execute("select entity_id, max(name) from read_parquet(?) group by 1",
                              [f"{lake}/entities/**/*.parquet"]).fetchall())
+    written = set(con.execute("select distinct entity_id, unnest(aliases) from read_parquet(?)",
+                              [f"{lake}/entities/**/*.parquet"]).fetchall())
     tally: Counter = Counter()
     for row in judged:
         if row["referent"] in UNSCORED:
@@ -50,7 +53,8 @@ def score(lake: str, gold: Traversable = GOLD) -> Counter:
         eid = ids.get((row["article"], row["start"]))
         name = names.get(eid, "") if eid is not None else None
         tally["missing" if name is None else "unlinked" if " " not in name
-              else "right" if _same(name, row["referent"]) else "wrong"] += 1
+              else "right" if _same(name, row["referent"]) or (eid, row["referent"]) in written
+              else "wrong"] += 1
     return tally
 
 

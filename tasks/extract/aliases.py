@@ -36,7 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks.extract.entities import CANONICAL, bare_surname_means, slug, surname
+from tasks.extract.entities import bare_surname_means, names_entity, surname
 from tasks.extract.person_names import name_key
 from tasks.lake import Lake
 from tasks.state import State
@@ -93,7 +93,7 @@ def index_rows(entities: pa.Table) -> pa.Table:
             counts[word, eid, run_id] += mention_count
         for alias in [name, *(aliases or [])]:
             rows.add((alias, "alias", eid, ""))
-            if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias:
+            if names_entity(alias, eid):
                 rows.add((eid, "name", eid, alias))
         if eid.startswith("person/") and " " in name:
             rows.add((surname(name), "surname", eid, name))

@@ -89,13 +89,19 @@ def entity_id(label: str, name: str) -> str:
     return f"{KIND[label]}/{slug(name)}"
 
 
+def names_entity(alias: str, eid: str) -> bool:
+    """The alias can be the entity's canonical name: its slug is the id's (a mention written
+    with a comma, "Donald Trump, Jr.", is not: the name is "Donald Trump Jr.")."""
+    return "," not in alias and (eid.endswith("/" + slug(alias))
+                                 or CANONICAL.get(slug(alias)) == alias)
+
+
 def lake_names(known: dict[str, str]) -> dict[str, str]:
     """entity_id -> the lake's canonical name: the alias whose slug is the id's (of the
     lake's alias index, aliases.AliasIndex, a view that looks names up as they are asked)."""
     if hasattr(known, "names"):
         return known.names  # type: ignore[no-any-return]
-    return {eid: alias for alias, eid in known.items()
-            if eid.endswith("/" + slug(alias)) or CANONICAL.get(slug(alias)) == alias}
+    return {eid: alias for alias, eid in known.items() if names_entity(alias, eid)}
 
 
 def _link(body: str, mentions: list[Mention], known: dict[str, str],

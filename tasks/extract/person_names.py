@@ -29,11 +29,11 @@ MIN_DOMINANT = 3  # ... and at least this often: one mention against none is no 
 
 
 def words(name: str) -> list[str]:
-    """A name's words, ASCII lower case, without dots; a hyphen splits. Initials are one
+    """A name's words, ASCII lower case, without dots or commas; a hyphen splits. Initials are one
     word however they are spaced: "H. W.", "H.W." and "HW" are all "hw"."""
     ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     out: list[str] = []
-    for word in ascii_.lower().replace("-", " ").replace(".", ". ").split():
+    for word in ascii_.lower().replace("-", " ").replace(",", " ").replace(".", ". ").split():
         if word.endswith(".") and len(word) == 2 and out and out[-1].endswith("."):
             out[-1] += word  # the next initial of a run: "h." "w." -> "h.w."
         else:

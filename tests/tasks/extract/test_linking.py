@@ -114,6 +114,15 @@ def test_a_surname_or_given_name_with_a_suffix_is_the_son() -> None:
     assert person_links(rows, {}) == {"person/don-jr": son, "person/trump-jr": son}
 
 
+def test_the_lake_son_written_with_a_comma_is_found_by_his_surname() -> None:
+    lake = {"Donald Trump, Jr.": "person/donald-trump-jr",
+            "Donald Trump Jr.": "person/donald-trump-jr"}
+    rows = [person("a", "person/trump-jr", "Trump Jr.")]
+    # the canonical name is never the form with a comma
+    assert person_links(rows, lake) == {
+        "person/trump-jr": ("person/donald-trump-jr", "Donald Trump Jr.")}
+
+
 def test_a_full_legal_name_joins_the_plain_name_others_write() -> None:
     rows = [person("a", "person/john-roberts", "John Roberts", mentions=12),
             person("b", "person/john-g-roberts-jr", "John G. Roberts Jr.")]
