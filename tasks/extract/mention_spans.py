@@ -179,13 +179,15 @@ _SMALL_WORDS = {"ADP", "DET", "CCONJ", "AUX", "PART", "PRON", "SCONJ"}
 
 
 def _in_title_case(piece: Span) -> bool:
-    """In a sentence written as a headline: a small word after its start has a capital
-    ("Activists Heckle Mike Bloomberg In Virginia", a related story's title)."""
-    if not piece.doc.has_annotation("SENT_START"):
+    """In a sentence written as a headline: a small word right after another word has a
+    capital ("Activists Heckle Mike Bloomberg In Virginia", a related story's title); after
+    a quote mark or a full stop it starts a sentence ('attorney. "A seventh trial')."""
+    doc = piece.doc
+    if not doc.has_annotation("SENT_START"):
         return False
     sentence = piece.sent
-    return any(t.pos_ in _SMALL_WORDS and t.is_title and t.i > sentence.start
-               and not t.ent_type_ for t in sentence)
+    return any(t.pos_ in _SMALL_WORDS and t.is_title and not t.ent_type_
+               and doc[t.i - 1].is_alpha for t in sentence[1:])
 
 
 def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[str]) -> Span:

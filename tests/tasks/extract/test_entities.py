@@ -205,6 +205,15 @@ def test_a_word_before_a_name_in_a_title_case_line_is_cut(nlp):
     text = "(RELATED: Second Amendment Activists Heckle Mike Bloomberg In Virginia) He left."
     _, mentions = extract_entities(nlp(text), text, "x", {})
     assert "Mike Bloomberg" in [m["text"] for m in mentions]
+    # a capital after a quote mark starts a sentence: no title case, the name stays whole
+    doc = _doc(nlp, 'said Sheri Lynn Johnson , his lawyer . " A trial', {
+        "Sheri Lynn Johnson": "PERSON"}, {"said": "VERB", "his": "PRON", "lawyer": "NOUN",
+                                          "A": "DET", "trial": "NOUN"})
+    doc[0].is_sent_start = True
+    for token in doc[1:]:
+        token.is_sent_start = False
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [m["text"] for m in mentions] == ["Sheri Lynn Johnson"]
 
 
 def test_sentence_case_subhead_is_not_an_entity(nlp):
