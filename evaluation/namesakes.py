@@ -7,8 +7,8 @@ each mention by the lake's article id and start offset, so it scores the lake th
 `python -m evaluation.prominent build 2016 LAKE --paragraphs=100000` builds. A mention is
 right when its id's name has the judged person's first and last word or the id carries the
 judged name as written somewhere in the lake (another spelling: "Qasem" of "Qassem
-Soleimani"), unlinked when the id is a bare word's own ("person/bush"), and wrong otherwise; mentions judged "FAMILY" or
-"UNSURE" are not scored.
+Soleimani"), unlinked when the id is a bare word's own ("person/bush"), and wrong otherwise;
+mentions judged "FAMILY", "UNSURE" or "NOT_A_PERSON" are not scored.
 """
 
 from __future__ import annotations
