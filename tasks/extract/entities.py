@@ -14,7 +14,6 @@ from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
 from tasks.extract.mention_spans import Mention, collect
 from tasks.extract.person_names import (
-    SUFFIXES,
     article_spellings,
     article_variants,
     behind_nickname,
@@ -22,6 +21,7 @@ from tasks.extract.person_names import (
     courtesy_title,
     dominant,
     given_name_means,
+    is_suffix,
     of_gender,
     same_person,
 )
@@ -69,7 +69,7 @@ def canonical_name(text: str, label: str) -> str:
 def name_words(name: str) -> list[str]:
     """A person's name without its generational suffix, word by word."""
     words = name.split()
-    while len(words) > 1 and words[-1].strip(".,").lower() in SUFFIXES:
+    while len(words) > 1 and is_suffix(words[-1]):
         words.pop()
     return [*words[:-1], words[-1].rstrip(",")]
 

@@ -183,7 +183,8 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
             remap[eid] = next(iter(by_name[real]))  # "Crooked Hillary Clinton"
             continue
         if (word := suffixed_word(full[eid])) is not None:  # "Trump Jr.", "Don Jr."
-            sons = {e for e, n in full.items() if suffix(n) == suffix(full[eid])
+            own = suffix(full[eid])
+            sons = {e for e, n in full.items() if suffix(n) == own
                     and suffixed_word(n) is None and FORMAL.get(word, word) in _core(_words(n))[0]}
             if sons and (target := means(sons)) is not None:
                 remap[eid] = target
@@ -212,8 +213,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
         # one person when all of them agree and no two are named in one article.
         # A slip of the pen among them ("Hilary Clinton") is left to the next rule; another
         # middle name ("George H. W. Bush" beside "George W. Bush") stops it.
-        group = {e for e in {eid}.union(others, *map(spellings, others))
-                 if _core(_words(full[e]))[0] == _core(_words(full[eid]))[0]}
+        group = {e for e in spelt if cores[e][0] == cores[eid][0]}
         if (len(group) > 1 and one_person(full[e] for e in group)
                 and all(not articles[a] & articles[b] for a in group for b in group - {a})
                 and (target := first(group)) not in (None, eid)):

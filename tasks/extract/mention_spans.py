@@ -10,7 +10,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from tasks.extract import lexicon
-from tasks.extract.person_names import GIVEN, SUFFIXES, person_pieces
+from tasks.extract.person_names import GIVEN, is_suffix, person_pieces
 from tasks.extract.truecase import TRUECASED, name_form
 from tasks.schemas import ENTITY_LABELS
 
@@ -62,9 +62,7 @@ class Mention:
 
 def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
     if label == "PERSON":  # "Belgian King Baudouin", "Secretary of State Antony Blinken"
-        last = hi - 1  # the surname, before a suffix: "Martin Luther King Jr." keeps its King
-        while last > lo and _is_suffix(doc[last].text):
-            last -= 1
+        last = _surname_at(doc, lo, hi)  # "Martin Luther King Jr." keeps its King
         lo = max([lo] + [i + 1 for i in range(lo, last) if doc[i].lower_ in _TITLE_TOKENS])
     while lo < hi and doc[lo].pos_ in _TRIM_LEFT:
         lo += 1
@@ -75,6 +73,14 @@ def _trim(doc: Doc, lo: int, hi: int, label: str) -> Span | None:
         hi -= 1
     span = doc[lo:hi]
     return span if hi > lo and any(c.isalpha() for c in span.text) else None
+
+
+def _surname_at(doc: Doc, lo: int, hi: int) -> int:
+    """The last token of doc[lo:hi] before its generational suffixes (or lo)."""
+    last = hi - 1
+    while last > lo and is_suffix(doc[last].text):
+        last -= 1
+    return last
 
 
 def _is_figure(text: str) -> bool:
@@ -200,9 +206,7 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
     Koch"); and at a caption's, before the surname of a person the article names in full
     ("| Getty Trump" beside Donald Trump; a line's "Naina Yeltsin" beside Boris stays)."""
     lo, doc = piece.start, piece.doc
-    last = piece.end - 1  # the surname stays, before a suffix: "Trump Jr." is no "Jr."
-    while last > lo and _is_suffix(doc[last].text):
-        last -= 1
+    last = _surname_at(doc, lo, piece.end)  # the surname stays: "Trump Jr." is no "Jr."
     before = body[max(0, piece.start_char - 3):piece.start_char]
     caption = before.rstrip(" ").endswith("|")
     headline = caption or not before.strip(" ") or before.endswith("\n") or _in_title_case(piece)
@@ -225,16 +229,12 @@ def _name_starts(piece: Span, body: str, lower_words: set[str], surnames: set[st
 _SUFFIX_GAP = re.compile(r" ?,? ?")  # "Jerry Falwell, Jr.", "Jerry Falwell Jr."
 
 
-def _is_suffix(text: str) -> bool:
-    return text.strip(".,").lower() in SUFFIXES
-
-
 def _suffixes_joined(mentions: list[Mention], body: str) -> list[Mention]:
     """A generational suffix the model tagged apart ("Jerry Falwell" PERSON, ", Jr." GPE)
     ends the name before it; alone it names nobody."""
     out: list[Mention] = []
     for m in mentions:
-        if not all(map(_is_suffix, m.text.split())):
+        if not all(map(is_suffix, m.text.split())):
             out.append(m)
             continue
         if out and out[-1].label == "PERSON" and _SUFFIX_GAP.fullmatch(body[out[-1].end:m.start]):

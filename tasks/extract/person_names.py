@@ -53,6 +53,11 @@ def core(name_words: list[str]) -> tuple[list[str], list[str]]:
     return [first, *name_words[last:]], name_words[1:last]
 
 
+def is_suffix(word: str) -> bool:
+    """A word as written is a generational suffix ("Jr.", "Jr.,", "III")."""
+    return word.strip(".,").lower() in SUFFIXES
+
+
 def suffix(name: str) -> str | None:
     """The generational suffix a name ends with ("jr" of "John G. Roberts Jr.")."""
     found = words(name)
