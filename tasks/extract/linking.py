@@ -225,11 +225,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
               and one_person([full[eid], full[best]]) and not articles[eid] & articles[best]):
             remap[eid] = best  # "Donald J. Trump" beside a far commoner "Donald Trump", even
             # when a stray "Donald F. Trump" keeps the forms from being one name
-    for eid in remap:  # a lone "Zohri" -> "Samir Abu Zohri" -> "Sami Abu Zuhri"
-        seen = {eid}
-        while remap[eid] in remap and remap[eid] not in seen:
-            seen.add(remap[eid])
-            remap[eid] = remap[remap[eid]]
+    remap = follow_chains(remap, first)
     links: Links = {eid: (target, names[target]) for eid, target in remap.items() if target != eid}
     links.update({key: (key[1], names[key[1]]) for key in kept if key[1] in links})
     for key, target in namesake_links(rows, full, mentions, lambda e: remap.get(e, e)).items():
@@ -237,6 +233,22 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
             links[key] = (target, names[target])
     links.update({eid: thing for eid, thing in voted_away.items() if thing[0] != eid})
     return links
+
+
+def follow_chains(remap: dict[str, str], first: Callable[[set[str]], str | None]
+                  ) -> dict[str, str]:
+    """Each id -> the end of its chain of links (a lone "Zohri" -> "Samir Abu Zohri" -> "Sami
+    Abu Zuhri"). Ids that link round in a circle are one person: all go to the one `first`
+    picks (else the smallest id), whatever order the links were made in."""
+    def end(eid: str) -> str:
+        path = [eid]
+        while (step := remap.get(path[-1])) is not None and step not in path:
+            path.append(step)
+        if step is None:
+            return path[-1]
+        circle = set(path[path.index(step):])
+        return first(circle) or min(circle)
+    return {eid: end(eid) for eid in remap}
 
 
 def _plain_form(eid: str, formal: tuple[list[str], list[str]], full: dict[str, str],

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from tasks.extract.entities import entity_id
-from tasks.extract.linking import apply_links, dominant, person_links, same_person
+from tasks.extract.linking import (
+    apply_links,
+    dominant,
+    follow_chains,
+    person_links,
+    same_person,
+)
 
 
 def person(article: str, eid: str, name: str, mentions: int = 1) -> dict:
@@ -80,6 +86,21 @@ def test_spellings_merge_under_the_more_mentioned_then_the_lake_id() -> None:
     lake_target = ("person/samir-abu-zohri", "Samir Abu Zohri")
     assert person_links(rows[1:], lake) == {"person/sami-abu-zuhri": lake_target,
                                             "person/zohri": lake_target}
+
+
+def test_a_surname_of_two_words_goes_to_the_full_name() -> None:
+    rows = [person(f"a{i}", "person/le-pen", "Le Pen", mentions=3) for i in range(4)]
+    rows += [person(f"b{i}", "person/marine-le-pen", "Marine Le Pen") for i in range(2)]
+    assert person_links(rows, {}) == {"person/le-pen": ("person/marine-le-pen", "Marine Le Pen")}
+
+
+@pytest.mark.parametrize("order", [("a", "b", "c"), ("c", "b", "a"), ("b", "c", "a")])
+def test_links_that_go_round_end_at_one_id_whatever_their_order(order) -> None:
+    links = {"a": "b", "b": "c", "c": "a", "d": "a"}
+    remap = {eid: links[eid] for eid in (*order, "d")}
+    assert follow_chains(remap, lambda circle: max(circle)) == dict.fromkeys("abcd", "c")
+    assert follow_chains(remap, lambda circle: None) == dict.fromkeys("abcd", "a")
+    assert follow_chains({"x": "y", "y": "z"}, max) == {"x": "z", "y": "z"}
 
 
 def test_spellings_in_one_article_are_two_people() -> None:
