@@ -2,7 +2,8 @@
 
 Two figures of a story report the same fact (same_fact) when they
 - are of the same kind (KILL, KIDNAP ...), or one is OTHER (a count of people that says
-  nothing of what happened to them: "the 17 victims") and both give the same value;
+  nothing of what happened to them: "the 17 victims") and both make the same claim (the
+  same value, qualifiers that meet: "30 victims" are not "more than 30 people" wounded);
 - count compatible things (counted.Counted.compatible: "hostages" and an elided "kidnapped
   251" do; "Israelis" and "Palestinians" never do), or, with the same kind and value, claims
   that meet (claims.py) and the same groups, people named two ways by heads that do not
@@ -48,10 +49,12 @@ def same_fact(one: tuple[Counted, dict], other: tuple[Counted, dict]) -> bool:
     equal, apart = f["value"] == g["value"], f["article_id"] != g["article_id"]
     # Two kinds: "the 17 victims" and "17 students ... dead"; in one article only when the
     # OTHER one is more than "N people" ("15 survivors", "15 injured survivors").
-    if f["kind"] != g["kind"] and (OTHER not in (f["kind"], g["kind"]) or not equal
+    # The same value, and qualifiers that meet: "more than 30 people" are not "30 victims".
+    claimed = equal and consistent(f, g)
+    if f["kind"] != g["kind"] and (OTHER not in (f["kind"], g["kind"]) or not claimed
                                    or not (apart or not (_bare(a, f) or _bare(b, g)))):
         return False
-    if equal and {f["kind"], g["kind"]} != {OTHER} and (_general(a) or _general(b)) \
+    if claimed and {f["kind"], g["kind"]} != {OTHER} and (_general(a) or _general(b)) \
             and not (a.groups or b.groups):
         # "the 17 victims" and "17 students ... dead": people in general, the same value
         return True
@@ -60,12 +63,12 @@ def same_fact(one: tuple[Counted, dict], other: tuple[Counted, dict]) -> bool:
         # "the two brothers"): the same kind and value, qualifiers that meet ("over 1 million
         # people" are not "nearly 1 million customers"), the same groups if any, and names
         # that do not exclude each other ("two men", "two children").
-        return equal and consistent(f, g) and f["kind"] == g["kind"] and \
-            a.groups == b.groups and not a.excludes(b)
+        return claimed and f["kind"] == g["kind"] and a.groups == b.groups \
+            and not a.excludes(b)
     if not apart:
         return equal
     if OTHER in (f["kind"], g["kind"]):
-        return equal or consistent(f, g)   # people described, not a toll: they do not grow
+        return consistent(f, g)   # people described, not a toll: they do not grow
     return equal or consistent(f, g) or _gap(f["value"], g["value"]) <= VALUE_SPREAD
 
 

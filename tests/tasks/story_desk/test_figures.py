@@ -52,6 +52,8 @@ def test_people_in_general_join_a_group_only_when_the_values_agree() -> None:
     (("KILL", 3, "boys"), ("KILL", 3, "women"), "b"),
     (("OTHER", 605_000, "customers"), ("OTHER", 500_000, "customers", "more_than"), "b"),
     (("OTHER", 1_000_000, "people", "over"), ("OTHER", 1_000_000, "customers", "nearly"), "b"),
+    (("OTHER", 30, "victims"), ("WOUND", 30, "people", "more_than"), "b"),  # claims apart
+    (("OTHER", 30, "victims"), ("OTHER", 30, "people", "more_than"), "b"),
 ])
 def test_different_things_never_share_a_row(one: tuple, other: tuple, article: str) -> None:
     assert len(group_figures([fact("a", 1, *one), fact(article, 50, *other)])) == 2
