@@ -55,9 +55,11 @@ def test_a_wrong_merge_costs_precision_and_a_missed_merge_recall() -> None:
     assert align([gold("a", BODY_A, "21", "x")], facts) == {}
 
 
-def test_shipped_gold_has_train_dev_and_test_stories() -> None:
+def test_shipped_gold_has_train_dev_test_and_test2_stories() -> None:
     stories = load_gold()
-    assert [sum(s["split"] == split for s in stories) for split in SPLITS] == [22, 15, 15]
+    assert [sum(s["split"] == split for s in stories) for split in SPLITS] == [22, 15, 15, 21]
+    articles = [a for s in stories for a in s["articles"]]
+    assert len(set(articles)) == len(articles)  # no article in two stories
     assert len({s["story_id"] for s in stories}) == len(stories)
     for story in stories:
         assert all(f["article_id"] in story["articles"] for f in story["figures"])
