@@ -7,11 +7,13 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
 from spacy.tokens import Doc
 
 from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
+from tasks.extract.lone_surnames import someone_else
 from tasks.extract.mention_spans import Mention, collect
 from tasks.extract.person_names import (
     article_spellings,
@@ -23,9 +25,8 @@ from tasks.extract.person_names import (
     given_name_means,
     is_suffix,
     of_gender,
-    same_person,
 )
-from tasks.extract.roles import roles, title_before
+from tasks.extract.roles import roles
 from tasks.schemas import ENTITY_LABELS
 
 KIND = {label: label.lower() for label in ENTITY_LABELS}  # work_of_art: the id format
@@ -140,15 +141,12 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                     n for n in longer if not of_gender([n], "f" if gender == "m" else "m")]
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
                 longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
-        if len(words) == 1 and len(longer) == 1 and (title := title_before(body, m.start)) and \
-                title not in {title_before(body, x.start) for x in mentions
-                              if variant.get(x.name, x.name) == longer[0]} and any(
-                    not same_person(n, longer[0])
-                    for n in _lake_people(m.name, known, known_names).values()):
-            # "President Trump" in an article naming Melania Trump alone is the lake's other
-            # Trump; "General Soleimani" beside Qassem Soleimani, whom the lake knows alone,
-            # is him
-            longer = []
+        if len(words) == 1 and len(longer) == 1 and someone_else(
+                body, m, longer[0], [x for x in mentions if variant.get(x.name, x.name) ==
+                                     longer[0]], partial(_lake_people, m.name, known, known_names)):
+            # A person's bare surname: the run's linking (linking.py) makes it the lake's
+            # and the run's likeliest Trump, or the article's namesake when no other is known
+            longer = [m.name]
         lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]
