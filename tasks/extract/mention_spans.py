@@ -245,6 +245,25 @@ def _suffixes_joined(mentions: list[Mention], body: str) -> list[Mention]:
     return out
 
 
+def _surnames_rejoined(mentions: list[Mention], body: str) -> list[Mention]:
+    """A name the model cut in two ("Sheila Jackson" PERSON, "Lee" PERSON): a one-word person
+    a space after a given name and another word ends that name. News never writes two people
+    side by side without a comma; a name written twice ("Stuart Mann Stuart Mann"), a
+    caption's two names or a headline's "Pelosi Trump" stay apart."""
+    out: list[Mention] = []
+    for m in mentions:
+        last = out[-1] if out else None
+        if (last is not None and last.label == m.label == "PERSON" and " " not in m.text
+                and body[last.end:m.start] == " " and len(words := last.text.split()) > 1
+                and words[0].lower() in GIVEN and m.text not in words):
+            last.end, last.text = m.end, body[last.start:m.end]
+            last.name, last.tokens = f"{last.name} {m.name}", range(
+                last.tokens.start, m.tokens.stop)
+            continue
+        out.append(m)
+    return out
+
+
 # One apostrophe for linking: outlets write "O’Rourke" and "O'Rourke" for one man, and the
 # label vote and surname look-ups compare the words as written.
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
@@ -275,4 +294,4 @@ def collect(doc: Doc, body: str) -> list[Mention]:
                                     int(sentence_of[piece.start]),
                                     range(piece.start, piece.end),
                                     name=_linked_name(piece.text, names[start:end])))
-    return _suffixes_joined(mentions, body)
+    return _surnames_rejoined(_suffixes_joined(mentions, body), body)

@@ -192,6 +192,20 @@ def test_a_suffix_tagged_apart_ends_the_name_before_it(nlp):
     assert entities.rows[0]["name"] == "Jerry Falwell Jr."
 
 
+def test_a_surname_the_model_cut_off_a_name_ends_it(nlp):
+    # "Sheila Jackson" PERSON, "Lee" PERSON: one name; a headline's "Pelosi Trump" is two
+    doc = Doc(nlp.vocab, words=["Sheila", "Jackson", "Lee", "met", "Pelosi", "Trump", "and",
+                                "Stuart", "Mann", "Mann"],
+              ents=["B-PERSON", "I-PERSON", "B-PERSON", "O", "B-PERSON", "B-PERSON", "O",
+                    "B-PERSON", "I-PERSON", "B-PERSON"],
+              pos=["PROPN"] * 3 + ["VERB"] + ["PROPN"] * 2 + ["CCONJ"] + ["PROPN"] * 3)
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [(m["text"], m["entity_id"]) for m in mentions] == [
+        ("Sheila Jackson Lee", "person/sheila-jackson-lee"), ("Pelosi", "person/pelosi"),
+        ("Trump", "person/trump"), ("Stuart Mann", "person/stuart-mann"),
+        ("Mann", "person/stuart-mann")]
+
+
 def test_a_name_before_its_suffix_is_never_cut_to_the_suffix(nlp):
     # "trump" written lower-case elsewhere cuts junk words off the start of names, but the
     # surname before a suffix is the name
