@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
 from tasks.extract.entities import KIND, LABEL_OF_KIND, bare_surname_means, lake_names, surname
+from tasks.extract.name_forms import plain_form, short_form_group
 from tasks.extract.namesakes import namesake_links
 from tasks.extract.person_names import (
     DOMINANCE,
@@ -190,11 +191,16 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
                 remap[eid] = target
             continue
         if (formal := formal_form(full[eid])) is not None and (
-                target := _plain_form(eid, formal, full, mentions, means)) is not None:
+                target := plain_form(eid, formal, full, mentions, means)) is not None:
             remap[eid] = target  # "John G. Roberts Jr." beside a far commoner "John Roberts"
             continue
         if (aliased := known.get(full[eid])) not in (None, eid) and aliased in lake:
             remap[eid] = aliased  # a name the lake has linked before goes the same way
+            continue
+        if (eid in by_last[surname(full[eid])] and (short := short_form_group(
+                eid, full, by_last[surname(full[eid])], articles))
+                and (target := first(short)) not in (None, eid)):
+            remap[eid] = target  # "Steve Bannon" and "Stephen Bannon", no "Steven Bannon"
             continue
         # Other spellings of the name ("Qassem", "Qasem", "Qassim Suleimani"): the lake's,
         # else the commonest, when each is a spelling of it, no two are named in one article,
@@ -249,21 +255,6 @@ def follow_chains(remap: dict[str, str], first: Callable[[set[str]], str | None]
         circle = set(path[path.index(step):])
         return first(circle) or min(circle)
     return {eid: end(eid) for eid in remap}
-
-
-def _plain_form(eid: str, formal: tuple[list[str], list[str]], full: dict[str, str],
-                mentions: Counter, means: Callable[[set[str]], str | None]) -> str | None:
-    """The plain name a full legal name is written for ("John Roberts" for "John G. Roberts
-    Jr."): named far more often, while no other form keeps the suffix or the middle initial
-    without it ("Robert F. Kennedy" beside "Robert F. Kennedy Jr." is his father)."""
-    (given, last, _), middles = formal
-    forms = {e: _core(_words(n)) for e, n in full.items() if e != eid}
-    forms = {e: form for e, form in forms.items() if form[0][:2] == [given, last]}
-    if any(len(kept) > 2 or middle == middles for kept, middle in forms.values()):
-        return None
-    plain = {e for e, (kept, middle) in forms.items() if middles_agree(middle, middles)}
-    target = means(plain) if plain else None
-    return target if target and mentions[target] >= DOMINANCE * mentions[eid] else None
 
 
 def apply_links(out: dict[str, list[dict]], links: Links) -> None:

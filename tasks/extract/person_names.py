@@ -18,8 +18,13 @@ from tasks.extract import lexicon
 SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}  # generational: "Robert F. Kennedy Jr." is a Kennedy
 GENDER = {"m": lexicon.given_names("m"), "f": lexicon.given_names("f")}
 GIVEN = GENDER["m"] | GENDER["f"]
-# Short forms of given names -> the formal one ("bernie" -> "bernard"; lexicons/nicknames.tsv).
-FORMAL = dict(lexicon.rows("nicknames"))
+# Short forms of given names -> their formal ones (lexicons/nicknames.tsv); FORMAL keeps
+# those of one formal name ("bernie" -> "bernard"), SEVERAL those of more ("steve").
+_FORMALS: dict[str, frozenset[str]] = {
+    short: frozenset(f for s, f in lexicon.rows("nicknames") if s == short)
+    for short, _ in lexicon.rows("nicknames")}
+FORMAL = {short: next(iter(formals)) for short, formals in _FORMALS.items() if len(formals) == 1}
+SEVERAL = {short: formals for short, formals in _FORMALS.items() if len(formals) > 1}
 # A courtesy title right before a name says the person's gender ("Mrs. Clinton").
 _COURTESY = re.compile(r"\b(?:(Mr)|Mrs|Ms|Miss)\.?\s+$")
 # A name that is a courtesy title and a surname only ("Mr. Trump"), kept while unresolved.
