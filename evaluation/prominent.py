@@ -105,7 +105,8 @@ def org_ids(lake: str, top: int = TOP) -> list[tuple[str, int, list[str]]]:
 def score(lake: str, gold_path: str, top: int = TOP) -> dict:
     """Of the `top` judged people by mentions: those carried by exactly one id (any judged id
     with a mention of them counts, in any surname group), the ids carrying two people (of
-    the top groups), and the top ORG ids joining two things."""
+    the top groups; and those carrying two of the top people, the bar's own count), and the
+    top ORG ids joining two things."""
     judged = {}
     with open(gold_path, encoding="utf-8") as f:
         for line in f:
@@ -129,6 +130,9 @@ def score(lake: str, gold_path: str, top: int = TOP) -> dict:
             "split": {p: sorted(ids_of[p]) for p in people if len(ids_of[p]) > 1},
             "merged": {eid: names for eid, names in judged.items()
                        if eid in seen and len([n for n in names if n]) > 1},
+            # the bar's own reading: ids that carry two of the `top` people themselves
+            "merged_top": {eid: names for eid, names in judged.items()
+                           if len(set(names) & set(people)) > 1},
             "org_merged": {eid: names for eid, names in judged.items()
                            if eid in orgs and len([n for n in names if n]) > 1},
             "unjudged": sorted((seen | orgs) - set(judged))}
@@ -149,7 +153,8 @@ def main(argv: list[str]) -> None:
     elif args[0] == "score":
         result = score(args[1], args[2], top)
         print(f"prominent people with one id: {result['one_id']}/{result['people']}")
-        print(f"ids carrying two people: {len(result['merged'])}")
+        print(f"ids carrying two people: {len(result['merged'])}, two of the top "
+              f"{result['people']}: {len(result['merged_top'])}")
         for person, ids in result["split"].items():
             print(f"  split: {person}: {', '.join(ids)}")
         for eid, names in result["merged"].items():
