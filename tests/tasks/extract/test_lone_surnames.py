@@ -46,10 +46,22 @@ def test_a_surname_before_the_article_names_its_one_namesake_is_someone_else() -
     headline = _doc(words[:-1], tags[:-1])
     _, mentions = extract_entities(headline, headline.text, "x", lake)
     assert [m["entity_id"] for m in mentions] == ["person/melania-trump"] * 3
-    # when the run and the lake know no other Trump, the run's linking makes it her
+    # the run's linking: the far likeliest Trump of the run, else the article's after all
     entities, _ = extract_entities(doc, doc.text, "x", {})
-    assert person_links(entities.rows, {}) == {
-        "person/trump": ("person/melania-trump", "Melania Trump")}
+    assert _meant(entities.rows) == "person/melania-trump"
+    donald = {"article_id": "y", "entity_id": "person/donald-trump", "name": "Donald Trump",
+              "label": "PERSON", "mention_count": 3}
+    melania = {**donald, "article_id": "z", "entity_id": "person/melania-trump",
+               "name": "Melania Trump", "mention_count": 2}
+    run = [*entities.rows, melania]
+    assert _meant([*run, donald]) == "person/melania-trump"  # not three times as often
+    assert _meant([*run, {**donald, "mention_count": 9}]) == "person/donald-trump"
+
+
+def _meant(rows: list[dict]) -> str:
+    """The id the run's linking gives the bare "Trump" of article x."""
+    links = person_links(rows, {})
+    return links.get(("x", "person/trump"), links.get("person/trump", ("person/trump",)))[0]
 
 
 def test_prose_is_a_line_that_ends_as_a_sentence() -> None:
