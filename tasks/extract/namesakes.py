@@ -18,6 +18,11 @@ from collections.abc import Callable, Iterable
 from tasks.extract.entities import surname
 from tasks.extract.person_names import dominant, of_gender, titled_surname
 
+# How much more often the run and the lake must name another namesake before a lone surname
+# is taken from the one its article names (an order of magnitude: the article's own word is
+# strong evidence).
+OVERRIDE = 10
+
 
 def _bare(name: str) -> tuple[str, str | None] | None:
     """(surname, gender of its courtesy title) of a bare surname ("Bush", "Mr. Koch")."""
@@ -60,11 +65,12 @@ def namesake_links(rows: Iterable[dict], full: dict[str, str], mentions: Counter
         meant = {final(e) for e in people}
         if len(meant) == 1:
             # one namesake, whom the article's own linking judged someone else's (named
-            # before the namesake is, lone_surnames.py): the far likeliest namesake of the run
-            # and the lake, else the article's after all ("Clinton" before "Bill Clinton"
-            # where Hillary is named only twice as often)
-            out[article, eid] = dominant({e: total[e] - own[article, e]
-                                          for e in everyone[word]}) or next(iter(meant))
+            # before the namesake is, lone_surnames.py): the run's and the lake's namesake
+            # named an order of magnitude more often, else the article's after all ("Clinton
+            # administration" before "Bill Clinton" stays his where Hillary is named 3 times
+            # as often; "Trump" before "Donald Trump Jr." is his father's)
+            out[article, eid] = dominant({e: total[e] - own[article, e] for e in everyone[word]},
+                                         OVERRIDE) or next(iter(meant))
             continue
         if len(meant) < 2:
             continue

@@ -50,12 +50,12 @@ def test_a_surname_before_the_article_names_its_one_namesake_is_someone_else() -
     entities, _ = extract_entities(doc, doc.text, "x", {})
     assert _meant(entities.rows) == "person/melania-trump"
     donald = {"article_id": "y", "entity_id": "person/donald-trump", "name": "Donald Trump",
-              "label": "PERSON", "mention_count": 3}
+              "label": "PERSON", "mention_count": 20}
     melania = {**donald, "article_id": "z", "entity_id": "person/melania-trump",
                "name": "Melania Trump", "mention_count": 2}
     run = [*entities.rows, melania]
-    assert _meant([*run, donald]) == "person/melania-trump"  # not three times as often
-    assert _meant([*run, {**donald, "mention_count": 9}]) == "person/donald-trump"
+    assert _meant([*run, {**donald, "mention_count": 19}]) == "person/melania-trump"
+    assert _meant([*run, {**donald, "mention_count": 20}]) == "person/donald-trump"  # 10 times
 
 
 def _meant(rows: list[dict]) -> str:
