@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tasks.extract.mention_spans import Mention
-from tasks.extract.person_names import same_person
+from tasks.extract.person_names import courtesy_gender, same_person
 from tasks.extract.roles import title_before
 
 
@@ -19,11 +19,14 @@ def someone_else(body: str, m: Mention, full: str, named: list[Mention],
     It comes before the namesake is first named in full: a writer introduces a person by
     full name, so a surname before that is someone the reader knows already ("Trump" before
     "Donald Trump Jr."); a headline names people by surname before the story does ("Blinken
-    Arrives In Middle East"). Or it carries a title the namesake never does ("President
+    Arrives In Middle East"), and a courtesy title of the namesake's gender is the namesake
+    ("Mr. Clinton" before "Bill Clinton"; one of the other gender is never linked to them
+    anyway). Or it carries a title the namesake never does ("President
     Trump" beside Melania Trump) while the lake knows another person of that surname: a
     title alone is weak evidence ("General Lee" after "Robert E. Lee", "General Soleimani"
     beside Qassem Soleimani are them)."""
-    if in_prose(body, m.start) and all(m.start < x.start for x in named if " " in x.name):
+    if (in_prose(body, m.start) and courtesy_gender(body, m.start) is None
+            and all(m.start < x.start for x in named if " " in x.name)):
         return True
     title = title_before(body, m.start)
     return bool(title) and title not in {title_before(body, x.start) for x in named} \

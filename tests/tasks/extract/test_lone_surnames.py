@@ -46,6 +46,10 @@ def test_a_surname_before_the_article_names_its_one_namesake_is_someone_else() -
     headline = _doc(words[:-1], tags[:-1])
     _, mentions = extract_entities(headline, headline.text, "x", lake)
     assert [m["entity_id"] for m in mentions] == ["person/melania-trump"] * 3
+    # a courtesy title of her gender says it is her
+    titled = _doc(["Mrs.", *words], ["O", *tags])
+    _, mentions = extract_entities(titled, titled.text, "x", lake)
+    assert [m["entity_id"] for m in mentions] == ["person/melania-trump"] * 3
     # the run's linking: the far likeliest Trump of the run, else the article's after all
     entities, _ = extract_entities(doc, doc.text, "x", {})
     assert _meant(entities.rows) == "person/melania-trump"
