@@ -198,7 +198,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
             remap[eid] = aliased  # a name the lake has linked before goes the same way
             continue
         if (eid in by_last[surname(full[eid])] and (short := short_form_group(
-                eid, full, by_last[surname(full[eid])], articles))
+                eid, full, by_last[surname(full[eid])]))
                 and (target := first(short)) not in (None, eid)):
             remap[eid] = target  # "Steve Bannon" and "Stephen Bannon", no "Steven Bannon"
             continue

@@ -26,13 +26,14 @@ def plain_form(eid: str, formal: tuple[list[str], list[str]], full: dict[str, st
     return target if target and mentions[target] >= DOMINANCE * mentions[eid] else None
 
 
-def short_form_group(eid: str, full: dict[str, str], namesakes: set[str],
-                     articles: dict[str, set[str]]) -> set[str]:
+def short_form_group(eid: str, full: dict[str, str], namesakes: set[str]) -> set[str]:
     """eid with the names of one person whose given name is a short form of several formal
     ones ("Steve Bannon") or one of those ("Stephen Bannon"): the same other words, middle
-    names that agree, never two in one article; empty unless the group writes one formal
-    name ("Steve", "Stephen" and "Steven King" may be two men). `namesakes`: the ids whose
-    full names end in eid's surname."""
+    names that agree; empty unless the group writes one formal name ("Steve", "Stephen" and
+    "Steven King" may be two men). Both forms in one article are one man too, as with any
+    short form ("Stephen Bannon" and later "Steve Bannon"; in the 2016, 2018 and 2020 lakes
+    that was the one article naming both). `namesakes`: the ids whose full names end in
+    eid's surname."""
     if not set(words(full[eid])[:1]) & _SHORT_OR_FORMAL:
         return set()
     cores = {e: core(words(full[e])) for e in namesakes | {eid}}
@@ -45,7 +46,6 @@ def short_form_group(eid: str, full: dict[str, str], namesakes: set[str],
         for other in namesakes - {one}:
             (name, *others), middles = cores[other]
             if (others == rest and middles_agree(middles, middle)
-                    and not articles[one] & articles[other]
                     and (given in SEVERAL.get(name, ()) or name in SEVERAL.get(given, ()))):
                 out.add(other)
         return out

@@ -12,11 +12,10 @@ def person(article: str, name: str, mentions: int = 1) -> dict:
             "mention_count": mentions}
 
 
-def _group(*names: str, shared: bool = False) -> set[str]:
+def _group(*names: str) -> set[str]:
     full = {"person/" + n.lower().replace(" ", "-"): n for n in names}
-    articles = {eid: {"a"} if shared else {eid} for eid in full}
     eid = next(iter(full))
-    return {full[e] for e in short_form_group(eid, full, set(full), articles)}
+    return {full[e] for e in short_form_group(eid, full, set(full))}
 
 
 def test_a_short_form_of_several_names_is_the_one_written_with_its_surname() -> None:
@@ -25,7 +24,6 @@ def test_a_short_form_of_several_names_is_the_one_written_with_its_surname() -> 
     assert _group("Ted Kennedy", "Edward Kennedy") == {"Ted Kennedy", "Edward Kennedy"}
     assert _group("Steve King", "Stephen King", "Steven King") == set()  # maybe two men
     assert _group("Stephen King", "Steve King", "Steven King") == set()
-    assert _group("Steve Bannon", "Stephen Bannon", shared=True) == set()  # one article
     assert _group("Chris Matthews", "Christine Matthews") == set()  # Chris: the men's names
     assert _group("Steve Bannon", "Stephen K. Bannon") == {"Steve Bannon", "Stephen K. Bannon"}
     assert _group("Steve A. Bannon", "Stephen K. Bannon") == set()  # middles disagree
@@ -39,3 +37,9 @@ def test_linking_joins_them_under_the_more_mentioned() -> None:
     assert person_links(rows, {}) == {"person/stephen-bannon": target, "person/bannon": target}
     rows.append(person("d", "Steven Bannon"))  # a third form: two formal names, no join
     assert "person/stephen-bannon" not in person_links(rows, {})
+
+
+def test_both_forms_in_one_article_are_one_man() -> None:
+    rows = [person("a", "Stephen Bannon"), person("a", "Steve Bannon", mentions=3)]
+    assert person_links(rows, {}) == {
+        "person/stephen-bannon": ("person/steve-bannon", "Steve Bannon")}
