@@ -1,6 +1,5 @@
 """A bare surname in an article that names several people by it ("Bush" beside Jeb and
-Barbara Bush; "Mr. Koch" beside Charles and David Koch), or one it was judged not to mean
-(lone_surnames.py).
+Barbara Bush; "Mr. Koch" beside Charles and David Koch).
 
 Writers name the people they mean in full, so the bare surname is one of the article's
 namesakes, never another the lake knows: it is the one the lake and the run's other
@@ -17,11 +16,6 @@ from collections.abc import Callable, Iterable
 
 from tasks.extract.entities import surname
 from tasks.extract.person_names import dominant, of_gender, titled_surname
-
-# How much more often the run and the lake must name another namesake before a lone surname
-# is taken from the one its article names (an order of magnitude: the article's own word is
-# strong evidence).
-OVERRIDE = 10
 
 
 def _bare(name: str) -> tuple[str, str | None] | None:
@@ -46,10 +40,6 @@ def namesake_links(rows: Iterable[dict], full: dict[str, str], mentions: Counter
         if (name := full.get(row["entity_id"])) is not None and _bare(name) is None:
             named[row["article_id"], surname(name)].add(row["entity_id"])
         own[row["article_id"], final(row["entity_id"])] += row["mention_count"]
-    everyone: dict[str, set[str]] = defaultdict(set)  # surname -> the run's and lake's people
-    for eid, name in full.items():
-        if _bare(name) is None:
-            everyone[surname(name)].add(final(eid))
     total: Counter = Counter()
     for eid, count in mentions.items():
         total[final(eid)] += count
@@ -63,17 +53,8 @@ def namesake_links(rows: Iterable[dict], full: dict[str, str], mentions: Counter
         if gender is not None:
             people = {e for e in people if of_gender([full[e]], gender)}
         meant = {final(e) for e in people}
-        if len(meant) == 1:
-            # one namesake, whom the article's own linking judged someone else's (named
-            # before the namesake is, lone_surnames.py): the run's and the lake's namesake
-            # named an order of magnitude more often, else the article's after all ("Clinton
-            # administration" before "Bill Clinton" stays his where Hillary is named 3 times
-            # as often; "Trump" before "Donald Trump Jr." is his father's)
-            out[article, eid] = dominant({e: total[e] - own[article, e] for e in everyone[word]},
-                                         OVERRIDE) or next(iter(meant))
-            continue
         if len(meant) < 2:
-            continue
+            continue  # one namesake: the article's own linking already chose it
         # what the lake and the other articles say, not this article's own mentions
         out[article, eid] = dominant({e: total[e] - own[article, e] for e in meant}) or eid
     return out
