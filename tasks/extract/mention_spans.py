@@ -173,14 +173,20 @@ def _is_heading_word(body: str, piece: Span) -> bool:
     start, doc = piece.start_char, piece.doc
     if len(piece) > 1 or (start and body[start - 1] != "\n") or piece.end == len(doc):
         return False
-    line_end = body.find("\n", start)
-    line = body[start:line_end if line_end >= 0 else len(body)].rstrip()
     after = doc[piece.end]  # lower-case words follow, but not a list ("France at Japan")
-    return (not line.endswith((".", "!", "?", ":", '"', "”", ")")) and after.is_lower
+    return (not in_prose(body, start) and after.is_lower
             and after.is_alpha and after.pos_ not in ("ADP", "CCONJ")
             and body.count(piece.text) == 1)
 
 
+def in_prose(body: str, at: int) -> bool:
+    """Whether body[at] is on a line of sentences, not a headline's, a subhead's or a
+    caption's: the line ends as a sentence does (a colon introduces what follows)."""
+    end = body.find("\n", at)
+    return body[at:end if end >= 0 else len(body)].rstrip().endswith(_SENTENCE_ENDS)
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", '"', "”", "’", "'", ")")
 _SMALL_WORDS = {"ADP", "DET", "CCONJ", "AUX", "PART", "PRON", "SCONJ"}
 
 
@@ -246,16 +252,18 @@ def _suffixes_joined(mentions: list[Mention], body: str) -> list[Mention]:
 
 
 def _surnames_rejoined(mentions: list[Mention], body: str) -> list[Mention]:
-    """A name the model cut in two ("Sheila Jackson" PERSON, "Lee" PERSON): a one-word person
-    a space after a given name and another word ends that name. News never writes two people
-    side by side without a comma; a name written twice ("Stuart Mann Stuart Mann"), a
-    caption's two names or a headline's "Pelosi Trump" stay apart."""
+    """A name the model cut in two ("Sheila Jackson" PERSON, "Lee" PERSON): in a sentence, a
+    one-word person a space after a given name and one more word ends that name. News never
+    writes two people side by side without a comma; a name written twice ("Stuart Mann
+    Stuart Mann"), a caption's two names or a headline's "Nancy Pelosi Trump Feud" stay
+    apart."""
     out: list[Mention] = []
     for m in mentions:
         last = out[-1] if out else None
         if (last is not None and last.label == m.label == "PERSON" and " " not in m.text
-                and body[last.end:m.start] == " " and len(words := last.text.split()) > 1
-                and words[0].lower() in GIVEN and m.text not in words):
+                and body[last.end:m.start] == " " and len(words := last.text.split()) == 2
+                and words[0].lower() in GIVEN and m.text not in words
+                and in_prose(body, m.start)):
             last.end, last.text = m.end, body[last.start:m.end]
             last.name, last.tokens = f"{last.name} {m.name}", range(
                 last.tokens.start, m.tokens.stop)

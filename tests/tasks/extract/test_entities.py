@@ -193,17 +193,25 @@ def test_a_suffix_tagged_apart_ends_the_name_before_it(nlp):
 
 
 def test_a_surname_the_model_cut_off_a_name_ends_it(nlp):
-    # "Sheila Jackson" PERSON, "Lee" PERSON: one name; a headline's "Pelosi Trump" is two
-    doc = Doc(nlp.vocab, words=["Sheila", "Jackson", "Lee", "met", "Pelosi", "Trump", "and",
-                                "Stuart", "Mann", "Mann"],
+    # in a sentence, "Sheila Jackson" PERSON, "Lee" PERSON: one name; "Pelosi Trump" is two
+    words = ["Sheila", "Jackson", "Lee", "met", "Pelosi", "Trump", "and", "Stuart", "Mann",
+             "Mann", "."]
+    doc = Doc(nlp.vocab, words=words,
               ents=["B-PERSON", "I-PERSON", "B-PERSON", "O", "B-PERSON", "B-PERSON", "O",
-                    "B-PERSON", "I-PERSON", "B-PERSON"],
-              pos=["PROPN"] * 3 + ["VERB"] + ["PROPN"] * 2 + ["CCONJ"] + ["PROPN"] * 3)
+                    "B-PERSON", "I-PERSON", "B-PERSON", "O"],
+              pos=["PROPN"] * 3 + ["VERB"] + ["PROPN"] * 2 + ["CCONJ"] + ["PROPN"] * 3
+              + ["PUNCT"])
     _, mentions = extract_entities(doc, doc.text, "x", {})
     assert [(m["text"], m["entity_id"]) for m in mentions] == [
         ("Sheila Jackson Lee", "person/sheila-jackson-lee"), ("Pelosi", "person/pelosi"),
         ("Trump", "person/trump"), ("Stuart Mann", "person/stuart-mann"),
         ("Mann", "person/stuart-mann")]
+    # a headline's "Nancy Pelosi Trump Feud Grows" names two people
+    doc = Doc(nlp.vocab, words=["Nancy", "Pelosi", "Trump", "Feud", "Grows"],
+              ents=["B-PERSON", "I-PERSON", "B-PERSON", "O", "O"],
+              pos=["PROPN"] * 4 + ["VERB"])
+    _, mentions = extract_entities(doc, doc.text, "x", {})
+    assert [m["text"] for m in mentions] == ["Nancy Pelosi", "Trump"]
 
 
 def test_a_name_before_its_suffix_is_never_cut_to_the_suffix(nlp):
