@@ -197,8 +197,7 @@ def person_links(rows: Iterable[dict], known: dict[str, str]) -> Links:
         if (aliased := known.get(full[eid])) not in (None, eid) and aliased in lake:
             remap[eid] = aliased  # a name the lake has linked before goes the same way
             continue
-        if (eid in by_last[surname(full[eid])] and (short := short_form_group(
-                eid, full, by_last[surname(full[eid])]))
+        if ((short := short_form_group(eid, full, by_last[surname(full[eid])]))
                 and (target := first(short)) not in (None, eid)):
             remap[eid] = target  # "Steve Bannon" and "Stephen Bannon", no "Steven Bannon"
             continue

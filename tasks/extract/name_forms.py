@@ -29,12 +29,12 @@ def plain_form(eid: str, formal: tuple[list[str], list[str]], full: dict[str, st
 def short_form_group(eid: str, full: dict[str, str], namesakes: set[str]) -> set[str]:
     """eid with the names of one person whose given name is a short form of several formal
     ones ("Steve Bannon") or one of those ("Stephen Bannon"): the same other words, middle
-    names that agree; empty unless the group writes one formal name ("Steve", "Stephen" and
-    "Steven King" may be two men). Both forms in one article are one man too, as with any
-    short form ("Stephen Bannon" and later "Steve Bannon"; in the 2016, 2018 and 2020 lakes
-    that was the one article naming both). `namesakes`: the ids whose full names end in
-    eid's surname."""
-    if not set(words(full[eid])[:1]) & _SHORT_OR_FORMAL:
+    names that agree, all of them pairwise; empty unless the group writes one formal name
+    ("Steve", "Stephen" and "Steven King" may be two men). Both forms in one article are one
+    man too, as with any short form ("Stephen Bannon" and later "Steve Bannon"; in the 2016,
+    2018 and 2020 lakes that was the one article naming both). `namesakes`: the ids whose
+    full names end in eid's surname."""
+    if not set(core(words(full[eid]))[0][:1]) & _SHORT_OR_FORMAL:
         return set()
     cores = {e: core(words(full[e])) for e in namesakes | {eid}}
     if not all(kept for kept, _ in cores.values()):
@@ -52,4 +52,5 @@ def short_form_group(eid: str, full: dict[str, str], namesakes: set[str]) -> set
 
     group = {eid}.union(*map(kin, kin(eid) | {eid}))
     formals = {cores[e][0][0] for e in group} - SEVERAL.keys()
-    return group if len(group) > 1 and len(formals) == 1 else set()
+    agree = all(middles_agree(cores[a][1], cores[b][1]) for a in group for b in group - {a})
+    return group if len(group) > 1 and len(formals) == 1 and agree else set()

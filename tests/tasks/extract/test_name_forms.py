@@ -27,7 +27,9 @@ def test_a_short_form_of_several_names_is_the_one_written_with_its_surname() -> 
     assert _group("Chris Matthews", "Christine Matthews") == set()  # Chris: the men's names
     assert _group("Steve Bannon", "Stephen K. Bannon") == {"Steve Bannon", "Stephen K. Bannon"}
     assert _group("Steve A. Bannon", "Stephen K. Bannon") == set()  # middles disagree
-    assert _group("Steve Bannon", "Steve Bannon Jr.") == set()
+    assert _group("Steve Bannon", "Stephen Bannon Jr.") == set()  # the son
+    assert _group("Steve Bannon", "Stephen K. Bannon", "Stephen J. Bannon") == set()
+    assert _group("Eddie Kennedy", "Ted Kennedy") == {"Eddie Kennedy", "Ted Kennedy"}
 
 
 def test_linking_joins_them_under_the_more_mentioned() -> None:
