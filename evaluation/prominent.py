@@ -115,6 +115,7 @@ def score(lake: str, gold_path: str, top: int = TOP) -> dict:
                 judged[row["entity_id"]] = row.get("identities") or [row["identity"]]
     groups = person_groups(lake, 10 ** 9)  # a judged id counts wherever it is ("Hillary")
     seen = {eid for _, ids in groups[:top] for eid in ids}
+    present = {eid for _, ids in groups for eid in ids}
     orgs = {eid for eid, _, _ in org_ids(lake, top)}
     ids_of: dict[str, set[str]] = defaultdict(set)
     mentions: Counter = Counter()
@@ -132,7 +133,7 @@ def score(lake: str, gold_path: str, top: int = TOP) -> dict:
                        if eid in seen and len([n for n in names if n]) > 1},
             # the bar's own reading: ids that carry two of the `top` people themselves
             "merged_top": {eid: names for eid, names in judged.items()
-                           if len(set(names) & set(people)) > 1},
+                           if eid in present and len(set(names) & set(people)) > 1},
             "org_merged": {eid: names for eid, names in judged.items()
                            if eid in orgs and len([n for n in names if n]) > 1},
             "unjudged": sorted((seen | orgs) - set(judged))}
