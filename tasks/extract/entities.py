@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from tasks.extract import lexicon
 from tasks.extract.extractor import Extractor, ParsedArticle
-from tasks.extract.lone_surnames import before_named, likelier_namesake, titled_otherwise
+from tasks.extract.lone_surnames import titled_otherwise
 from tasks.extract.mention_spans import Mention, collect
 from tasks.extract.person_names import (
     article_spellings,
@@ -141,16 +141,10 @@ def _link(body: str, mentions: list[Mention], known: dict[str, str],
                     n for n in longer if not of_gender([n], "f" if gender == "m" else "m")]
             if not ending and m.label == "PERSON" and len(words) == 1:  # "Paul": Paul Ryan
                 longer = [meant] if (meant := given_name_means(m.name, fulls)) else []
-        if len(words) == 1 and len(longer) == 1:  # beside the article's one namesake
-            named = [x for x in mentions if variant.get(x.name, x.name) == longer[0]]
-            lake_people = partial(_lake_people, m.name, known, known_names)
-            if titled_otherwise(body, m, longer[0], named, lake_people):
-                longer = []  # "President Trump" beside Melania Trump: the lake's Trump
-            elif surname(longer[0]) == m.name and before_named(body, m, named) and (
-                    other := likelier_namesake(m.name, longer[0], known, lake_people())):
-                m.entity_id, m.label = other[0], "PERSON"  # "Trump" before "Donald Trump Jr."
-                names.setdefault(m.entity_id, other[1])
-                continue
+        if len(words) == 1 and len(longer) == 1 and titled_otherwise(
+                body, m, longer[0], [x for x in mentions if variant.get(x.name, x.name) ==
+                                     longer[0]], partial(_lake_people, m.name, known, known_names)):
+            longer = []  # "President Trump" beside Melania Trump alone: the lake's Trump
         lake_fit = _titled_in_lake(body, m, known, known_names) if not longer else None
         if len(longer) == 1:
             m.label, name = "PERSON", longer[0]

@@ -15,6 +15,7 @@ from tasks.clean import clean_record
 from tasks.extract import extract_articles, known_aliases, load_nlp
 from tasks.extract.entities import extract_entities
 from tasks.extract.linking import person_links
+from tasks.extract.mention_spans import in_prose
 from tasks.schemas import conform
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -393,3 +394,8 @@ def test_a_person_name_ending_in_a_body_noun_is_an_organisation() -> None:
     assert _label("Obama White House", "PERSON") == "ORG"
     assert _label("Steve House", "PERSON") == "PERSON"  # a given name: a surname House
     assert _label("Sam Park", "PERSON") == "PERSON"  # two words: a name ending in Park
+
+
+def test_prose_is_a_line_that_ends_as_a_sentence() -> None:
+    body = "Blinken Arrives In Tel Aviv\n\nBlinken met Netanyahu on Monday.\nPhoto: Reuters"
+    assert [in_prose(body, at) for at in (0, 29, body.index("Photo"))] == [False, True, False]
