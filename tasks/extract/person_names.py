@@ -198,10 +198,12 @@ def given_name_means(word: str, full_names: Iterable[str]) -> str | None:
 
 def behind_nickname(name: str, known: Collection[str]) -> str | None:
     """The one known full name a longer name ends with when what comes before it is no given
-    name: a nickname or a headline's word ("Crooked Hillary Clinton" -> "Hillary Clinton").
-    What is left must start with a given name: "Marine Le Pen" is no nickname for "Le Pen"."""
+    name: a nickname or a headline's word ("Crooked Hillary Clinton" -> "Hillary Clinton",
+    "Congressmsn Lindsey Graham" -> "Lindsey Graham"). A given name the lexicon lacks reads
+    so too ("Marine Le Pen" -> "Le Pen"): one person still, as the surname "Le Pen" links
+    back to her and linking ends such a circle at one id."""
     first, _, rest = name.partition(" ")
-    if first.lower() in GIVEN or " " not in rest or rest.split()[0].lower() not in GIVEN:
+    if first.lower() in GIVEN or " " not in rest:
         return None
     return rest if rest in known else None
 
