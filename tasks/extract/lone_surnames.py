@@ -3,7 +3,7 @@ is that person or someone else.
 
 A surname written before the article first names its namesake in full is no such sign:
 tried, it moved eponyms ("the Steele dossier", "the Clinton administration") to the lake's
-commoner namesake (README, Quality: the round of a lone surname before its namesake)."""
+commoner namesake (README, Quality: the round of names cut in two, tried and dropped)."""
 
 from __future__ import annotations
 

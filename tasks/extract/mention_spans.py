@@ -244,10 +244,7 @@ def _suffixes_joined(mentions: list[Mention], body: str) -> list[Mention]:
             out.append(m)
             continue
         if out and out[-1].label == "PERSON" and _SUFFIX_GAP.fullmatch(body[out[-1].end:m.start]):
-            person = out[-1]
-            person.end, person.text = m.end, body[person.start:m.end]
-            person.name, person.tokens = f"{person.name} {m.name}", range(
-                person.tokens.start, m.tokens.stop)
+            _extend(out[-1], m, body)
     return out
 
 
@@ -264,12 +261,17 @@ def _surnames_rejoined(mentions: list[Mention], body: str) -> list[Mention]:
                 and body[last.end:m.start] == " " and len(words := last.text.split()) == 2
                 and words[0].lower() in GIVEN and m.text not in words
                 and in_prose(body, m.start)):
-            last.end, last.text = m.end, body[last.start:m.end]
-            last.name, last.tokens = f"{last.name} {m.name}", range(
-                last.tokens.start, m.tokens.stop)
+            _extend(last, m, body)
             continue
         out.append(m)
     return out
+
+
+def _extend(person: Mention, m: Mention, body: str) -> None:
+    """The person's mention runs on to the end of the next one, whose words end the name."""
+    person.end, person.text = m.end, body[person.start:m.end]
+    person.name = f"{person.name} {m.name}"
+    person.tokens = range(person.tokens.start, m.tokens.stop)
 
 
 # One apostrophe for linking: outlets write "O’Rourke" and "O'Rourke" for one man, and the

@@ -226,14 +226,13 @@ def titled_surname(name: str) -> tuple[str, str] | None:
     return None if found is None else ("m" if found.group(1) else "f", found.group(2))
 
 
-def dominant(weights: dict[str, int], factor: int = DOMINANCE) -> str | None:
+def dominant(weights: dict[str, int]) -> str | None:
     """Of the people a bare surname may mean, the one the lake and the run name far more
-    often (`factor` times) than any other ("Obama" is Barack, not Michelle); None when
-    nobody dominates."""
+    often than any other ("Obama" is Barack, not Michelle); None when nobody dominates."""
     ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
     if len(ranked) == 1:
         return ranked[0][0]
-    if not ranked or ranked[0][1] < max(MIN_DOMINANT, factor * ranked[1][1]):
+    if not ranked or ranked[0][1] < max(MIN_DOMINANT, DOMINANCE * ranked[1][1]):
         return None
     return ranked[0][0]
 
